@@ -1,0 +1,399 @@
+//! Cleaning what PDF extraction leaves: character normalization, page
+//! furniture (headers, footers, page numbers, case numbers), bullet glyphs
+//! and words hyphenated across lines.
+
+use crate::dates::{self, Date};
+use regex::Regex;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+use unicode_normalization::{char::decompose_compatible, UnicodeNormalization};
+
+/// One non-blank line of a document after cleaning.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub text: String,
+    /// 1-based line number in the file.
+    pub no: usize,
+    /// A page furniture case-number line stood right before this line.
+    pub after_case_number: bool,
+}
+
+/// What furniture told about the document, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fact {
+    /// "Dato: 24.02.20" in a page header or footer: the document's date.
+    DocumentDate(Date),
+    /// A journal/case number line, e.g. "1-52-100-22-09".
+    CaseNumber(String),
+    /// A line of page furniture naming the meeting or group
+    /// ("Klyngestyregruppemøde RRA 20. juni 2019", or the group above a footer).
+    RunningHeader(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Cleaned {
+    pub lines: Vec<Line>,
+    /// (line number, fact)
+    pub facts: Vec<(usize, Fact)>,
+}
+
+/// Characters PDF extraction uses as bullets.
+const BULLETS: &[char] = &['\u{f0b7}', '\u{f095}', '\u{f020}', '\u{f0a7}', '\u{f076}', '\u{f0d8}', '\u{f0fc}', '•', '▪', '◦', '●', '‣', '∙', '■', '□', '➢', '►'];
+
+/// Folds what Unicode calls compatibility characters (ligatures such as ﬁ and
+/// ﬂ, no-break and other spaces, full-width forms) and composes decomposed
+/// letters (a + ring -> å). Vulgar fractions and super/subscripts keep their
+/// form, since folding them changes what the number says. Soft hyphens and
+/// zero-width characters are dropped.
+pub fn normalize_chars(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{2060}' => {}
+            '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' => out.push(' '),
+            '½' | '¼' | '¾' | '²' | '³' | '¹' | 'º' | 'ª' | '\u{2150}'..='\u{215f}' => out.push(c),
+            c if (c as u32) < 0x80 => out.push(c),
+            c if is_compat_foldable(c) => decompose_compatible(c, |d| out.push(d)),
+            c => out.push(c),
+        }
+    }
+    out.nfc().collect()
+}
+
+fn is_compat_foldable(c: char) -> bool {
+    let cp = c as u32;
+    // Alphabetic presentation forms (ligatures), half/full-width forms.
+    (0xfb00..=0xfb4f).contains(&cp) || (0xff00..=0xffef).contains(&cp) || c == '…' || c == '\u{2024}' || c == '\u{2025}'
+}
+
+static SIDE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i)(side|page)\s+\d{1,4}(\s*(af|/|of)\s*\d{1,4})?$|^-\s*\d{1,4}\s*-$").unwrap());
+static LONE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,3}$").unwrap());
+static CASE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:(?i:sagsnr|sags nr|j\.\s*nr|journalnr)\.?:?\s*)?(\d{1,4}(?:-\d{1,6}){3,})$").unwrap());
+static FOOTER_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^Dato\s*:\s*(.+)$").unwrap());
+static CONTACT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i)(e-?mail|mail|mobil|lokaltlf|tlf|telefon|direkte|direkte tlf)\.?\s*:").unwrap());
+
+fn is_bullet_start(s: &str) -> Option<usize> {
+    let c = s.chars().next()?;
+    if BULLETS.contains(&c) {
+        return Some(c.len_utf8());
+    }
+    // "o" as a second-level bullet: "o Der udarbejdes ..."
+    let mut it = s.chars();
+    if it.next() == Some('o') && it.next() == Some(' ') && it.next().is_some_and(|c| c.is_uppercase()) {
+        return Some(1);
+    }
+    None
+}
+
+/// Splits text into trimmed, non-blank lines with bullets as "- " markers.
+pub fn split_lines(text: &str) -> Vec<Line> {
+    let mut out = vec![];
+    let mut no = 0usize;
+    for raw in text.split('\n') {
+        no += 1;
+        // A form feed is a page break; CR alone is a line end.
+        for piece in raw.split(['\x0c', '\r']) {
+            let mut t = piece.trim();
+            if t.is_empty() {
+                continue;
+            }
+            let mut bullet = false;
+            while let Some(n) = is_bullet_start(t) {
+                t = t[n..].trim_start();
+                bullet = true;
+            }
+            if t.is_empty() {
+                continue;
+            }
+            let text = if bullet { format!("- {t}") } else { t.to_string() };
+            out.push(Line { text: collapse_spaces(&text), no, after_case_number: false });
+        }
+    }
+    out
+}
+
+fn collapse_spaces(s: &str) -> String {
+    if !s.contains("  ") && !s.contains('\t') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut prev_space = false;
+    for c in s.chars() {
+        let sp = c == ' ' || c == '\t';
+        if sp && prev_space {
+            continue;
+        }
+        out.push(if sp { ' ' } else { c });
+        prev_space = sp;
+    }
+    out
+}
+
+/// Removes page furniture and records what it said.
+pub fn strip_furniture(lines: Vec<Line>, group_line: &dyn Fn(&str) -> bool) -> Cleaned {
+    let n = lines.len();
+    let mut drop = vec![false; n];
+    let mut facts = vec![];
+    // Lines that repeat: a running header when it names a date or a group.
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for l in &lines {
+        if l.text.chars().count() >= 8 {
+            *counts.entry(l.text.as_str()).or_default() += 1;
+        }
+    }
+    let mut i = 0;
+    while i < n {
+        let t = lines[i].text.as_str();
+        if SIDE.is_match(t) {
+            drop[i] = true;
+        } else if let Some(c) = CASE_NUMBER.captures(t) {
+            drop[i] = true;
+            facts.push((lines[i].no, Fact::CaseNumber(c[1].to_string())));
+        } else if let Some(c) = FOOTER_DATE.captures(t) {
+            // "Dato: ..." followed within a few lines by contact lines is the
+            // page footer block of the secretariat.
+            let end = (i + 1..(i + 6).min(n)).filter(|&j| CONTACT.is_match(&lines[j].text)).last();
+            if let Some(end) = end {
+                if let Some(d) = dates::find_date(&c[1]).and_then(|d| d.full()) {
+                    facts.push((lines[i].no, Fact::DocumentDate(d)));
+                }
+                for d in drop.iter_mut().take(end + 1).skip(i) {
+                    *d = true;
+                }
+                if i > 0 && !drop[i - 1] && group_line(&lines[i - 1].text) {
+                    drop[i - 1] = true;
+                    facts.push((lines[i - 1].no, Fact::RunningHeader(lines[i - 1].text.clone())));
+                }
+                i = end + 1;
+                continue;
+            }
+        } else if is_running_header(t, counts.get(t).copied().unwrap_or(0), lines.get(i + 1).map(|l| l.text.as_str()), group_line) {
+            drop[i] = true;
+            facts.push((lines[i].no, Fact::RunningHeader(t.to_string())));
+        }
+        i += 1;
+    }
+    // Lone page numbers: a number alone on a line is never content here.
+    for i in 0..n {
+        if LONE_NUMBER.is_match(&lines[i].text) {
+            drop[i] = true;
+        }
+    }
+    let mut out = Vec::with_capacity(n);
+    let mut case_before = false;
+    for (i, mut l) in lines.into_iter().enumerate() {
+        if drop[i] {
+            if CASE_NUMBER.is_match(&l.text) {
+                case_before = true;
+            }
+            continue;
+        }
+        l.after_case_number = case_before;
+        case_before = false;
+        out.push(l);
+    }
+    Cleaned { lines: out, facts }
+}
+
+/// A page header naming the meeting: a line that repeats on every page and
+/// names a date or the group, or a single line naming both the group and a
+/// date right above a page number.
+fn is_running_header(t: &str, count: usize, next: Option<&str>, group_line: &dyn Fn(&str) -> bool) -> bool {
+    if t.chars().count() > 100 {
+        return false;
+    }
+    let has_date = dates::find_date(t).is_some();
+    let next_is_number = next.is_some_and(|n| LONE_NUMBER.is_match(n) || SIDE.is_match(n));
+    if count >= 2 {
+        (has_date && (next_is_number || group_line(t))) || (next_is_number && group_line(t))
+    } else {
+        has_date && next_is_number && group_line(t)
+    }
+}
+
+/// Word counts of an archive: the evidence for joining hyphenated words.
+#[derive(Debug, Default, Clone)]
+pub struct Vocabulary {
+    counts: HashMap<String, u32>,
+}
+
+impl Vocabulary {
+    pub fn add_lines(&mut self, lines: &[Line]) {
+        for l in lines {
+            let words: Vec<&str> = l.text.split_whitespace().collect();
+            let last = words.len().saturating_sub(1);
+            for (k, w) in words.iter().enumerate() {
+                let w = trim_word(w);
+                // A word broken at the line's end is not evidence of anything.
+                if w.is_empty() || (k == last && l.text.ends_with('-')) || w.ends_with('-') {
+                    continue;
+                }
+                *self.counts.entry(w.to_lowercase()).or_default() += 1;
+            }
+        }
+    }
+    pub fn count(&self, w: &str) -> u32 {
+        self.counts.get(w).copied().unwrap_or(0)
+    }
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+}
+
+fn trim_word(w: &str) -> &str {
+    w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').trim_matches('-')
+}
+
+const SUSPENDED_FOLLOWERS: &[&str] = &["og", "eller", "samt", "til", "som", "men", "&", "/", "end", "el."];
+
+/// Joins words hyphenated across lines, deciding from evidence: the joined
+/// word in the archive's vocabulary joins; the hyphenated form there keeps
+/// the hyphen; a hyphen after a capital or digit, or before a capital or
+/// digit, is a real one ("IV-" + "behandling"); a hyphen before "og"/"eller"
+/// is the suspended hyphen ("sundheds- og ældrechefer") and stays as written;
+/// otherwise two lowercase halves are the typesetter's hyphenation and join.
+pub fn join_hyphenated(lines: &mut Vec<Line>, vocab: &Vocabulary) {
+    let mut i = 0;
+    while i + 1 < lines.len() {
+        let cur = &lines[i].text;
+        if !cur.ends_with('-') || cur.ends_with(" -") || cur.ends_with("--") && !cur.contains("://") {
+            i += 1;
+            continue;
+        }
+        let left_tok = cur.split_whitespace().last().unwrap_or("");
+        let left = left_tok.trim_end_matches('-');
+        let next = lines[i + 1].text.clone();
+        let right_tok = next.split_whitespace().next().unwrap_or("");
+        if left.is_empty() || right_tok.is_empty() || next.starts_with("- ") {
+            i += 1;
+            continue;
+        }
+        let is_url = left_tok.contains("://") || left_tok.starts_with("www.") || left_tok.contains('/');
+        let right_word = trim_word(right_tok);
+        let decision = if is_url {
+            Join::KeepHyphen
+        } else if SUSPENDED_FOLLOWERS.contains(&right_word.to_lowercase().as_str()) || right_tok == "&" {
+            Join::Leave
+        } else if !left.chars().last().is_some_and(|c| c.is_alphabetic()) {
+            Join::Leave
+        } else {
+            decide(left, right_word, vocab)
+        };
+        match decision {
+            Join::Leave => {
+                i += 1;
+                continue;
+            }
+            Join::Join | Join::KeepHyphen => {
+                let rest = next[right_tok.len()..].trim_start().to_string();
+                let mut joined = cur.to_string();
+                if decision == Join::Join {
+                    joined.pop();
+                }
+                joined.push_str(right_tok);
+                lines[i].text = joined;
+                if rest.is_empty() {
+                    lines.remove(i + 1);
+                } else {
+                    lines[i + 1].text = rest;
+                    i += 1;
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+enum Join {
+    Join,
+    KeepHyphen,
+    Leave,
+}
+
+fn decide(left: &str, right: &str, vocab: &Vocabulary) -> Join {
+    let l_last = left.chars().last().unwrap();
+    let r_first = right.chars().next().unwrap_or('a');
+    let left_word = left.rsplit('-').next().unwrap_or(left);
+    let joined = format!("{}{}", left, right).to_lowercase();
+    let hyphened = format!("{}-{}", left, right).to_lowercase();
+    if vocab.count(&joined) > 0 {
+        return Join::Join;
+    }
+    if vocab.count(&hyphened) > 0 {
+        return Join::KeepHyphen;
+    }
+    let left_is_abbrev = left_word.chars().count() <= 5 && left_word.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase());
+    if l_last.is_uppercase() || l_last.is_ascii_digit() || left_is_abbrev || r_first.is_uppercase() || r_first.is_ascii_digit() {
+        return Join::KeepHyphen;
+    }
+    Join::Join
+}
+
+/// Cleans decoded text into lines and facts, without the vocabulary step.
+pub fn clean(text: &str, group_line: &dyn Fn(&str) -> bool) -> Cleaned {
+    let text = normalize_chars(text);
+    strip_furniture(split_lines(&text), group_line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(lines: &[Line]) -> Vec<&str> {
+        lines.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    #[test]
+    fn ligatures_and_decomposed_letters() {
+        assert_eq!(normalize_chars("ﬁnansiering og ﬂow"), "finansiering og flow");
+        assert_eq!(normalize_chars("Høreomra\u{30a}det"), "Høreområdet");
+        assert_eq!(normalize_chars("a\u{a0}b½"), "a b½");
+    }
+
+    #[test]
+    fn crlf_form_feed_bullets() {
+        let lines = split_lines("Sagsfremstilling\r\n\u{f0b7} første\r\n\x0cSide 2\r\n• anden\n o Tredje\n");
+        assert_eq!(texts(&lines), vec!["Sagsfremstilling", "- første", "Side 2", "- anden", "- Tredje"]);
+        assert_eq!(lines[2].no, 3);
+    }
+
+    #[test]
+    fn furniture_is_dropped_and_recorded() {
+        let text = "Tekst før\nSide 2 af 4\nFokusgruppen X\nDato: 24.02.20\nLene\nMail: a@b.dk\nMobil: 1234\nTekst efter\n1-52-100-22-09\n2. Punkt\nMøde RRA 20. juni 2019\n3\nslut\nMøde RRA 20. juni 2019\n4\n";
+        let c = strip_furniture(split_lines(text), &|s: &str| s.starts_with("Fokusgruppen"));
+        assert_eq!(texts(&c.lines), vec!["Tekst før", "Tekst efter", "2. Punkt", "slut"]);
+        assert!(c.lines[2].after_case_number);
+        assert!(c.facts.contains(&(4, Fact::DocumentDate(Date::new(2020, 2, 24)))));
+        assert!(c.facts.contains(&(9, Fact::CaseNumber("1-52-100-22-09".into()))));
+        assert!(c.facts.contains(&(3, Fact::RunningHeader("Fokusgruppen X".into()))));
+        assert!(c.facts.iter().any(|f| f.1 == Fact::RunningHeader("Møde RRA 20. juni 2019".into())));
+    }
+
+    fn join(text: &str, vocab_text: &str) -> Vec<String> {
+        let mut v = Vocabulary::default();
+        v.add_lines(&split_lines(vocab_text));
+        let mut lines = split_lines(text);
+        v.add_lines(&lines);
+        join_hyphenated(&mut lines, &v);
+        lines.into_iter().map(|l| l.text).collect()
+    }
+
+    #[test]
+    fn hyphenation_joins_from_evidence() {
+        assert_eq!(join("nuværende op-\ngavedeling mellem", ""), vec!["nuværende opgavedeling", "mellem"]);
+        assert_eq!(join("vacci-\nnationen varer", ""), vec!["vaccinationen", "varer"]);
+        // Real hyphens stay.
+        assert_eq!(join("om IV-\nbehandling i", ""), vec!["om IV-behandling", "i"]);
+        assert_eq!(join("alle LÆ-\nblanketter digitalt", ""), vec!["alle LÆ-blanketter", "digitalt"]);
+        assert_eq!(join("Ikast-\nBrande Kommune", ""), vec!["Ikast-Brande", "Kommune"]);
+        // Suspended hyphen.
+        assert_eq!(join("for sundheds-\nog ældrechefer", ""), vec!["for sundheds-", "og ældrechefer"]);
+        // The hyphenated form seen elsewhere in the archive keeps the hyphen.
+        assert_eq!(join("en adhoc-\ngruppe", "en adhoc-gruppe"), vec!["en adhoc-gruppe"]);
+        // URLs keep their hyphens.
+        assert_eq!(join("https://x.dk/om-\nsundhedsaftalen/a", ""), vec!["https://x.dk/om-sundhedsaftalen/a"]);
+    }
+}

@@ -1,0 +1,272 @@
+//! index-config: groups, municipalities, topics, synonyms and path rules, read
+//! raw with `deny_unknown_fields` and validated into the types the parser uses.
+
+use regex::Regex;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+fn invalid(path: &Path, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid { path: path.to_path_buf(), message: message.into() }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroups {
+    group: Vec<RawGroup>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    name: String,
+    short: String,
+    #[serde(default)]
+    cluster: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMunicipalities {
+    #[serde(default)]
+    cluster: Vec<RawCluster>,
+    municipality: Vec<RawMunicipality>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCluster {
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    municipalities: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMunicipality {
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopics {
+    title_weight: u32,
+    threshold: u32,
+    topic: Vec<RawTopic>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopic {
+    slug: String,
+    name: String,
+    terms: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPaths {
+    #[serde(default)]
+    rule: Vec<RawPathRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPathRule {
+    /// Regex over the path relative to the archive root, `/`-separated.
+    path: String,
+    #[serde(default)]
+    group: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub name: String,
+    pub short: String,
+    pub cluster: Option<String>,
+    /// Aliases in matching form (see [`match_key`]).
+    pub keys: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Municipality {
+    pub name: String,
+    pub forms: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub municipalities: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub slug: String,
+    pub name: String,
+    pub terms: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PathRule {
+    pub path: Regex,
+    pub group: Option<String>,
+    pub kind: Option<crate::Kind>,
+}
+
+/// The validated configuration the parser uses.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub groups: Vec<Group>,
+    pub municipalities: Vec<Municipality>,
+    pub clusters: Vec<Cluster>,
+    pub topics: Vec<Topic>,
+    pub topic_title_weight: u32,
+    pub topic_threshold: u32,
+    pub path_rules: Vec<PathRule>,
+}
+
+/// The form in which group names and aliases are compared: lowercase, with
+/// spaces, hyphens and punctuation dropped and "&" read as "og".
+pub fn match_key(s: &str) -> String {
+    let s = s.to_lowercase().replace('&', "og");
+    s.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })
+}
+
+fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, ConfigError> {
+    toml::from_str(text).map_err(|e| invalid(path, e.to_string()))
+}
+
+impl Config {
+    /// Reads groups.toml, municipalities.toml and topics.toml (required) and
+    /// paths.toml (optional) from `dir`.
+    pub fn load(dir: &Path) -> Result<Config, ConfigError> {
+        let g = dir.join("groups.toml");
+        let m = dir.join("municipalities.toml");
+        let t = dir.join("topics.toml");
+        let p = dir.join("paths.toml");
+        let paths = if p.exists() { Some(read(&p)?) } else { None };
+        Config::from_texts(
+            (&g, &read(&g)?),
+            (&m, &read(&m)?),
+            (&t, &read(&t)?),
+            paths.as_deref().map(|s| (p.as_path(), s)),
+        )
+    }
+
+    /// The configuration shipped with arkiv (index-config/ at build time).
+    pub fn embedded() -> Config {
+        Config::from_texts(
+            (Path::new("groups.toml"), crate::embedded::GROUPS),
+            (Path::new("municipalities.toml"), crate::embedded::MUNICIPALITIES),
+            (Path::new("topics.toml"), crate::embedded::TOPICS),
+            None,
+        )
+        .expect("the embedded index-config is valid (checked by tests)")
+    }
+
+    fn from_texts(
+        groups: (&Path, &str),
+        munis: (&Path, &str),
+        topics: (&Path, &str),
+        paths: Option<(&Path, &str)>,
+    ) -> Result<Config, ConfigError> {
+        let rg: RawGroups = parse_toml(groups.0, groups.1)?;
+        let rm: RawMunicipalities = parse_toml(munis.0, munis.1)?;
+        let rt: RawTopics = parse_toml(topics.0, topics.1)?;
+        let rp: RawPaths = match paths {
+            Some((p, s)) => parse_toml(p, s)?,
+            None => RawPaths::default(),
+        };
+        let mut out = Config {
+            groups: vec![],
+            municipalities: vec![],
+            clusters: vec![],
+            topics: vec![],
+            topic_title_weight: rt.title_weight,
+            topic_threshold: rt.threshold.max(1),
+            path_rules: vec![],
+        };
+        let mut shorts = std::collections::HashSet::new();
+        for g in rg.group {
+            if g.name.trim().is_empty() {
+                return Err(invalid(groups.0, "group.name: empty"));
+            }
+            if !shorts.insert(g.short.clone()) {
+                return Err(invalid(groups.0, format!("group.short: '{}' used twice", g.short)));
+            }
+            let mut keys: Vec<String> = std::iter::once(&g.name).chain(g.aliases.iter()).map(|a| match_key(a)).collect();
+            keys.retain(|k| !k.is_empty());
+            keys.sort();
+            keys.dedup();
+            out.groups.push(Group { name: g.name, short: g.short, cluster: g.cluster, keys });
+        }
+        for m in rm.municipality {
+            if m.name.trim().is_empty() {
+                return Err(invalid(munis.0, "municipality.name: empty"));
+            }
+            let mut forms = vec![m.name.clone()];
+            forms.extend(m.aliases);
+            out.municipalities.push(Municipality { name: m.name, forms });
+        }
+        for c in rm.cluster {
+            for name in &c.municipalities {
+                if !out.municipalities.iter().any(|m| &m.name == name) {
+                    return Err(invalid(munis.0, format!("cluster '{}': unknown municipality '{}'", c.name, name)));
+                }
+            }
+            out.clusters.push(Cluster { name: c.name, aliases: c.aliases, municipalities: c.municipalities });
+        }
+        for t in rt.topic {
+            if t.terms.is_empty() {
+                return Err(invalid(topics.0, format!("topic '{}': no terms", t.slug)));
+            }
+            out.topics.push(Topic {
+                slug: t.slug,
+                name: t.name,
+                terms: t.terms.iter().map(|s| s.to_lowercase()).collect(),
+            });
+        }
+        for r in rp.rule {
+            let path = Regex::new(&r.path).map_err(|e| invalid(paths.unwrap().0, format!("rule.path '{}': {e}", r.path)))?;
+            let kind = match r.kind {
+                Some(k) => Some(crate::Kind::parse(&k).ok_or_else(|| invalid(paths.unwrap().0, format!("rule.kind: unknown kind '{k}'")))?),
+                None => None,
+            };
+            out.path_rules.push(PathRule { path, group: r.group, kind });
+        }
+        Ok(out)
+    }
+
+    /// The canonical group whose name or alias is `s`.
+    pub fn group_by_alias(&self, s: &str) -> Option<&Group> {
+        let k = match_key(s);
+        if k.is_empty() {
+            return None;
+        }
+        self.groups.iter().find(|g| g.keys.iter().any(|a| *a == k) || match_key(&g.short) == k)
+    }
+
+    pub fn group_by_name(&self, name: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.name == name)
+    }
+}

@@ -1,0 +1,135 @@
+//! arkiv-ingest: from an archive folder to meetings and agenda items.
+//!
+//! It walks an archive, decodes each document (UTF-8 or Windows-1252, with
+//! or without BOM), cleans what PDF extraction leaves (page furniture,
+//! bullet glyphs, words hyphenated across lines), splits the text into
+//! meetings and agenda items with their sections, and finds each meeting's
+//! group, date and kind and each item's municipalities and topics.
+//!
+//! **Architecture invariant:** parsing never fails. It returns what it found
+//! and a list of [`Diagnostic`]s; a file that cannot be read is reported and
+//! skipped, and the rest of the archive is still parsed. This crate knows
+//! nothing about the index.
+//!
+//! ```
+//! use arkiv_ingest::{parse_text, Config};
+//! let cfg = Config::embedded();
+//! let f = parse_text("referat.txt", "Mødetid: Torsdag d. 20. februar 2020\nMøde i Chefforum\n1. Godkendelse af dagsorden\nBeslutning:\nGodkendt\n", &cfg);
+//! let m = &f.meetings[0];
+//! assert_eq!(m.date.as_deref(), Some("2020-02-20"));
+//! assert_eq!(m.items[0].title, "Godkendelse af dagsorden");
+//! ```
+
+pub mod clean;
+pub mod config;
+pub mod dates;
+pub mod decode;
+mod embedded;
+pub mod meta;
+mod model;
+pub mod segment;
+mod walk;
+
+pub use config::{Config, ConfigError};
+pub use model::*;
+pub use walk::{parse_paths, walk_archive, ArchiveFile, MAX_FILE_BYTES};
+
+use clean::{Cleaned, Fact, Vocabulary};
+use meta::{MeetingInput, Overrides};
+
+pub use embedded::SYNONYMS as EMBEDDED_SYNONYMS;
+
+/// A decoded and cleaned document, before segmentation.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub path: String,
+    pub relpath: String,
+    pub encoding: String,
+    pub bytes: usize,
+    pub cleaned: Cleaned,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn diag(path: &str, line: Option<usize>, code: &str, message: impl Into<String>) -> Diagnostic {
+    Diagnostic { path: path.to_string(), line, code: code.to_string(), message: message.into() }
+}
+
+/// Decodes and cleans one document. Returns a file with no meetings and a
+/// diagnostic when the bytes are not a text document.
+pub fn prepare(path: &str, relpath: &str, bytes: &[u8], cfg: &Config) -> Result<Prepared, FileParse> {
+    let decoded = match decode::decode(bytes) {
+        Ok(d) => d,
+        Err(e) => {
+            return Err(FileParse {
+                path: path.to_string(),
+                relpath: relpath.to_string(),
+                encoding: String::new(),
+                bytes: bytes.len(),
+                meetings: vec![],
+                diagnostics: vec![diag(path, None, e.code(), format!("skipped: {e}"))],
+            })
+        }
+    };
+    let mut diagnostics: Vec<Diagnostic> = decoded.notes.iter().map(|(c, m)| diag(path, None, c, m.clone())).collect();
+    let group_line = |s: &str| s.chars().count() <= 100 && meta::group_in_line(cfg, s).is_some();
+    let cleaned = clean::clean(&decoded.text, &group_line);
+    if cleaned.lines.is_empty() {
+        diagnostics.push(diag(path, None, "decode.empty", "no text after cleaning"));
+    }
+    Ok(Prepared { path: path.to_string(), relpath: relpath.to_string(), encoding: decoded.encoding.to_string(), bytes: bytes.len(), cleaned, diagnostics })
+}
+
+/// Segments a prepared document into meetings and items.
+pub fn finish(mut p: Prepared, vocab: &Vocabulary, cfg: &Config, ov: &Overrides) -> FileParse {
+    clean::join_hyphenated(&mut p.cleaned.lines, vocab);
+    let lines = &p.cleaned.lines;
+    let raws = segment::segment(lines);
+    let file_text: String = lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+    let line_range = |m: &segment::RawMeeting| {
+        let first = if m.start == 0 { 0 } else { lines.get(m.start).map(|l| l.no).unwrap_or(usize::MAX) };
+        let last = if m.end >= lines.len() { usize::MAX } else { lines[m.end].no };
+        (first, last)
+    };
+    let facts_in = |m: &segment::RawMeeting| -> Vec<&Fact> {
+        let (a, b) = line_range(m);
+        p.cleaned.facts.iter().filter(|(no, _)| *no >= a && *no < b).map(|(_, f)| f).collect()
+    };
+    let header_groups: Vec<Option<String>> = raws.iter().map(|m| meta::header_group(cfg, m, &facts_in(m))).collect();
+    let mut meetings = vec![];
+    let mut diagnostics = std::mem::take(&mut p.diagnostics);
+    for (k, raw) in raws.iter().enumerate() {
+        let sibling_group = header_groups.iter().enumerate().filter(|(j, _)| *j != k).find_map(|(_, g)| g.clone());
+        let line = lines.get(raw.start).map(|l| l.no).unwrap_or(1);
+        let built = meta::build_meeting(
+            cfg,
+            MeetingInput { raw, ordinal: k, relpath: &p.relpath, path: &p.path, facts: facts_in(raw), file_facts: &p.cleaned.facts, line, sibling_group, file_text: &file_text },
+            ov,
+        );
+        for (line, code, msg) in built.notes {
+            diagnostics.push(diag(&p.path, line, code, msg));
+        }
+        meetings.push(built.meeting);
+    }
+    if meetings.iter().all(|m| m.items.is_empty()) {
+        diagnostics.push(diag(&p.path, None, "segment.no-items", "no agenda items found in the file"));
+    }
+    FileParse { path: p.path, relpath: p.relpath, encoding: p.encoding, bytes: p.bytes, meetings, diagnostics }
+}
+
+/// Parses one document's text on its own (its own vocabulary for
+/// hyphenation); for tests and tools.
+pub fn parse_text(relpath: &str, text: &str, cfg: &Config) -> FileParse {
+    parse_bytes(relpath, relpath, text.as_bytes(), cfg, &Overrides::default())
+}
+
+/// Parses one document's bytes with its own vocabulary.
+pub fn parse_bytes(path: &str, relpath: &str, bytes: &[u8], cfg: &Config, ov: &Overrides) -> FileParse {
+    match prepare(path, relpath, bytes, cfg) {
+        Ok(p) => {
+            let mut v = Vocabulary::default();
+            v.add_lines(&p.cleaned.lines);
+            finish(p, &v, cfg, ov)
+        }
+        Err(f) => f,
+    }
+}

@@ -1,0 +1,580 @@
+//! Meeting and item metadata: group, date, kind, header fields,
+//! municipalities, topics and stable ids.
+
+use crate::clean::{Fact, Line};
+use crate::config::{Config, Group};
+use crate::dates::{self, Date};
+use crate::model::{Item, Kind, Meeting, Source};
+use crate::segment::{is_kind_word, RawMeeting};
+use regex::Regex;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+/// What a sidecar file or a path rule says about every meeting of a file.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub group: Option<(String, Source)>,
+    pub date: Option<(Date, Source)>,
+    pub kind: Option<(Kind, Source)>,
+    pub place: Option<String>,
+    pub year_hint: Option<i32>,
+}
+
+/// Text in the form group aliases are matched in (see
+/// [`crate::config::match_key`]), with the places where words began, so that
+/// an alias only matches whole words.
+pub struct Compact {
+    text: String,
+    bounds: Vec<bool>,
+}
+
+impl Compact {
+    pub fn new(s: &str) -> Compact {
+        let mut text = String::with_capacity(s.len());
+        let mut bounds = vec![];
+        let mut prev_alnum = false;
+        for c in s.chars() {
+            if c == '&' {
+                text.push_str("og");
+                bounds.extend([true, false]);
+                prev_alnum = false;
+                continue;
+            }
+            if c.is_alphanumeric() {
+                for lc in c.to_lowercase() {
+                    let start = bounds.len();
+                    text.push(lc);
+                    bounds.resize(text.len(), false);
+                    bounds[start] = !prev_alnum;
+                }
+                prev_alnum = true;
+            } else {
+                prev_alnum = false;
+            }
+        }
+        bounds.push(true);
+        // Positions after a non-alphanumeric are word starts; the end of a
+        // word is the start of the next.
+        Compact { text, bounds }
+    }
+
+    /// Occurrences of `key` that start and end on word boundaries.
+    pub fn find(&self, key: &str) -> Vec<(usize, usize)> {
+        if key.is_empty() {
+            return vec![];
+        }
+        self.text
+            .match_indices(key)
+            .map(|(s, m)| (s, s + m.len()))
+            .filter(|&(s, e)| self.bounds[s] && self.bounds.get(e).copied().unwrap_or(true))
+            .collect()
+    }
+}
+
+/// Mentions of each group in `text`, counted without overlaps, longest alias first.
+pub fn group_mentions<'c>(cfg: &'c Config, text: &str) -> Vec<(&'c Group, usize, usize)> {
+    let c = Compact::new(text);
+    let mut spans: Vec<(usize, usize, usize)> = vec![]; // (start, end, group index)
+    for (gi, g) in cfg.groups.iter().enumerate() {
+        for k in &g.keys {
+            for (s, e) in c.find(k) {
+                spans.push((s, e, gi));
+            }
+        }
+    }
+    spans.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+    let mut counts: BTreeMap<usize, (usize, usize)> = BTreeMap::new(); // gi -> (count, longest)
+    let mut last_end = 0;
+    for (s, e, gi) in spans {
+        if s < last_end {
+            continue;
+        }
+        last_end = e;
+        let entry = counts.entry(gi).or_default();
+        entry.0 += 1;
+        entry.1 = entry.1.max(e - s);
+    }
+    let mut out: Vec<_> = counts.into_iter().map(|(gi, (n, len))| (&cfg.groups[gi], n, len)).collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)));
+    out
+}
+
+/// The group a header line names, by its most specific alias.
+pub fn group_in_line<'c>(cfg: &'c Config, line: &str) -> Option<&'c Group> {
+    let c = Compact::new(line);
+    cfg.groups
+        .iter()
+        .filter_map(|g| g.keys.iter().filter(|k| !c.find(k).is_empty()).map(|k| k.len()).max().map(|l| (g, l)))
+        .max_by_key(|&(_, l)| l)
+        .map(|(g, _)| g)
+}
+
+static MOEDE_I: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?i:dagsorden|referat)\s+(?:for|fra|til|af)\s+)?(?:(?i:møde)\s+i\s+)?(.+?)(?:,|\s+d\.|\s+den|\s+\d{1,2}\.|\s+(?i:mandag|tirsdag|onsdag|torsdag|fredag)|$)").unwrap()
+});
+static FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(Mødetid|Mødedato|Tidspunkt|Dato og tid(?:spunkt)?|Tid\s*(?:&|og)\s*sted|Dato|Tid|Sted|Mødested|Mødedeltagere|Deltagere|Til stede|Fremmødte|Afbud|Fraværende|Mødeleder|Formand|Referent|Sekretær|Sagsnr|Sagsnummer|Journalnr|J\.\s*nr)\.?\s*:\s*(.*)$").unwrap()
+});
+
+#[derive(Default, Debug)]
+struct Header {
+    fields: Vec<(String, Vec<String>)>,
+    kind_words: Vec<Kind>,
+    titles: Vec<String>,
+}
+
+fn parse_header(lines: &[Line]) -> Header {
+    let mut h = Header::default();
+    for l in lines {
+        let t = l.text.trim();
+        if is_kind_word(t) {
+            h.kind_words.push(Kind::parse(t.trim_end_matches(':')).unwrap_or(Kind::Dagsorden));
+            h.fields.push(("-".into(), vec![]));
+            continue;
+        }
+        if let Some(c) = FIELD.captures(t) {
+            let v = c[2].trim();
+            h.fields.push((c[1].to_lowercase(), if v.is_empty() { vec![] } else { vec![v.to_string()] }));
+            continue;
+        }
+        let lower = t.to_lowercase();
+        if lower.starts_with("dagsorden ") || lower.starts_with("referat ") || lower.starts_with("møde i ") {
+            if let Some(k) = Kind::parse(lower.split_whitespace().next().unwrap_or("")) {
+                h.kind_words.push(k);
+            }
+            h.titles.push(t.to_string());
+            h.fields.push(("-".into(), vec![]));
+            continue;
+        }
+        match h.fields.last_mut() {
+            Some((name, vals)) if name != "-" => vals.push(t.to_string()),
+            _ => h.titles.push(t.to_string()),
+        }
+    }
+    h
+}
+
+fn field<'h>(h: &'h Header, names: &[&str]) -> Option<&'h Vec<String>> {
+    h.fields.iter().find(|(n, v)| names.contains(&n.as_str()) && !v.is_empty()).map(|(_, v)| v)
+}
+
+fn people(v: Option<&Vec<String>>) -> Vec<String> {
+    let Some(v) = v else { return vec![] };
+    let joined = v.join(" ");
+    joined
+        .split([',', ';'])
+        .flat_map(|s| s.split(" og "))
+        .map(|s| s.trim().trim_end_matches('.').to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+pub struct MeetingInput<'a> {
+    pub raw: &'a RawMeeting,
+    pub ordinal: usize,
+    pub relpath: &'a str,
+    pub path: &'a str,
+    /// Facts from page furniture inside the meeting's lines.
+    pub facts: Vec<&'a Fact>,
+    /// Facts from the whole file (a document date printed elsewhere).
+    pub file_facts: &'a [(usize, Fact)],
+    pub line: usize,
+    /// The group another meeting of the same file names in its header.
+    pub sibling_group: Option<String>,
+    /// Text of the whole file, for group mentions.
+    pub file_text: &'a str,
+}
+
+pub struct Built {
+    pub meeting: Meeting,
+    pub notes: Vec<(Option<usize>, &'static str, String)>,
+    /// The group came from this meeting's own header.
+    pub header_group: Option<String>,
+}
+
+pub fn hash_id(parts: &[&str]) -> String {
+    let mut h = blake3::Hasher::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update(b"\0");
+    }
+    h.finalize().to_hex()[..16].to_string()
+}
+
+/// The group named in a meeting's header, if any.
+pub fn header_group(cfg: &Config, raw: &RawMeeting, facts: &[&Fact]) -> Option<String> {
+    let from_lines = raw.header.iter().find_map(|l| group_in_line(cfg, &l.text));
+    let from_facts = facts.iter().find_map(|f| match f {
+        Fact::RunningHeader(t) => group_in_line(cfg, t),
+        _ => None,
+    });
+    if let Some(g) = from_lines.or(from_facts) {
+        return Some(g.name.clone());
+    }
+    // A group not in the configuration, from "Møde i <group> <date>".
+    let h = parse_header(&raw.header);
+    for t in &h.titles {
+        let low = t.to_lowercase();
+        if low.starts_with("møde i ") || low.starts_with("referat fra møde i ") || low.starts_with("dagsorden for møde i ") || low.starts_with("referat fra ") || low.starts_with("dagsorden for ") {
+            if let Some(c) = MOEDE_I.captures(t) {
+                let name = c[1].trim().trim_end_matches([',', '.', ':']).trim();
+                if name.chars().count() >= 4 && !name.to_lowercase().starts_with("møde") {
+                    return Some(name.to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
+    let raw = inp.raw;
+    let mut notes: Vec<(Option<usize>, &'static str, String)> = vec![];
+    let h = parse_header(&raw.header);
+
+    // Group.
+    let text_group = header_group(cfg, raw, &inp.facts);
+    let (group, group_source) = match (&ov.group, &text_group) {
+        (Some((g, src)), tg) => {
+            if let Some(tg) = tg {
+                if tg != g {
+                    notes.push((Some(inp.line), "meta.group-disagrees", format!("{:?} metadata says group '{g}', the document's header says '{tg}'", src).to_lowercase()));
+                }
+            }
+            (Some(g.clone()), Some(*src))
+        }
+        (None, Some(tg)) => (Some(tg.clone()), Some(Source::Header)),
+        (None, None) => {
+            if let Some(sg) = &inp.sibling_group {
+                notes.push((Some(inp.line), "meta.group-from-sibling", format!("no group in this meeting's header; '{sg}' from the other meeting in the file")));
+                (Some(sg.clone()), Some(Source::Header))
+            } else {
+                let m = group_mentions(cfg, inp.file_text);
+                match m.first() {
+                    Some((g, n, _)) => {
+                        notes.push((Some(inp.line), "meta.group-from-text", format!("no group in the header; '{}' is the group the text names most ({n} times)", g.name)));
+                        (Some(g.name.clone()), Some(Source::Text))
+                    }
+                    None => {
+                        notes.push((Some(inp.line), "meta.no-group", "no group found in header, text, sidecar or path".into()));
+                        (None, None)
+                    }
+                }
+            }
+        }
+    };
+
+    // Date.
+    let doc_date = inp
+        .facts
+        .iter()
+        .find_map(|f| if let Fact::DocumentDate(d) = f { Some(*d) } else { None })
+        .or_else(|| inp.file_facts.iter().find_map(|(_, f)| if let Fact::DocumentDate(d) = f { Some(*d) } else { None }));
+    let mut printed: Option<dates::PrintedDate> = None;
+    for (name, vals) in &h.fields {
+        if matches!(name.as_str(), "mødetid" | "mødedato" | "tidspunkt" | "dato og tid" | "dato og tidspunkt" | "dato" | "tid") || name.starts_with("tid ") || name.starts_with("tid&") {
+            if let Some(d) = vals.iter().find_map(|v| dates::find_date(v)) {
+                printed = Some(d);
+                break;
+            }
+        }
+    }
+    if printed.is_none() {
+        printed = h.titles.iter().find_map(|t| dates::find_date(t));
+    }
+    if printed.is_none() {
+        printed = inp.facts.iter().find_map(|f| if let Fact::RunningHeader(t) = f { dates::find_date(t) } else { None });
+    }
+    let text_date = printed.and_then(|p| p.resolve(doc_date, ov.year_hint)).map(|(d, note)| {
+        if let Some(n) = note {
+            notes.push((Some(inp.line), "meta.date-resolved", n));
+        }
+        d
+    });
+    let (date, date_source) = match (&ov.date, text_date) {
+        (Some((d, src)), td) => {
+            if let Some(td) = td {
+                if td != *d {
+                    notes.push((Some(inp.line), "meta.date-disagrees", format!("{:?} metadata says {}, the document says {}", src, d.iso(), td.iso()).to_lowercase()));
+                }
+            }
+            (Some(*d), Some(*src))
+        }
+        (None, Some(d)) => (Some(d), Some(Source::Header)),
+        (None, None) => match doc_date {
+            Some(d) => {
+                notes.push((Some(inp.line), "meta.date-from-document", format!("no meeting date printed; the document date {} is used", d.iso())));
+                (Some(d), Some(Source::DocumentDate))
+            }
+            None => {
+                notes.push((Some(inp.line), "meta.no-date", "no date in the text: the meeting date is unknown".into()));
+                (None, None)
+            }
+        },
+    };
+
+    // Kind: decisions written in make minutes; otherwise the header's word.
+    let has_decisions = raw.items.iter().any(|it| it.sections.iter().any(|(n, v)| n == "beslutning" && v.iter().any(|l| !l.trim().is_empty())));
+    let text_kind = if has_decisions { Some(Kind::Referat) } else { h.kind_words.last().copied() };
+    let kind = match (&ov.kind, text_kind) {
+        (Some((k, src)), tk) => {
+            if tk.is_some_and(|tk| tk != *k) {
+                notes.push((Some(inp.line), "meta.kind-disagrees", format!("{:?} metadata says {}, the document reads as {}", src, k.as_str(), tk.unwrap().as_str()).to_lowercase()));
+            }
+            Some(*k)
+        }
+        (None, tk) => tk,
+    };
+
+    // Header fields.
+    let place = ov.place.clone().or_else(|| {
+        field(&h, &["mødested", "sted"]).map(|v| v.join(" ")).or_else(|| {
+            h.fields
+                .iter()
+                .find(|(n, v)| (n.starts_with("tid ") || n.starts_with("tid&")) && !v.is_empty())
+                .map(|(_, v)| v.iter().filter(|l| dates::find_date(l).is_none()).cloned().collect::<Vec<_>>().join(", "))
+                .filter(|s| !s.is_empty())
+        })
+    });
+    let mut participants = people(field(&h, &["mødedeltagere", "deltagere", "til stede", "fremmødte"]));
+    let absentees = people(field(&h, &["afbud", "fraværende"]));
+    let chair = field(&h, &["mødeleder", "formand"]).map(|v| v.join(" "));
+    let mut secretary = field(&h, &["referent", "sekretær"]).map(|v| v.join(" "));
+    if secretary.is_none() {
+        // "Navn, titel (sekretær)" in a list of participants.
+        for l in &raw.header {
+            if let Some(p) = l.text.find("(sekretær)").or_else(|| l.text.find("(referent)")) {
+                let who = l.text[..p].split(',').next().unwrap_or("").trim().to_string();
+                if !who.is_empty() {
+                    secretary = Some(who.clone());
+                    if !participants.contains(&who) {
+                        participants.push(who);
+                    }
+                }
+            }
+        }
+    }
+    let case_number = field(&h, &["sagsnr", "sagsnummer", "journalnr", "j. nr", "j.nr"]).map(|v| v.join(" ")).or_else(|| {
+        inp.facts.iter().find_map(|f| if let Fact::CaseNumber(c) = f { Some(c.clone()) } else { None })
+    });
+
+    // Items.
+    let mut items = vec![];
+    let mut seen: BTreeMap<(u32, String), usize> = BTreeMap::new();
+    let mut meeting_munis: BTreeSet<String> = BTreeSet::new();
+    for l in &raw.header {
+        for m in municipalities(cfg, &l.text) {
+            meeting_munis.insert(m);
+        }
+    }
+    for it in &raw.items {
+        let key = (it.number, crate::config::match_key(&it.title));
+        let dup = seen.entry(key.clone()).or_default();
+        let id = hash_id(&["item", inp.relpath, &it.number.to_string(), &key.1, &dup.to_string()]);
+        *dup += 1;
+        let mut sections = BTreeMap::new();
+        let mut order = vec![];
+        let mut attachments = vec![];
+        for (name, lines) in &it.sections {
+            if name == "bilag" {
+                attachments.extend(attachment_list(lines));
+            } else {
+                attachments.extend(lines.iter().filter(|l| is_attachment_line(l)).map(|l| l.trim_start_matches("- ").to_string()));
+            }
+            let text = lines.join("\n");
+            match sections.get_mut(name) {
+                Some(existing) => {
+                    let e: &mut String = existing;
+                    if !text.is_empty() {
+                        e.push('\n');
+                        e.push_str(&text);
+                    }
+                }
+                None => {
+                    sections.insert(name.clone(), text);
+                    order.push(name.clone());
+                }
+            }
+        }
+        let full = format!("{}\n{}", it.title, it.sections.iter().flat_map(|s| s.1.iter()).cloned().collect::<Vec<_>>().join("\n"));
+        let munis = municipalities(cfg, &full);
+        meeting_munis.extend(munis.iter().cloned());
+        let topics = topics(cfg, &it.title, &full);
+        items.push(Item { id, number: it.number, title: it.title.clone(), municipalities: munis, topics, sections, section_order: order, attachments, line: it.line });
+    }
+    if items.is_empty() {
+        notes.push((Some(inp.line), "segment.no-items", "no agenda items found in this meeting".into()));
+    }
+    let id = hash_id(&["meeting", inp.relpath, &inp.ordinal.to_string()]);
+    let _ = inp.path;
+    let mut munis: Vec<String> = cfg.municipalities.iter().map(|m| m.name.clone()).filter(|n| meeting_munis.contains(n)).collect();
+    munis.dedup();
+    Built {
+        meeting: Meeting {
+            id,
+            group,
+            group_source,
+            date: date.map(|d| d.iso()),
+            date_source,
+            kind,
+            place,
+            participants,
+            absentees,
+            chair,
+            secretary,
+            case_number,
+            municipalities: munis,
+            line: inp.line,
+            items,
+        },
+        notes,
+        header_group: text_group,
+    }
+}
+
+static ATTACHMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:- )?Bilag\s+\d+\s*[:.]\s*\S").unwrap());
+
+fn is_attachment_line(l: &str) -> bool {
+    ATTACHMENT.is_match(l)
+}
+
+/// An attachment list: one entry a line, a wrapped line (starting in lower
+/// case) joined to the entry before it.
+fn attachment_list(lines: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    for l in lines {
+        let t = l.trim();
+        let bullet = t.starts_with("- ");
+        let t = t.trim_start_matches("- ").trim();
+        if t.is_empty() {
+            continue;
+        }
+        let cont = !bullet && t.chars().next().is_some_and(|c| c.is_lowercase()) && !t.starts_with("http") && !out.is_empty();
+        if cont {
+            let last = out.last_mut().unwrap();
+            last.push(' ');
+            last.push_str(t);
+        } else {
+            out.push(t.to_string());
+        }
+    }
+    out
+}
+
+static HOSPITAL_WORDS: &[&str] = &["regionshospitalet", "regionshospital", "hospitalsenheden", "hospitalsenhed", "sygehus", "hospitalet", "psykiatrien", "høreklinikken", "universitetshospital"];
+
+/// Municipalities an item names as actors, in configuration order.
+pub fn municipalities(cfg: &Config, text: &str) -> Vec<String> {
+    static CACHE: LazyLock<std::sync::Mutex<Option<(usize, Regex, Vec<(String, String)>)>>> = LazyLock::new(|| std::sync::Mutex::new(None));
+    let (re, forms) = {
+        let key = cfg as *const Config as usize;
+        let mut g = CACHE.lock().unwrap();
+        if g.as_ref().map(|c| c.0) != Some(key) {
+            let mut forms: Vec<(String, String)> =
+                cfg.municipalities.iter().flat_map(|m| m.forms.iter().map(move |f| (f.clone(), m.name.clone()))).collect();
+            forms.sort_by_key(|f| std::cmp::Reverse(f.0.len()));
+            let alt = forms.iter().map(|f| regex::escape(&f.0)).collect::<Vec<_>>().join("|");
+            let re = Regex::new(&format!(r"\b({alt})s?\b")).unwrap();
+            *g = Some((key, re, forms));
+        }
+        let c = g.as_ref().unwrap();
+        (c.1.clone(), c.2.clone())
+    };
+    let mut found = BTreeSet::new();
+    for m in re.captures_iter(text) {
+        let whole = m.get(0).unwrap();
+        let form = &m[1];
+        // The whitespace-delimited token around the match.
+        let tok_start = text[..whole.start()].rfind(char::is_whitespace).map(|p| p + 1).unwrap_or(0);
+        let tok_end = text[whole.end()..].find(char::is_whitespace).map(|p| whole.end() + p).unwrap_or(text.len());
+        let tok = &text[tok_start..tok_end];
+        if tok.contains('@') || tok.contains("://") || tok.contains("www.") || tok.to_lowercase().contains(".dk") {
+            continue;
+        }
+        let prev_word = text[..tok_start].split_whitespace().last().unwrap_or("").to_lowercase();
+        if HOSPITAL_WORDS.iter().any(|w| prev_word.trim_matches(|c: char| !c.is_alphanumeric()) == *w) {
+            continue;
+        }
+        let next_word = text[whole.end()..].split_whitespace().next().unwrap_or("").to_lowercase();
+        if next_word.starts_with("klynge") || next_word.starts_with("universitetshospital") {
+            continue;
+        }
+        if let Some((_, name)) = forms.iter().find(|f| f.0 == form) {
+            found.insert(name.clone());
+        }
+    }
+    cfg.municipalities.iter().map(|m| m.name.clone()).filter(|n| found.contains(n)).collect()
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.to_lowercase()
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .map(|w| w.trim_matches('-').to_string())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn term_hits(term: &str, words: &[String], flat: &str) -> usize {
+    if term.contains(' ') {
+        return flat.matches(term).count();
+    }
+    words.iter().filter(|w| w.starts_with(term) || (term.chars().count() >= 6 && w.contains(term))).count()
+}
+
+/// Topics an item is about, best first.
+pub fn topics(cfg: &Config, title: &str, full: &str) -> Vec<String> {
+    let tw = words(title);
+    let bw = words(full);
+    let tflat = tw.join(" ");
+    let bflat = bw.join(" ");
+    let mut scored: Vec<(u32, &str)> = vec![];
+    for t in &cfg.topics {
+        let mut s = 0u32;
+        for term in &t.terms {
+            let term_flat = words(term).join(" ");
+            let term_flat = if term.contains('-') && !term.contains(' ') { term.clone() } else { term_flat };
+            s += cfg.topic_title_weight * term_hits(&term_flat, &tw, &tflat).min(2) as u32;
+            s += term_hits(&term_flat, &bw, &bflat).min(4) as u32;
+        }
+        if s >= cfg.topic_threshold {
+            scored.push((s, &t.slug));
+        }
+    }
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let top = scored.first().map(|s| s.0).unwrap_or(0);
+    scored.into_iter().filter(|s| s.0 * 10 >= top * 3).take(4).map(|s| s.1.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn municipalities_as_actors() {
+        let cfg = Config::embedded();
+        let m = municipalities(&cfg, "Holstebro Kommunes beskrivelse og RKSK' s proces; Herning.");
+        assert_eq!(m, vec!["Herning", "Holstebro", "Ringkøbing-Skjern"]);
+        assert!(municipalities(&cfg, "mail til sikkerpost@lemvig.dk og Regionshospitalet Randers").is_empty());
+        assert!(municipalities(&cfg, "Randers Klyngen og www.aarhus.dk").is_empty());
+        assert_eq!(municipalities(&cfg, "Borgere i Århus og Ikast-Brande"), vec!["Ikast-Brande", "Aarhus"]);
+    }
+
+    #[test]
+    fn group_aliases_match_whole_words() {
+        let cfg = Config::embedded();
+        assert_eq!(group_in_line(&cfg, "Klyngestyregruppemøde RRA 20. juni 2019").unwrap().name, "Klyngestyregruppen Randersklyngen");
+        assert_eq!(group_in_line(&cfg, "Implementeringsgruppen SundhedsIT og digitalearbejdsgange").unwrap().name, "Implementeringsgruppen Sundheds-IT og digitale arbejdsgange");
+        assert!(group_in_line(&cfg, "det skulle gøres").is_none(), "'sku' inside 'skulle' is not SKU");
+        let m = group_mentions(&cfg, "Møde i Fokusgruppen Sundhed for\nvoksne. Fokusgruppen Sundhed og voksne. Fokusgruppe Sundhed & Beskæftigelse.");
+        assert_eq!(m[0].0.name, "Fokusgruppen Sundhed for voksne");
+        assert_eq!(m[0].1, 2);
+    }
+
+    #[test]
+    fn topics_from_title_and_text() {
+        let cfg = Config::embedded();
+        let t = topics(&cfg, "Opfølgning på samarbejdsaftalen vedr. rygestopindsatsen", "henvisninger til rygestop og rygestopforløb");
+        assert!(t.contains(&"rygestop".to_string()), "{t:?}");
+        assert!(!t.contains(&"hoereomraadet".to_string()));
+    }
+}

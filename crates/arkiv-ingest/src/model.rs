@@ -1,0 +1,134 @@
+//! The parse result: files, meetings, items, diagnostics. These types are the
+//! JSON of `arkiv parse --json`; fields keep their names once published.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One diagnostic: something odd in a file, with where it was.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub path: String,
+    /// 1-based line in the file, where the diagnostic concerns one line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// Stable machine-readable code, e.g. `decode.windows-1252`.
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Dagsorden,
+    Referat,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Dagsorden => "dagsorden",
+            Kind::Referat => "referat",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s.trim().to_lowercase().as_str() {
+            "dagsorden" | "agenda" => Some(Kind::Dagsorden),
+            "referat" | "minutes" | "beslutningsreferat" => Some(Kind::Referat),
+            _ => None,
+        }
+    }
+}
+
+/// Where a meeting fact came from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// A sidecar metadata file next to the document.
+    Sidecar,
+    /// A path rule in index-config/paths.toml.
+    Path,
+    /// The meeting header (or a page header naming the meeting).
+    Header,
+    /// The document date printed in a page header or footer.
+    DocumentDate,
+    /// Mentions in the body of the text.
+    Text,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct ArchiveParse {
+    pub files: Vec<FileParse>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileParse {
+    /// The path as given (or as found under the archive root).
+    pub path: String,
+    /// The path relative to the archive root, with `/` separators: the
+    /// identity of the document.
+    pub relpath: String,
+    /// Encoding the text was decoded from.
+    pub encoding: String,
+    /// Bytes of text parsed.
+    pub bytes: usize,
+    pub meetings: Vec<Meeting>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Meeting {
+    pub id: String,
+    pub group: Option<String>,
+    pub group_source: Option<Source>,
+    /// YYYY-MM-DD, or null where the text gives no date.
+    pub date: Option<String>,
+    pub date_source: Option<Source>,
+    pub kind: Option<Kind>,
+    pub place: Option<String>,
+    pub participants: Vec<String>,
+    pub absentees: Vec<String>,
+    pub chair: Option<String>,
+    pub secretary: Option<String>,
+    pub case_number: Option<String>,
+    /// Municipalities named in the meeting's header or any of its items.
+    pub municipalities: Vec<String>,
+    /// 1-based line where the meeting starts in the file.
+    pub line: usize,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Item {
+    pub id: String,
+    /// The number as printed.
+    pub number: u32,
+    pub title: String,
+    pub municipalities: Vec<String>,
+    pub topics: Vec<String>,
+    /// Section name -> text. Names: indstilling, sagsfremstilling, bilag,
+    /// beslutning (also for "Referat:"), tekst (text before any label), and
+    /// the slug of any other label (baggrund, videre_proces, forslag, ...).
+    pub sections: BTreeMap<String, String>,
+    /// Section names in the order they appear.
+    pub section_order: Vec<String>,
+    /// Attachments (bilag) as a list of titles.
+    pub attachments: Vec<String>,
+    /// 1-based line of the item's title in the file.
+    pub line: usize,
+}
+
+impl Item {
+    /// All text of the item, sections in order, for analysis.
+    pub fn body(&self) -> String {
+        let mut s = String::new();
+        for name in &self.section_order {
+            if let Some(t) = self.sections.get(name) {
+                if !s.is_empty() {
+                    s.push('\n');
+                }
+                s.push_str(t);
+            }
+        }
+        s
+    }
+}

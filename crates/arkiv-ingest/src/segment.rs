@@ -1,0 +1,504 @@
+//! Segmentation: a document's cleaned lines into meetings, agenda items and
+//! sections.
+//!
+//! Item numbers are found by candidates and a choice: every line that could
+//! open an item ("3.", "2 Godkendelse", "Pkt. 3", "Punkt 3:") is a candidate
+//! with a score from its evidence (a section label soon after it, a case
+//! number before it, a capitalized title), and a dynamic program picks the
+//! best run of candidates whose numbers go up by one, or repeat, at a cost.
+//! Numbered lists, tables and tables of contents inside or before the items
+//! lose because their numbers go back, skip, or carry no sections.
+
+use crate::clean::Line;
+use regex::Regex;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone)]
+pub struct RawMeeting {
+    /// Index in the document's lines where the meeting begins.
+    pub start: usize,
+    /// Index one past its last line.
+    pub end: usize,
+    /// Lines before the first item.
+    pub header: Vec<Line>,
+    pub items: Vec<RawItem>,
+    /// Titles from a table of contents before the items, by number.
+    pub toc: Vec<(u32, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawItem {
+    pub number: u32,
+    pub title: String,
+    pub line: usize,
+    pub sections: Vec<(String, Vec<String>)>,
+}
+
+static ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?i:(pkt|punkt))\.?\s*)?(\d{1,2})\s*([.):])?\s+(\S.*)$").unwrap()
+});
+/// Header fields that open a meeting.
+static MEETING_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:mødetid|mødedato|tidspunkt|dato og tid(?:spunkt)?|tid\s*(?:&|og)\s*sted)\s*:?").unwrap()
+});
+/// Header fields that belong to a meeting header.
+static HEADER_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:mødetid|mødedato|tidspunkt|dato og tid(?:spunkt)?|tid\s*(?:&|og)\s*sted|dato|tid|sted|mødested|mødedeltagere|deltagere|til stede|afbud|mødeleder|referent)\s*:").unwrap()
+});
+/// Title lines of a meeting: "Møde i ... <date>", "Referat fra møde i ...".
+static MEETING_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^Møde i \S|^(?i:dagsorden|referat)\s+(?:for|fra|til|af)\s+\S").unwrap()
+});
+static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(Indstilling(?:er)?|Det indstilles|Sagsfremstilling(?:en)?|Baggrund|Bilag|Beslutning(?:er)?|Referat|Forslag|Videre proces|Den videre proces|Konklusion|Resumé|Drøftelse|INDSTILLING|SAGSFREMSTILLING|BILAG|BESLUTNING|REFERAT)\s*([:.,])?\s*(.*)$").unwrap()
+});
+static MONTH_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i)(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec|kl|kvartal|halvår|time|timer|dag|dage|uge|uger|måned|måneder|år|%|procent|mio|mia|kr)\b").unwrap()
+});
+
+/// A section label: its canonical name and any text on the same line.
+pub fn label(line: &str) -> Option<(String, String)> {
+    let c = LABEL.captures(line)?;
+    let word = &c[1];
+    let punct = c.get(2).map(|m| m.as_str());
+    let rest = c[3].trim();
+    if !rest.is_empty() {
+        // "Referat fra mødet ..." is text; "Referat: Godkendt" is a label.
+        let ok = punct == Some(":") || (word == "Det indstilles" && punct == Some(","));
+        if !ok {
+            return None;
+        }
+    }
+    Some((section_name(word), rest.to_string()))
+}
+
+pub fn section_name(word: &str) -> String {
+    let w = word.to_lowercase();
+    match w.as_str() {
+        "indstilling" | "indstillinger" | "det indstilles" => "indstilling".into(),
+        "sagsfremstilling" | "sagsfremstillingen" => "sagsfremstilling".into(),
+        "beslutning" | "beslutninger" | "referat" => "beslutning".into(),
+        "videre proces" | "den videre proces" => "videre_proces".into(),
+        "resumé" => "resume".into(),
+        _ => w.replace(' ', "_"),
+    }
+}
+
+/// Whether line `i` opens a meeting header: a time field ("Mødetid:"), or a
+/// title line ("Møde i Chefforum 18. juni 2021") followed by header fields.
+pub fn is_meeting_mark(lines: &[Line], i: usize) -> bool {
+    let t = &lines[i].text;
+    if MEETING_FIELD.is_match(t) && !t.contains("  ") {
+        return true;
+    }
+    MEETING_TITLE.is_match(t) && t.chars().count() <= 120 && lines[i + 1..(i + 5).min(lines.len())].iter().any(|l| HEADER_FIELD.is_match(&l.text))
+}
+
+pub fn is_header_field(t: &str) -> bool {
+    HEADER_FIELD.is_match(t)
+}
+
+#[derive(Debug, Clone)]
+struct Candidate {
+    idx: usize,
+    number: u32,
+    title: String,
+    /// Index of the last line of the title.
+    title_end: usize,
+    score: f64,
+}
+
+fn parse_candidate(line: &str) -> Option<(u32, String, bool)> {
+    let c = ITEM.captures(line)?;
+    let prefixed = c.get(1).is_some();
+    let number: u32 = c[2].parse().ok()?;
+    let punct = c.get(3).map(|m| m.as_str());
+    let title = c[4].trim();
+    let first = title.chars().next()?;
+    if !(first.is_alphabetic() || "\"'”“„«".contains(first)) {
+        return None;
+    }
+    if MONTH_START.is_match(title) {
+        return None;
+    }
+    if punct.is_none() && !prefixed && !first.is_uppercase() {
+        return None;
+    }
+    if number == 0 && !prefixed {
+        return None;
+    }
+    let paren = punct == Some(")");
+    Some((number, strip_leader(title), paren))
+}
+
+/// Drops a table of contents' dotted leader and page number.
+fn strip_leader(t: &str) -> String {
+    static LEADER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*(?:\.{3,}|…+|_{3,})\s*\d*\s*$|\s{2,}\d{1,3}$").unwrap());
+    LEADER.replace(t, "").trim().to_string()
+}
+
+const CONNECTIVES: &[&str] = &["og", "for", "af", "i", "til", "med", "fra", "om", "på", "ved", "vedr.", "vedrørende", "samt", "under", "mellem", "–", "-", "herunder", "efter", "hos", "mod", "inden", "den", "det", "de", "en", "et"];
+
+fn ends_with_connective(t: &str) -> bool {
+    t.ends_with(',') || t.split_whitespace().last().is_some_and(|w| CONNECTIVES.contains(&w.to_lowercase().as_str()))
+}
+
+/// Extends a title over the lines it wraps onto.
+fn title_extent(lines: &[Line], idx: usize, first: &str) -> (String, usize) {
+    let mut title = first.to_string();
+    let mut end = idx;
+    for k in 1..=2 {
+        let Some(next) = lines.get(idx + k) else { break };
+        let t = next.text.as_str();
+        if label(t).is_some() || parse_candidate(t).is_some() || t.starts_with("- ") || is_meeting_mark(lines, idx + k) || next.after_case_number {
+            break;
+        }
+        let starts_lower = t.chars().next().is_some_and(|c| c.is_lowercase());
+        let wrapped = title.chars().count() >= 40 || ends_with_connective(&title);
+        if !(wrapped && (starts_lower || ends_with_connective(&title))) || t.chars().count() > 100 {
+            break;
+        }
+        title.push(' ');
+        title.push_str(t);
+        end = idx + k;
+        if !ends_with_connective(&title) && title.chars().count() < 40 {
+            break;
+        }
+    }
+    (title, end)
+}
+
+fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidate> {
+    let mut out = vec![];
+    for i in from..to {
+        let Some((number, first, paren)) = parse_candidate(&lines[i].text) else { continue };
+        let (title, title_end) = title_extent(lines, i, &first);
+        let mut score = 1.0;
+        // Evidence from what follows: a section label before the next candidate.
+        let mut label_soon = false;
+        let mut next_is_candidate = false;
+        for k in title_end + 1..(title_end + 9).min(to) {
+            let t = &lines[k].text;
+            if parse_candidate(t).is_some() {
+                next_is_candidate = k == title_end + 1;
+                break;
+            }
+            if label(t).is_some() {
+                label_soon = true;
+                if k == title_end + 1 {
+                    score += 1.0;
+                }
+                break;
+            }
+        }
+        if label_soon {
+            score += 3.0;
+        }
+        if next_is_candidate {
+            score -= 2.0;
+        }
+        if lines[i].after_case_number {
+            score += 2.0;
+        }
+        if title.chars().next().is_some_and(|c| c.is_lowercase()) {
+            score -= 3.0;
+        }
+        if paren {
+            score -= 2.0;
+        }
+        if title.ends_with(',') || title.ends_with(';') {
+            score -= 1.0;
+        }
+        if title.chars().count() > 160 {
+            score -= 2.0;
+        }
+        out.push(Candidate { idx: i, number, title, title_end, score });
+    }
+    penalize_restarted_lists(lines, &mut out);
+    out
+}
+
+/// A run of candidates on consecutive lines numbered 1, 2, 3, ... after an
+/// item has begun is a numbered list inside that item: the agenda's own
+/// numbering does not start again within a meeting.
+fn penalize_restarted_lists(lines: &[Line], cands: &mut [Candidate]) {
+    let mut k = 0;
+    while k < cands.len() {
+        let mut end = k + 1;
+        while end < cands.len() && cands[end].number == cands[end - 1].number + 1 && cands[end].idx <= cands[end - 1].title_end + 3 {
+            end += 1;
+        }
+        let item_before = cands[..k].iter().any(|c| c.score >= 4.0);
+        // Lines between the members that are neither labels nor bullets
+        // are the entries' own text; a label between them ends the run.
+        let label_inside = (cands[k].idx..cands[end - 1].idx).any(|i| label(&lines[i].text).is_some());
+        if end - k >= 2 && cands[k].number == 1 && item_before && !label_inside {
+            for c in &mut cands[k..end] {
+                c.score -= 3.0;
+            }
+        }
+        k = end;
+    }
+}
+
+fn transition(prev: u32, next: u32) -> Option<f64> {
+    if next == prev + 1 {
+        Some(0.0)
+    } else if next == prev {
+        Some(-4.0)
+    } else if next > prev {
+        Some(-1.5 * (next - prev - 1) as f64)
+    } else {
+        None
+    }
+}
+
+fn start_cost(n: u32) -> f64 {
+    match n {
+        1 => 0.0,
+        0 => -0.5,
+        n => -(n.min(6) as f64 - 1.0),
+    }
+}
+
+/// Picks the best increasing run of candidates.
+fn choose(cands: &[Candidate]) -> Vec<usize> {
+    const WINDOW: usize = 400;
+    let n = cands.len();
+    let mut best = vec![f64::NEG_INFINITY; n];
+    let mut back: Vec<Option<usize>> = vec![None; n];
+    for i in 0..n {
+        let mut b = cands[i].score + start_cost(cands[i].number);
+        let mut arg = None;
+        for j in i.saturating_sub(WINDOW)..i {
+            if let Some(t) = transition(cands[j].number, cands[i].number) {
+                let v = best[j] + t + cands[i].score;
+                if v > b {
+                    b = v;
+                    arg = Some(j);
+                }
+            }
+        }
+        best[i] = b;
+        back[i] = arg;
+    }
+    let Some((mut i, &b)) = best.iter().enumerate().max_by(|a, b| a.1.partial_cmp(b.1).unwrap()) else { return vec![] };
+    if b <= 0.0 {
+        return vec![];
+    }
+    let mut path = vec![i];
+    while let Some(j) = back[i] {
+        path.push(j);
+        i = j;
+    }
+    path.reverse();
+    path
+}
+
+/// Splits lines into meetings at meeting headers that follow items.
+fn meeting_starts(lines: &[Line]) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut seen_item = false;
+    let mut i = 0;
+    while i < lines.len() {
+        let t = &lines[i].text;
+        if is_meeting_mark(lines, i) {
+            if seen_item {
+                // The header block may open with a title line or the kind.
+                let mut s = i;
+                while s > *starts.last().unwrap() + 1 && i - s < 3 {
+                    let p = &lines[s - 1].text;
+                    let short_title = p.chars().count() <= 80 && !p.ends_with('.') && label(p).is_none() && parse_candidate(p).is_none();
+                    if short_title && (is_kind_word(p) || p.chars().next().is_some_and(|c| c.is_uppercase()) && p.split_whitespace().count() <= 8) {
+                        s -= 1;
+                    } else {
+                        break;
+                    }
+                }
+                starts.push(s);
+                seen_item = false;
+            }
+            // Skip the rest of this header block.
+            while i + 1 < lines.len() && parse_candidate(&lines[i + 1].text).is_none() {
+                if label(&lines[i + 1].text).is_some() && !is_kind_word(&lines[i + 1].text) {
+                    break;
+                }
+                i += 1;
+            }
+        } else if parse_candidate(t).is_some() {
+            seen_item = true;
+        }
+        i += 1;
+    }
+    starts
+}
+
+pub fn is_kind_word(t: &str) -> bool {
+    let t = t.trim().trim_end_matches(':').trim().to_lowercase();
+    t == "dagsorden" || t == "referat" || t == "beslutningsreferat"
+}
+
+/// Segments cleaned lines into meetings with their items and sections.
+pub fn segment(lines: &[Line]) -> Vec<RawMeeting> {
+    let starts = meeting_starts(lines);
+    let mut meetings = vec![];
+    for (k, &s) in starts.iter().enumerate() {
+        let e = starts.get(k + 1).copied().unwrap_or(lines.len());
+        let cands = candidates(lines, s, e);
+        let chosen: Vec<&Candidate> = choose(&cands).into_iter().map(|i| &cands[i]).collect();
+        let first_item = chosen.first().map(|c| c.idx).unwrap_or(e);
+        let toc: Vec<(u32, String)> =
+            cands.iter().filter(|c| c.idx < first_item).map(|c| (c.number, c.title.clone())).collect();
+        let mut items = vec![];
+        for (n, c) in chosen.iter().enumerate() {
+            let body_end = chosen.get(n + 1).map(|c| c.idx).unwrap_or(e);
+            let mut title = c.title.clone();
+            // A table of contents may hold the whole of a title that the
+            // item's heading lost to a page break.
+            if let Some((_, t)) = toc.iter().find(|(num, t)| *num == c.number && t.len() > title.len() && norm(t).starts_with(&norm(&title))) {
+                title = t.clone();
+            }
+            items.push(RawItem {
+                number: c.number,
+                title: tidy_title(&title),
+                line: lines[c.idx].no,
+                sections: sections(&lines[c.title_end + 1..body_end]),
+            });
+        }
+        meetings.push(RawMeeting { start: s, end: e, header: lines[s..first_item].to_vec(), items, toc });
+    }
+    // A leading segment with neither items nor header marks is part of the next.
+    if meetings.len() > 1 && meetings[0].items.is_empty() {
+        let first = meetings.remove(0);
+        let next = &mut meetings[0];
+        let mut header = first.header;
+        header.extend(next.header.drain(..));
+        next.header = header;
+        next.start = first.start;
+    }
+    meetings
+}
+
+fn norm(s: &str) -> String {
+    s.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn tidy_title(t: &str) -> String {
+    let t = t.trim();
+    let t = t.strip_suffix('.').filter(|s| !s.ends_with("evt") && !s.ends_with("Evt")).unwrap_or(t);
+    t.trim().to_string()
+}
+
+/// Splits an item's body into labelled sections. Text before any label is
+/// the section "tekst".
+fn sections(body: &[Line]) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = vec![];
+    for (k, l) in body.iter().enumerate() {
+        if let Some((name, rest)) = label(&l.text) {
+            // Inside an attachment list, a bare label word followed by a
+            // labelled line is the title of an attachment ("Bilag:" /
+            // "Referat" / "Referat:").
+            let in_bilag = out.last().is_some_and(|s| s.0 == "bilag");
+            let bare = rest.is_empty() && !l.text.trim_end().ends_with(':');
+            let next_is_label = body.get(k + 1).and_then(|n| label(&n.text)).is_some();
+            if !(in_bilag && bare && next_is_label && name != "bilag") {
+                out.push((name, if rest.is_empty() { vec![] } else { vec![rest] }));
+                continue;
+            }
+        }
+        if out.is_empty() {
+            out.push(("tekst".into(), vec![]));
+        }
+        out.last_mut().unwrap().1.push(l.text.clone());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::split_lines;
+
+    fn check(text: &str, want: &[(u32, &str)]) {
+        let lines = split_lines(text);
+        let ms = segment(&lines);
+        let got: Vec<(u32, String)> = ms.iter().flat_map(|m| m.items.iter().map(|i| (i.number, i.title.clone()))).collect();
+        let want: Vec<(u32, String)> = want.iter().map(|(n, t)| (*n, t.to_string())).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(label("Indstilling:"), Some(("indstilling".into(), "".into())));
+        assert_eq!(label("Indstilling: At gruppen godkender"), Some(("indstilling".into(), "At gruppen godkender".into())));
+        assert_eq!(label("Det indstilles,"), Some(("indstilling".into(), "".into())));
+        assert_eq!(label("Beslutning"), Some(("beslutning".into(), "".into())));
+        assert_eq!(label("Referat:"), Some(("beslutning".into(), "".into())));
+        assert_eq!(label("Referat fra mødet d. 21. juni"), None);
+        assert_eq!(label("Bilag 1: Notat"), None);
+        assert_eq!(label("Beslutningen blev, at"), None);
+        assert_eq!(label("Videre proces"), Some(("videre_proces".into(), "".into())));
+    }
+
+    #[test]
+    fn numbering_styles() {
+        check(
+            "1. Godkendelse af dagsorden\nIndstilling:\nAt den godkendes\n2 Godkendelse af referat\nIndstilling:\nx\nPkt. 3 Økonomi\nBeslutning:\ny\nPunkt 4: Eventuelt\nReferat:\nIntet\n",
+            &[(1, "Godkendelse af dagsorden"), (2, "Godkendelse af referat"), (3, "Økonomi"), (4, "Eventuelt")],
+        );
+    }
+
+    #[test]
+    fn list_inside_item_is_not_items() {
+        check(
+            "1. Velkomst\nBeslutning:\nok\n2. Sundhedsaftalen\nSagsfremstilling:\nTre områder:\n1. Fælles investering i forebyggelse\n2. Sammen om ældre borgere\n3. Den nære psykiatri\nBeslutning:\nDrøftet\n3. Eventuelt\nReferat:\nIntet\n",
+            &[(1, "Velkomst"), (2, "Sundhedsaftalen"), (3, "Eventuelt")],
+        );
+    }
+
+    #[test]
+    fn list_that_continues_the_numbering_is_not_items() {
+        check(
+            "1. Status\nIndstilling:\na\n2. Praksisplan\nIndstilling:\nb\nSagsfremstilling:\nTemaer:\n1. Gennemsigtighed i økonomien - dette er\nikke en indsats\n4. Fortsat fokus på læger - man har\nstor succes\n5. Øget samarbejde om dosisdispensering\n6. Forbedret tilgængelighed\n2. Høreområdet\nIndstilling:\nc\n3. Neurologi\nIndstilling:\nd\n4. GAIN\nIndstilling:\ne\n5. VIC\nIndstilling:\nf\n6. TeleKol\nIndstilling:\ng\n",
+            &[(1, "Status"), (2, "Praksisplan"), (2, "Høreområdet"), (3, "Neurologi"), (4, "GAIN"), (5, "VIC"), (6, "TeleKol")],
+        );
+    }
+
+    #[test]
+    fn wrapped_titles() {
+        check(
+            "3. Afrapportering Vestklyngen ”Indsatser for de mest udsatte” fra Alliancen\nfor Den Nære Psykiatri, initiativ 8\nIndstilling:\nAt\n4. Orientering om arbejdsgruppe på høreområdet og\nudpegning af kommunal medformand\nIndstilling:\nAt\n",
+            &[
+                (3, "Afrapportering Vestklyngen ”Indsatser for de mest udsatte” fra Alliancen for Den Nære Psykiatri, initiativ 8"),
+                (4, "Orientering om arbejdsgruppe på høreområdet og udpegning af kommunal medformand"),
+            ],
+        );
+    }
+
+    #[test]
+    fn table_of_contents_is_not_items() {
+        check(
+            "Dagsorden\n1. Godkendelse af dagsorden ........ 2\n2. Økonomi ........ 3\n3. Eventuelt ....... 4\n1. Godkendelse af dagsorden\nBeslutning:\nGodkendt\n2. Økonomi\nBeslutning:\nDrøftet\n3. Eventuelt\nBeslutning:\nIntet\n",
+            &[(1, "Godkendelse af dagsorden"), (2, "Økonomi"), (3, "Eventuelt")],
+        );
+    }
+
+    #[test]
+    fn two_documents_in_one_file() {
+        let lines = split_lines("Mødetid: Tirsdag d. 19. februar 2019\nDagsorden\n1. Velkomst\nIndstilling:\nAt\nMødetid: Torsdag d. 20. februar 2020\nReferat:\n1. Velkomst\nGodkendt\n2. Økonomi\nReferat:\nok\n");
+        let ms = segment(&lines);
+        assert_eq!(ms.len(), 2);
+        assert_eq!(ms[0].items.len(), 1);
+        assert_eq!(ms[1].items.len(), 2);
+    }
+
+    #[test]
+    fn sections_and_attachments() {
+        let lines = split_lines("1. Punkt\nIndstilling: At gruppen godkender\nSagsfremstilling\nTekst her\nBilag:\nReferat\nReferat:\nGodkendt\n");
+        let ms = segment(&lines);
+        let s = &ms[0].items[0].sections;
+        let names: Vec<&str> = s.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(names, vec!["indstilling", "sagsfremstilling", "bilag", "beslutning"]);
+        assert_eq!(s[2].1, vec!["Referat"]);
+    }
+}

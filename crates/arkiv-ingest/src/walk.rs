@@ -1,0 +1,190 @@
+//! Walking an archive: which files are documents, sidecar metadata, path
+//! rules, and the two passes (vocabulary, then segmentation).
+
+use crate::clean::Vocabulary;
+use crate::config::Config;
+use crate::dates;
+use crate::meta::Overrides;
+use crate::model::{ArchiveParse, Diagnostic, FileParse, Kind, Source};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// No meeting document comes near this size; a larger file is reported and
+/// skipped rather than read into memory.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// A document found in an archive.
+#[derive(Debug, Clone)]
+pub struct ArchiveFile {
+    pub path: PathBuf,
+    /// Relative to the archive root, `/`-separated.
+    pub relpath: String,
+}
+
+fn diag(path: &Path, code: &str, message: impl Into<String>) -> Diagnostic {
+    Diagnostic { path: path.display().to_string(), line: None, code: code.into(), message: message.into() }
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// The documents under `root` in a stable order, and diagnostics for what
+/// could not be read. Hidden files and folders are skipped; sidecar files
+/// (`NAME.meta.toml`) are not documents.
+pub fn walk_archive(root: &Path) -> (Vec<ArchiveFile>, Vec<Diagnostic>) {
+    let mut files = vec![];
+    let mut diags = vec![];
+    if root.is_file() {
+        let name = root.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        files.push(ArchiveFile { path: root.to_path_buf(), relpath: name });
+        return (files, diags);
+    }
+    let walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e.path().map(|p| p.to_path_buf()).unwrap_or_else(|| root.to_path_buf());
+                diags.push(diag(&p, "walk.unreadable", format!("skipped: cannot read: {}", e.io_error().map(|e| e.to_string()).unwrap_or_else(|| e.to_string()))));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let p = entry.path();
+        let name = entry.file_name().to_string_lossy().to_lowercase();
+        if name.ends_with(".meta.toml") {
+            continue;
+        }
+        let relpath = p.strip_prefix(root).unwrap_or(p).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        match p.extension().map(|e| e.to_string_lossy().to_lowercase()).as_deref() {
+            Some("txt") => files.push(ArchiveFile { path: p.to_path_buf(), relpath }),
+            Some(ext) => diags.push(diag(p, "walk.unsupported", format!("skipped: .{ext} files are not read (text documents are .txt)"))),
+            None => diags.push(diag(p, "walk.unsupported", "skipped: no file extension (text documents are .txt)")),
+        }
+    }
+    (files, diags)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sidecar {
+    group: Option<String>,
+    date: Option<String>,
+    kind: Option<String>,
+    place: Option<String>,
+}
+
+/// Metadata for a document from its sidecar and the path rules.
+pub fn overrides(cfg: &Config, file: &ArchiveFile, diags: &mut Vec<Diagnostic>) -> Overrides {
+    let mut ov = Overrides::default();
+    for rule in &cfg.path_rules {
+        let Some(c) = rule.path.captures(&file.relpath) else { continue };
+        let group = c.name("group").map(|m| m.as_str().to_string()).or_else(|| rule.group.clone());
+        if let Some(g) = group {
+            let name = cfg.group_by_alias(&g).map(|g| g.name.clone()).unwrap_or(g);
+            ov.group.get_or_insert((name, Source::Path));
+        }
+        if let Some(k) = c.name("kind").and_then(|m| Kind::parse(m.as_str())).or(rule.kind) {
+            ov.kind.get_or_insert((k, Source::Path));
+        }
+        if let Some(y) = c.name("year").and_then(|m| m.as_str().parse().ok()) {
+            ov.year_hint.get_or_insert(y);
+        }
+        if let Some(d) = c.name("date").and_then(|m| dates::find_date(m.as_str())).and_then(|d| d.full()) {
+            ov.date.get_or_insert((d, Source::Path));
+        }
+    }
+    let mut side = file.path.clone().into_os_string();
+    side.push(".meta.toml");
+    let side = PathBuf::from(side);
+    if side.exists() {
+        match std::fs::read_to_string(&side).map_err(|e| e.to_string()).and_then(|s| toml::from_str::<Sidecar>(&s).map_err(|e| e.to_string())) {
+            Ok(s) => {
+                if let Some(g) = s.group {
+                    let name = cfg.group_by_alias(&g).map(|g| g.name.clone()).unwrap_or(g);
+                    ov.group = Some((name, Source::Sidecar));
+                }
+                if let Some(d) = s.date {
+                    match dates::find_date(&d).and_then(|d| d.full()) {
+                        Some(d) => ov.date = Some((d, Source::Sidecar)),
+                        None => diags.push(diag(&side, "sidecar.invalid", format!("date '{d}' is not a date (YYYY-MM-DD)"))),
+                    }
+                }
+                if let Some(k) = s.kind {
+                    match Kind::parse(&k) {
+                        Some(k) => ov.kind = Some((k, Source::Sidecar)),
+                        None => diags.push(diag(&side, "sidecar.invalid", format!("kind '{k}' is neither dagsorden nor referat"))),
+                    }
+                }
+                if s.place.is_some() {
+                    ov.place = s.place;
+                }
+            }
+            Err(e) => diags.push(diag(&side, "sidecar.invalid", format!("ignored: {e}"))),
+        }
+    }
+    ov
+}
+
+/// Reads a document's bytes, or says why not.
+pub fn read_document(file: &ArchiveFile) -> Result<Vec<u8>, Diagnostic> {
+    let meta = std::fs::metadata(&file.path).map_err(|e| diag(&file.path, "walk.unreadable", format!("skipped: cannot read: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(diag(
+            &file.path,
+            "walk.too-large",
+            format!("skipped: {:.1} MB is larger than the {} MB a meeting document can be", meta.len() as f64 / 1e6, MAX_FILE_BYTES / (1024 * 1024)),
+        ));
+    }
+    std::fs::read(&file.path).map_err(|e| diag(&file.path, "walk.unreadable", format!("skipped: cannot read: {e}")))
+}
+
+fn skipped(file: &ArchiveFile, d: Diagnostic) -> FileParse {
+    FileParse { path: file.path.display().to_string(), relpath: file.relpath.clone(), encoding: String::new(), bytes: 0, meetings: vec![], diagnostics: vec![d] }
+}
+
+/// Parses files and folders. A folder's documents share one vocabulary
+/// (the evidence for joining hyphenated words); a file named on its own is
+/// parsed with the others named with it.
+pub fn parse_paths(paths: &[PathBuf], cfg: &Config) -> ArchiveParse {
+    let mut found: Vec<ArchiveFile> = vec![];
+    let mut out = ArchiveParse::default();
+    let mut walk_diags = vec![];
+    for p in paths {
+        if !p.exists() {
+            walk_diags.push(diag(p, "walk.missing", "no such file or folder"));
+            continue;
+        }
+        let (files, diags) = walk_archive(p);
+        found.extend(files);
+        walk_diags.extend(diags);
+    }
+    let mut prepared = vec![];
+    let mut vocab = Vocabulary::default();
+    for f in &found {
+        let mut diags = vec![];
+        let ov = overrides(cfg, f, &mut diags);
+        match read_document(f) {
+            Err(d) => out.files.push(skipped(f, d)),
+            Ok(bytes) => match crate::prepare(&f.path.display().to_string(), &f.relpath, &bytes, cfg) {
+                Ok(mut p) => {
+                    vocab.add_lines(&p.cleaned.lines);
+                    p.diagnostics.extend(diags);
+                    prepared.push((p, ov));
+                }
+                Err(fp) => out.files.push(fp),
+            },
+        }
+    }
+    for (p, ov) in prepared {
+        out.files.push(crate::finish(p, &vocab, cfg, &ov));
+    }
+    for d in walk_diags {
+        out.files.push(FileParse { path: d.path.clone(), relpath: String::new(), encoding: String::new(), bytes: 0, meetings: vec![], diagnostics: vec![d] });
+    }
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
