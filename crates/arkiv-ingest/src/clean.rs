@@ -202,12 +202,13 @@ fn is_running_header(t: &str, count: usize, next: Option<&str>, group_line: &dyn
     if t.chars().count() > 100 {
         return false;
     }
-    let has_date = dates::find_date(t).is_some();
     let next_is_number = next.is_some_and(|n| LONE_NUMBER.is_match(n) || SIDE.is_match(n));
+    let has_date = || dates::find_date(t).is_some();
     if count >= 2 {
-        (has_date && (next_is_number || group_line(t))) || (next_is_number && group_line(t))
+        let names_group = group_line(t);
+        (next_is_number || names_group) && (names_group && next_is_number || has_date())
     } else {
-        has_date && next_is_number && group_line(t)
+        next_is_number && group_line(t) && has_date()
     }
 }
 
@@ -326,6 +327,11 @@ fn decide(left: &str, right: &str, vocab: &Vocabulary) -> Join {
         return Join::KeepHyphen;
     }
     let left_is_abbrev = left_word.chars().count() <= 5 && left_word.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase());
+    // A name written with inner capitals ("MedCom-standarden") keeps its hyphen.
+    let camel = left_word.chars().skip(1).any(|c| c.is_uppercase());
+    if camel {
+        return Join::KeepHyphen;
+    }
     if l_last.is_uppercase() || l_last.is_ascii_digit() || left_is_abbrev || r_first.is_uppercase() || r_first.is_ascii_digit() {
         return Join::KeepHyphen;
     }
@@ -389,6 +395,7 @@ mod tests {
         assert_eq!(join("om IV-\nbehandling i", ""), vec!["om IV-behandling", "i"]);
         assert_eq!(join("alle LÆ-\nblanketter digitalt", ""), vec!["alle LÆ-blanketter", "digitalt"]);
         assert_eq!(join("Ikast-\nBrande Kommune", ""), vec!["Ikast-Brande", "Kommune"]);
+        assert_eq!(join("via MedCom-\nstandarderne og", ""), vec!["via MedCom-standarderne", "og"]);
         // Suspended hyphen.
         assert_eq!(join("for sundheds-\nog ældrechefer", ""), vec!["for sundheds-", "og ældrechefer"]);
         // The hyphenated form seen elsewhere in the archive keeps the hyphen.

@@ -129,9 +129,24 @@ pub struct PathRule {
     pub kind: Option<crate::Kind>,
 }
 
+/// Automata over the configuration's names and terms, built once.
+#[derive(Debug, Clone)]
+pub struct Matchers {
+    /// Group alias keys (match_key form); pattern i belongs to group_of[i].
+    pub groups: aho_corasick::AhoCorasick,
+    pub group_of: Vec<usize>,
+    /// Municipality forms as written; pattern i names municipality muni_of[i].
+    pub munis: aho_corasick::AhoCorasick,
+    pub muni_of: Vec<usize>,
+    /// Topic terms in lowercase; pattern i is (topic, term is a phrase, term has 6+ letters).
+    pub topics: aho_corasick::AhoCorasick,
+    pub topic_of: Vec<(usize, bool, bool)>,
+}
+
 /// The validated configuration the parser uses.
 #[derive(Debug, Clone)]
 pub struct Config {
+    matchers: std::sync::OnceLock<Matchers>,
     pub groups: Vec<Group>,
     pub municipalities: Vec<Municipality>,
     pub clusters: Vec<Cluster>,
@@ -198,6 +213,7 @@ impl Config {
             None => RawPaths::default(),
         };
         let mut out = Config {
+            matchers: std::sync::OnceLock::new(),
             groups: vec![],
             municipalities: vec![],
             clusters: vec![],
@@ -255,6 +271,45 @@ impl Config {
             out.path_rules.push(PathRule { path, group: r.group, kind });
         }
         Ok(out)
+    }
+
+    pub fn matchers(&self) -> &Matchers {
+        use aho_corasick::{AhoCorasick, MatchKind};
+        self.matchers.get_or_init(|| {
+            let mut gk = vec![];
+            let mut group_of = vec![];
+            for (i, g) in self.groups.iter().enumerate() {
+                for k in &g.keys {
+                    gk.push(k.clone());
+                    group_of.push(i);
+                }
+            }
+            let mut mk = vec![];
+            let mut muni_of = vec![];
+            for (i, m) in self.municipalities.iter().enumerate() {
+                for f in &m.forms {
+                    mk.push(f.clone());
+                    muni_of.push(i);
+                }
+            }
+            let mut tk = vec![];
+            let mut topic_of = vec![];
+            for (i, t) in self.topics.iter().enumerate() {
+                for term in &t.terms {
+                    tk.push(term.clone());
+                    topic_of.push((i, term.contains(' '), term.chars().count() >= 6));
+                }
+            }
+            let build = |pats: &[String], kind: MatchKind| AhoCorasick::builder().match_kind(kind).build(pats).expect("automaton");
+            Matchers {
+                groups: build(&gk, MatchKind::Standard),
+                group_of,
+                munis: build(&mk, MatchKind::LeftmostLongest),
+                muni_of,
+                topics: build(&tk, MatchKind::Standard),
+                topic_of,
+            }
+        })
     }
 
     /// The canonical group whose name or alias is `s`.

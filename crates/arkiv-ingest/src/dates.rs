@@ -156,6 +156,9 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The first date printed in `s`.
 pub fn find_date(s: &str) -> Option<PrintedDate> {
+    if !s.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let mut found: Vec<(usize, PrintedDate)> = vec![];
     if let Some(c) = WORDY.captures(s) {
         let day: u32 = c[2].parse().ok()?;

@@ -110,6 +110,7 @@ pub fn finish(mut p: Prepared, vocab: &Vocabulary, cfg: &Config, ov: &Overrides)
         }
         meetings.push(built.meeting);
     }
+    meta::assign_item_ids(&p.relpath, &mut meetings);
     if meetings.iter().all(|m| m.items.is_empty()) {
         diagnostics.push(diag(&p.path, None, "segment.no-items", "no agenda items found in the file"));
     }

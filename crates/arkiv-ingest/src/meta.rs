@@ -58,15 +58,16 @@ impl Compact {
         Compact { text, bounds }
     }
 
-    /// Occurrences of `key` that start and end on word boundaries.
-    pub fn find(&self, key: &str) -> Vec<(usize, usize)> {
-        if key.is_empty() {
-            return vec![];
-        }
-        self.text
-            .match_indices(key)
-            .map(|(s, m)| (s, s + m.len()))
-            .filter(|&(s, e)| self.bounds[s] && self.bounds.get(e).copied().unwrap_or(true))
+}
+
+impl Compact {
+    /// Every (start, end, group index) where a group alias stands as whole words.
+    fn group_spans(&self, cfg: &Config) -> Vec<(usize, usize, usize)> {
+        let m = cfg.matchers();
+        m.groups
+            .find_overlapping_iter(&self.text)
+            .filter(|x| self.bounds[x.start()] && self.bounds.get(x.end()).copied().unwrap_or(true))
+            .map(|x| (x.start(), x.end(), m.group_of[x.pattern().as_usize()]))
             .collect()
     }
 }
@@ -74,14 +75,7 @@ impl Compact {
 /// Mentions of each group in `text`, counted without overlaps, longest alias first.
 pub fn group_mentions<'c>(cfg: &'c Config, text: &str) -> Vec<(&'c Group, usize, usize)> {
     let c = Compact::new(text);
-    let mut spans: Vec<(usize, usize, usize)> = vec![]; // (start, end, group index)
-    for (gi, g) in cfg.groups.iter().enumerate() {
-        for k in &g.keys {
-            for (s, e) in c.find(k) {
-                spans.push((s, e, gi));
-            }
-        }
-    }
+    let mut spans = c.group_spans(cfg);
     spans.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
     let mut counts: BTreeMap<usize, (usize, usize)> = BTreeMap::new(); // gi -> (count, longest)
     let mut last_end = 0;
@@ -102,11 +96,7 @@ pub fn group_mentions<'c>(cfg: &'c Config, text: &str) -> Vec<(&'c Group, usize,
 /// The group a header line names, by its most specific alias.
 pub fn group_in_line<'c>(cfg: &'c Config, line: &str) -> Option<&'c Group> {
     let c = Compact::new(line);
-    cfg.groups
-        .iter()
-        .filter_map(|g| g.keys.iter().filter(|k| !c.find(k).is_empty()).map(|k| k.len()).max().map(|l| (g, l)))
-        .max_by_key(|&(_, l)| l)
-        .map(|(g, _)| g)
+    c.group_spans(cfg).into_iter().max_by_key(|&(s, e, _)| (e - s, std::cmp::Reverse(s))).map(|(_, _, gi)| &cfg.groups[gi])
 }
 
 static MOEDE_I: LazyLock<Regex> = LazyLock::new(|| {
@@ -360,7 +350,6 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
 
     // Items.
     let mut items = vec![];
-    let mut seen: BTreeMap<(u32, String), usize> = BTreeMap::new();
     let mut meeting_munis: BTreeSet<String> = BTreeSet::new();
     for l in &raw.header {
         for m in municipalities(cfg, &l.text) {
@@ -368,10 +357,8 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
         }
     }
     for it in &raw.items {
-        let key = (it.number, crate::config::match_key(&it.title));
-        let dup = seen.entry(key.clone()).or_default();
-        let id = hash_id(&["item", inp.relpath, &it.number.to_string(), &key.1, &dup.to_string()]);
-        *dup += 1;
+        // Ids are given per file, once all meetings are built (see assign_item_ids).
+        let id = String::new();
         let mut sections = BTreeMap::new();
         let mut order = vec![];
         let mut attachments = vec![];
@@ -432,6 +419,22 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
     }
 }
 
+/// Gives every item of a file its stable id: the file's path relative to the
+/// archive root, the number as printed, the title, and how many items of the
+/// file before it have the same number and title. Other files do not enter
+/// into it, so adding, removing or changing them leaves these ids unchanged.
+pub fn assign_item_ids(relpath: &str, meetings: &mut [Meeting]) {
+    let mut seen: BTreeMap<(u32, String), usize> = BTreeMap::new();
+    for m in meetings {
+        for it in &mut m.items {
+            let key = (it.number, crate::config::match_key(&it.title));
+            let dup = seen.entry(key.clone()).or_default();
+            it.id = hash_id(&["item", relpath, &it.number.to_string(), &key.1, &dup.to_string()]);
+            *dup += 1;
+        }
+    }
+}
+
 static ATTACHMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:- )?Bilag\s+\d+\s*[:.]\s*\S").unwrap());
 
 fn is_attachment_line(l: &str) -> bool {
@@ -465,28 +468,23 @@ static HOSPITAL_WORDS: &[&str] = &["regionshospitalet", "regionshospital", "hosp
 
 /// Municipalities an item names as actors, in configuration order.
 pub fn municipalities(cfg: &Config, text: &str) -> Vec<String> {
-    static CACHE: LazyLock<std::sync::Mutex<Option<(usize, Regex, Vec<(String, String)>)>>> = LazyLock::new(|| std::sync::Mutex::new(None));
-    let (re, forms) = {
-        let key = cfg as *const Config as usize;
-        let mut g = CACHE.lock().unwrap();
-        if g.as_ref().map(|c| c.0) != Some(key) {
-            let mut forms: Vec<(String, String)> =
-                cfg.municipalities.iter().flat_map(|m| m.forms.iter().map(move |f| (f.clone(), m.name.clone()))).collect();
-            forms.sort_by_key(|f| std::cmp::Reverse(f.0.len()));
-            let alt = forms.iter().map(|f| regex::escape(&f.0)).collect::<Vec<_>>().join("|");
-            let re = Regex::new(&format!(r"\b({alt})s?\b")).unwrap();
-            *g = Some((key, re, forms));
+    let m = cfg.matchers();
+    let mut found = vec![false; cfg.municipalities.len()];
+    for x in m.munis.find_iter(text) {
+        let (s, mut e) = (x.start(), x.end());
+        if text[..s].chars().next_back().is_some_and(|c| c.is_alphanumeric()) {
+            continue;
         }
-        let c = g.as_ref().unwrap();
-        (c.1.clone(), c.2.clone())
-    };
-    let mut found = BTreeSet::new();
-    for m in re.captures_iter(text) {
-        let whole = m.get(0).unwrap();
-        let form = &m[1];
+        // The genitive: "Holstebro Kommunes" names Holstebro, and so does "Hernings".
+        let mut after = text[e..].chars();
+        match after.next() {
+            Some('s') if !after.next().is_some_and(|c| c.is_alphanumeric()) => e += 1,
+            Some(c) if c.is_alphanumeric() => continue,
+            _ => {}
+        }
         // The whitespace-delimited token around the match.
-        let tok_start = text[..whole.start()].rfind(char::is_whitespace).map(|p| p + 1).unwrap_or(0);
-        let tok_end = text[whole.end()..].find(char::is_whitespace).map(|p| whole.end() + p).unwrap_or(text.len());
+        let tok_start = text[..s].rfind(char::is_whitespace).map(|p| p + 1).unwrap_or(0);
+        let tok_end = text[e..].find(char::is_whitespace).map(|p| e + p).unwrap_or(text.len());
         let tok = &text[tok_start..tok_end];
         if tok.contains('@') || tok.contains("://") || tok.contains("www.") || tok.to_lowercase().contains(".dk") {
             continue;
@@ -495,47 +493,46 @@ pub fn municipalities(cfg: &Config, text: &str) -> Vec<String> {
         if HOSPITAL_WORDS.iter().any(|w| prev_word.trim_matches(|c: char| !c.is_alphanumeric()) == *w) {
             continue;
         }
-        let next_word = text[whole.end()..].split_whitespace().next().unwrap_or("").to_lowercase();
+        let next_word = text[e..].split_whitespace().next().unwrap_or("").to_lowercase();
         if next_word.starts_with("klynge") || next_word.starts_with("universitetshospital") {
             continue;
         }
-        if let Some((_, name)) = forms.iter().find(|f| f.0 == form) {
-            found.insert(name.clone());
+        found[m.muni_of[x.pattern().as_usize()]] = true;
+    }
+    cfg.municipalities.iter().zip(found).filter(|(_, f)| *f).map(|(m, _)| m.name.clone()).collect()
+}
+
+/// Hits of each topic's terms in `text` (lowercased): a term counts at the
+/// start of a word, or anywhere inside a word when it has six letters or
+/// more; each term counts at most `cap` times.
+fn topic_hits(cfg: &Config, text: &str, cap: u32) -> Vec<u32> {
+    let m = cfg.matchers();
+    let mut per_term = vec![0u32; m.topic_of.len()];
+    for x in m.topics.find_overlapping_iter(text) {
+        let (_, _phrase, long) = m.topic_of[x.pattern().as_usize()];
+        let at_word_start = !text[..x.start()].chars().next_back().is_some_and(|c| c.is_alphanumeric());
+        if at_word_start || long {
+            per_term[x.pattern().as_usize()] += 1;
         }
     }
-    cfg.municipalities.iter().map(|m| m.name.clone()).filter(|n| found.contains(n)).collect()
-}
-
-fn words(s: &str) -> Vec<String> {
-    s.to_lowercase()
-        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
-        .map(|w| w.trim_matches('-').to_string())
-        .filter(|w| !w.is_empty())
-        .collect()
-}
-
-fn term_hits(term: &str, words: &[String], flat: &str) -> usize {
-    if term.contains(' ') {
-        return flat.matches(term).count();
+    let mut out = vec![0u32; cfg.topics.len()];
+    for (i, n) in per_term.into_iter().enumerate() {
+        out[m.topic_of[i].0] += n.min(cap);
     }
-    words.iter().filter(|w| w.starts_with(term) || (term.chars().count() >= 6 && w.contains(term))).count()
+    out
+}
+
+fn flat_lower(s: &str) -> String {
+    s.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Topics an item is about, best first.
 pub fn topics(cfg: &Config, title: &str, full: &str) -> Vec<String> {
-    let tw = words(title);
-    let bw = words(full);
-    let tflat = tw.join(" ");
-    let bflat = bw.join(" ");
+    let th = topic_hits(cfg, &flat_lower(title), 2);
+    let bh = topic_hits(cfg, &flat_lower(full), 4);
     let mut scored: Vec<(u32, &str)> = vec![];
-    for t in &cfg.topics {
-        let mut s = 0u32;
-        for term in &t.terms {
-            let term_flat = words(term).join(" ");
-            let term_flat = if term.contains('-') && !term.contains(' ') { term.clone() } else { term_flat };
-            s += cfg.topic_title_weight * term_hits(&term_flat, &tw, &tflat).min(2) as u32;
-            s += term_hits(&term_flat, &bw, &bflat).min(4) as u32;
-        }
+    for (i, t) in cfg.topics.iter().enumerate() {
+        let s = cfg.topic_title_weight * th[i] + bh[i];
         if s >= cfg.topic_threshold {
             scored.push((s, &t.slug));
         }

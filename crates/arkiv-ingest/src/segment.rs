@@ -225,14 +225,18 @@ fn penalize_restarted_lists(lines: &[Line], cands: &mut [Candidate]) {
     let mut k = 0;
     while k < cands.len() {
         let mut end = k + 1;
-        while end < cands.len() && cands[end].number == cands[end - 1].number + 1 && cands[end].idx <= cands[end - 1].title_end + 3 {
+        while end < cands.len() {
+            let (prev, next) = (&cands[end - 1], &cands[end]);
+            // Entries follow each other within a line or two of their own
+            // text; a section label between them ends the list.
+            let close = next.idx <= prev.title_end + 3 && !(prev.title_end + 1..next.idx).any(|i| label(&lines[i].text).is_some());
+            if next.number != prev.number + 1 || !close {
+                break;
+            }
             end += 1;
         }
         let item_before = cands[..k].iter().any(|c| c.score >= 4.0);
-        // Lines between the members that are neither labels nor bullets
-        // are the entries' own text; a label between them ends the run.
-        let label_inside = (cands[k].idx..cands[end - 1].idx).any(|i| label(&lines[i].text).is_some());
-        if end - k >= 2 && cands[k].number == 1 && item_before && !label_inside {
+        if end - k >= 2 && cands[k].number == 1 && item_before {
             for c in &mut cands[k..end] {
                 c.score -= 3.0;
             }

@@ -50,10 +50,24 @@ pub fn walk_archive(root: &Path) -> (Vec<ArchiveFile>, Vec<Diagnostic>) {
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        let p = entry.path();
+        if entry.file_type().is_symlink() {
+            // Links are not followed into folders (no loops); a link to a
+            // file is read, and a link to nothing is reported.
+            match std::fs::metadata(p) {
+                Ok(m) if m.is_file() => {}
+                Ok(_) => {
+                    diags.push(diag(p, "walk.link-to-folder", "skipped: links to folders are not followed"));
+                    continue;
+                }
+                Err(e) => {
+                    diags.push(diag(p, "walk.unreadable", format!("skipped: broken link: {e}")));
+                    continue;
+                }
+            }
+        } else if !entry.file_type().is_file() {
             continue;
         }
-        let p = entry.path();
         let name = entry.file_name().to_string_lossy().to_lowercase();
         if name.ends_with(".meta.toml") {
             continue;

@@ -1,0 +1,86 @@
+//! The five real documents in ../shared/corpus against their golden parse:
+//! every item with its number and title, no extra items, every meeting's
+//! group and kind, every date golden gives, and at least 95% of the
+//! municipalities named.
+
+mod support;
+
+use arkiv_ingest::{parse_paths, Config};
+use serde::Deserialize;
+use support::norm_title;
+
+#[derive(Deserialize)]
+struct Golden {
+    file: Vec<GFile>,
+}
+#[derive(Deserialize)]
+struct GFile {
+    name: String,
+    meeting: Vec<GMeeting>,
+}
+#[derive(Deserialize)]
+struct GMeeting {
+    group: String,
+    kind: String,
+    date: Option<String>,
+    year: Option<i32>,
+    item: Vec<GItem>,
+}
+#[derive(Deserialize)]
+struct GItem {
+    number: u32,
+    title: String,
+    #[serde(default)]
+    municipalities: Vec<String>,
+}
+
+#[test]
+fn corpus_matches_golden() {
+    let Some(shared) = support::shared("corpus_matches_golden") else { return };
+    let corpus = shared.join("corpus");
+    let golden: Golden = toml::from_str(&std::fs::read_to_string(corpus.join("golden.toml")).unwrap()).unwrap();
+    let paths: Vec<_> = golden.file.iter().map(|f| corpus.join(&f.name)).collect();
+    let out = parse_paths(&paths, &Config::embedded());
+    let mut problems = vec![];
+    let (mut want_m, mut got_m) = (0, 0);
+    for gf in &golden.file {
+        let f = out.files.iter().find(|f| f.relpath == gf.name).unwrap_or_else(|| panic!("{} missing from the parse", gf.name));
+        assert_eq!(f.meetings.len(), gf.meeting.len(), "{}: meetings", gf.name);
+        for (gm, m) in gf.meeting.iter().zip(&f.meetings) {
+            if norm_title(m.group.as_deref().unwrap_or("")) != norm_title(&gm.group) {
+                problems.push(format!("{}: group {:?}, want {:?}", gf.name, m.group, gm.group));
+            }
+            if m.kind.map(|k| k.as_str()) != Some(gm.kind.as_str()) {
+                problems.push(format!("{}: kind {:?}, want {}", gf.name, m.kind, gm.kind));
+            }
+            match (&gm.date, gm.year) {
+                (Some(d), _) => {
+                    if m.date.as_ref() != Some(d) {
+                        problems.push(format!("{}: date {:?}, want {d}", gf.name, m.date));
+                    }
+                }
+                // The text gives no meeting date: unknown, or at most the right year.
+                (None, Some(y)) => {
+                    if m.date.as_ref().is_some_and(|d| !d.starts_with(&y.to_string())) {
+                        problems.push(format!("{}: date {:?} invented; the text gives only the year {y}", gf.name, m.date));
+                    }
+                }
+                (None, None) => {}
+            }
+            let got: Vec<(u32, String)> = m.items.iter().map(|i| (i.number, norm_title(&i.title))).collect();
+            let want: Vec<(u32, String)> = gm.item.iter().map(|i| (i.number, norm_title(&i.title))).collect();
+            if got != want {
+                problems.push(format!("{}: items\n  got  {got:?}\n  want {want:?}", gf.name));
+                continue;
+            }
+            for (gi, it) in gm.item.iter().zip(&m.items) {
+                want_m += gi.municipalities.len();
+                got_m += gi.municipalities.iter().filter(|x| it.municipalities.contains(x)).count();
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let recall = got_m as f64 / want_m.max(1) as f64;
+    eprintln!("municipality recall {recall:.3} ({got_m}/{want_m})");
+    assert!(recall >= 0.95, "municipality recall {recall:.3} < 0.95");
+}
