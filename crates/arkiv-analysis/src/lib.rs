@@ -1,1 +1,265 @@
+//! arkiv-analysis: Danish text analysis for the index.
+//!
+//! Normalizes (NFKC, lower case), tokenizes so that a hyphenated word is
+//! found whole and by its parts ("IV-behandling" -> `ivbehandling` with `iv`,
+//! `behandling` at the following positions), drops stop words but keeps the
+//! words that carry meaning in minutes (ikke, skal, blev, har ...), stems with
+//! Snowball Danish while protecting the words it over-stems (borgere -> borg),
+//! and splits compounds by evidence: a word is split where its tail is a word
+//! the archive itself uses ("alkohol|misbrug", "hjerte|rehabilitering",
+//! "rehabiliterings|forløb" with its linking -s-). Compound parts go to a
+//! field of their own, so a whole-word match always outranks a part match.
+//!
+//! ```
+//! use arkiv_analysis::{Analyzer, Lexicon};
+//! let mut lex = Lexicon::default();
+//! lex.add_text("misbrug og rehabilitering");
+//! let a = Analyzer::new(std::sync::Arc::new(lex));
+//! let t = a.analyze("Alkoholmisbrug");
+//! assert_eq!(t[0].stem, "alkoholmisbrug");
+//! assert!(t[0].parts.contains(&"alkohol".to_string()));
+//! ```
 
+mod lexicon;
+mod tokenizer;
+
+pub use lexicon::Lexicon;
+pub use tokenizer::{register, DanishTokenizer, Mode, MAIN_ANALYZER, PARTS_ANALYZER};
+
+use rust_stemmers::{Algorithm, Stemmer};
+use std::collections::HashSet;
+use std::sync::{Arc, LazyLock};
+use unicode_normalization::UnicodeNormalization;
+
+/// Snowball's Danish stop words, less the words that carry meaning in
+/// minutes: negations (ikke, ingen, intet, uden), and the verbs that say what
+/// was decided or must happen (skal, blev, har, kan, vil, ...).
+const STOP_WORDS: &[&str] = &[
+    "og", "i", "jeg", "det", "at", "en", "den", "til", "er", "som", "på", "de", "med", "han", "af", "for", "der", "var", "mig", "sig", "men", "et",
+    "om", "vi", "min", "ham", "hun", "nu", "da", "fra", "du", "ud", "sin", "dem", "os", "op", "man", "hans", "hvor", "eller", "hvad", "selv", "her",
+    "ind", "når", "dog", "noget", "jo", "deres", "ned", "denne", "end", "dette", "mit", "også", "dig", "hende", "mine", "alt", "meget", "sit", "sine",
+    "vor", "disse", "hvis", "din", "nogle", "hos", "mange", "ad", "hendes", "thi", "jer", "sådan",
+];
+
+/// Words Snowball Danish cuts too far, so that unrelated words meet
+/// (borgere -> borg, sundhed -> sund, læger -> læg): the stem it gives, and
+/// the stem to use instead for words that begin with the protected form.
+const PROTECTED: &[(&str, &str)] = &[("borg", "borger"), ("sund", "sundhed"), ("læg", "læge"), ("pleje", "pleje")];
+
+static STOPS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+
+pub fn is_stop_word(w: &str) -> bool {
+    STOPS.contains(w)
+}
+
+/// Normalizes text for analysis: compatibility characters folded (NFKC),
+/// lower case.
+pub fn normalize(s: &str) -> String {
+    s.nfkc().collect::<String>().to_lowercase()
+}
+
+/// One analyzed word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AToken {
+    /// Byte offsets in the analyzed text.
+    pub from: usize,
+    pub to: usize,
+    pub position: usize,
+    /// The word as written, lower case.
+    pub word: String,
+    /// Its stem: the term in the main fields.
+    pub stem: String,
+    /// For a hyphenated word, the stems of its parts, at positions
+    /// `position + 1 ..` in the main fields.
+    pub hyphen_parts: Vec<String>,
+    /// Stems of compound parts (and of the hyphen parts' compound parts): the
+    /// terms of the parts field.
+    pub parts: Vec<String>,
+}
+
+/// The analyzer. Cheap to clone.
+#[derive(Clone)]
+pub struct Analyzer {
+    lexicon: Arc<Lexicon>,
+}
+
+thread_local! {
+    static STEMMER: Stemmer = Stemmer::create(Algorithm::Danish);
+}
+
+impl Analyzer {
+    pub fn new(lexicon: Arc<Lexicon>) -> Analyzer {
+        Analyzer { lexicon }
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// The stem of a lower-case word.
+    pub fn stem(&self, w: &str) -> String {
+        stem(w)
+    }
+
+    /// Splits a compound where the archive's vocabulary gives evidence: the
+    /// longest tail (4+ letters) that is a word of the archive, after a head
+    /// of 3+ letters; a linking -s- at the end of the head is dropped; heads
+    /// and tails are split again. Returns the parts as written, outermost
+    /// first; empty when the word is not a compound.
+    pub fn split_compound(&self, w: &str) -> Vec<String> {
+        let mut out = vec![];
+        self.split_into(w, 0, &mut out);
+        out
+    }
+
+    fn split_into(&self, w: &str, depth: usize, out: &mut Vec<String>) {
+        let chars: Vec<(usize, char)> = w.char_indices().collect();
+        let n = chars.len();
+        if depth > 2 || n < 7 || !chars.iter().all(|(_, c)| c.is_alphabetic()) {
+            return;
+        }
+        for i in 3..=n.saturating_sub(4) {
+            let (bi, _) = chars[i];
+            let tail = &w[bi..];
+            if !self.lexicon.knows_stem(&self.stem(tail)) {
+                continue;
+            }
+            let mut head = &w[..bi];
+            // The linking -s- ("rehabiliterings|forløb").
+            if head.ends_with('s') && head.chars().count() > 4 {
+                head = &head[..head.len() - 1];
+            }
+            if !head.chars().any(is_vowel) || !tail.chars().any(is_vowel) {
+                continue;
+            }
+            out.push(head.to_string());
+            out.push(tail.to_string());
+            self.split_into(head, depth + 1, out);
+            self.split_into(tail, depth + 1, out);
+            return;
+        }
+    }
+
+    /// Analyzes text into tokens, stop words dropped (their positions kept,
+    /// so phrases still line up).
+    pub fn analyze(&self, text: &str) -> Vec<AToken> {
+        let mut out = vec![];
+        let mut position = 0usize;
+        for (from, to) in words(text) {
+            let raw = &text[from..to];
+            let word = normalize(raw);
+            if word.is_empty() {
+                continue;
+            }
+            let pieces: Vec<&str> = word.split('-').filter(|p| !p.is_empty()).collect();
+            let whole: String = pieces.concat();
+            if pieces.len() <= 1 && (is_stop_word(&whole) || (whole.chars().count() == 1 && !whole.chars().all(|c| c.is_ascii_digit()))) {
+                position += 1;
+                continue;
+            }
+            let stem = self.stem(&whole);
+            let mut parts = vec![];
+            let mut hyphen_parts = vec![];
+            if pieces.len() > 1 {
+                for p in &pieces {
+                    hyphen_parts.push(self.stem(p));
+                    parts.extend(self.split_compound(p).iter().map(|x| self.stem(x)));
+                }
+            } else {
+                parts.extend(self.split_compound(&whole).iter().map(|x| self.stem(x)));
+            }
+            parts.retain(|p| *p != stem);
+            parts.dedup();
+            let span = 1 + hyphen_parts.len();
+            out.push(AToken { from, to, position, word: whole, stem, hyphen_parts, parts });
+            position += span;
+        }
+        out
+    }
+}
+
+/// The stem of a lower-case word: Snowball Danish, with the protected words.
+pub fn stem(w: &str) -> String {
+    if w.chars().any(|c| c.is_ascii_digit()) || w.chars().count() <= 2 {
+        return w.to_string();
+    }
+    let s = STEMMER.with(|st| st.stem(w).into_owned());
+    for (cut, keep) in PROTECTED {
+        if s == *cut && w.starts_with(keep) {
+            return keep.to_string();
+        }
+    }
+    s
+}
+
+fn is_vowel(c: char) -> bool {
+    "aeiouyæøå".contains(c)
+}
+
+/// Byte spans of words: runs of letters and digits, with hyphens inside a
+/// word kept ("IV-behandling", "Ikast-Brande", "covid-19").
+pub fn words(text: &str) -> Vec<(usize, usize)> {
+    let mut out = vec![];
+    let mut start: Option<usize> = None;
+    let mut last_alnum_end = 0;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if c.is_alphanumeric() || (start.is_some() && unicode_normalization::char::is_combining_mark(c)) {
+            if start.is_none() {
+                start = Some(i);
+            }
+            last_alnum_end = i + c.len_utf8();
+        } else if c == '-' && start.is_some() && iter.peek().is_some_and(|(_, n)| n.is_alphanumeric()) {
+            // inside a hyphenated word
+        } else if let Some(s) = start.take() {
+            out.push((s, last_alnum_end));
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, last_alnum_end));
+    }
+    out
+}
+
+/// The spellings people type without a Danish keyboard: every way of reading
+/// "ae", "oe" and "aa" in `w` as æ, ø and å (at most 2^4 variants), without
+/// `w` itself.
+pub fn danish_spellings(w: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let b = w.as_bytes();
+    let mut i = 0;
+    let mut choices = 0;
+    while i < b.len() {
+        let pair = if i + 1 < b.len() { &w[i..i + 2] } else { "" };
+        let repl = match pair {
+            "ae" => Some("æ"),
+            "oe" => Some("ø"),
+            "aa" => Some("å"),
+            _ => None,
+        };
+        match repl {
+            Some(r) if choices < 4 => {
+                choices += 1;
+                let mut next = vec![];
+                for o in &out {
+                    next.push(format!("{o}{pair}"));
+                    next.push(format!("{o}{r}"));
+                }
+                out = next;
+                i += 2;
+            }
+            _ => {
+                let c = w[i..].chars().next().unwrap();
+                for o in &mut out {
+                    o.push(c);
+                }
+                i += c.len_utf8();
+            }
+        }
+    }
+    out.retain(|v| v != w);
+    out
+}
+
+#[cfg(test)]
+mod tests;

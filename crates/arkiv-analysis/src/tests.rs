@@ -1,0 +1,97 @@
+use super::*;
+
+fn analyzer(vocab: &str) -> Analyzer {
+    let mut lex = Lexicon::default();
+    lex.add_text(vocab);
+    Analyzer::new(Arc::new(lex))
+}
+
+/// (word, stem, hyphen parts, compound parts) for each token.
+fn check_tokens(a: &Analyzer, text: &str, want: &[(&str, &str, &[&str], &[&str])]) {
+    let got: Vec<(String, String, Vec<String>, Vec<String>)> = a.analyze(text).into_iter().map(|t| (t.word, t.stem, t.hyphen_parts, t.parts)).collect();
+    let want: Vec<(String, String, Vec<String>, Vec<String>)> = want
+        .iter()
+        .map(|(w, s, h, p)| (w.to_string(), s.to_string(), h.iter().map(|x| x.to_string()).collect(), p.iter().map(|x| x.to_string()).collect()))
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn stems_and_protected_words() {
+    let a = analyzer("");
+    check_tokens(
+        &a,
+        "Udskrivelser udskrivelsen borgere borgerne sundheden læger",
+        &[
+            ("udskrivelser", "udskriv", &[], &[]),
+            ("udskrivelsen", "udskriv", &[], &[]),
+            ("borgere", "borger", &[], &[]),
+            ("borgerne", "borger", &[], &[]),
+            ("sundheden", "sundhed", &[], &[]),
+            ("læger", "læge", &[], &[]),
+        ],
+    );
+    // "borg" itself still stems to borg: only words that begin with the protected form move.
+    assert_eq!(stem("borg"), "borg");
+}
+
+#[test]
+fn stop_words_dropped_but_negations_and_decisions_kept() {
+    let a = analyzer("");
+    let words: Vec<String> = a.analyze("det blev ikke besluttet at de skal have en aftale").into_iter().map(|t| t.word).collect();
+    assert_eq!(words, vec!["blev", "ikke", "besluttet", "skal", "have", "aftale"]);
+    // Positions keep the gaps of dropped words.
+    let pos: Vec<usize> = a.analyze("den nære psykiatri").into_iter().map(|t| t.position).collect();
+    assert_eq!(pos, vec![1, 2]);
+}
+
+#[test]
+fn hyphenated_words_whole_and_by_parts() {
+    let a = analyzer("");
+    check_tokens(&a, "IV-behandling", &[("ivbehandling", "ivbehandling", &["iv", "behandling"], &[])]);
+    check_tokens(&a, "LÆ-blanketter", &[("læblanketter", "læblanket", &["læ", "blanket"], &[])]);
+    check_tokens(&a, "Ikast-Brande", &[("ikastbrande", "ikastbrand", &["ikast", "brand"], &[])]);
+    // The next word comes after the parts.
+    let t = a.analyze("IV-behandling hjemme");
+    assert_eq!(t[1].position, 3);
+}
+
+#[test]
+fn compounds_split_on_the_archives_vocabulary() {
+    let a = analyzer("misbrug rehabilitering vaccination forløb indsatsen");
+    let parts = |w: &str| a.analyze(w).remove(0).parts;
+    assert_eq!(parts("alkoholmisbrug"), vec!["alkohol", "misbrug"]);
+    assert_eq!(parts("hjerterehabilitering"), vec!["hjert", "rehabilitering"]);
+    assert_eq!(parts("neurorehabilitering"), vec!["neuro", "rehabilitering"]);
+    assert_eq!(parts("influenzavaccination"), vec!["influenza", "vaccination"]);
+    // The linking -s- belongs to the head.
+    assert_eq!(parts("rehabiliteringsforløbet"), vec!["rehabilitering", "forløb"]);
+    assert_eq!(parts("rygestopindsatsen"), vec!["rygestop", "indsats"]);
+    // Without evidence, no split: "udskrivelse" is not "ud|skrivelse".
+    assert!(parts("udskrivelse").is_empty());
+    assert!(analyzer("").analyze("alkoholmisbrug")[0].parts.is_empty());
+}
+
+#[test]
+fn decomposed_and_compatibility_input() {
+    let a = analyzer("");
+    let nfd = "ho\u{308}reomra\u{30a}det"; // not Danish ø, but o + diaeresis: still folded by NFKC composition
+    assert_eq!(a.analyze(nfd)[0].word, "höreområdet");
+    assert_eq!(a.analyze("Høreomra\u{30a}det")[0].word, "høreområdet");
+    assert_eq!(a.analyze("ﬁnansiering")[0].word, "finansiering");
+}
+
+#[test]
+fn ascii_spellings() {
+    let v = danish_spellings("hoereomraadet");
+    assert!(v.contains(&"høreområdet".to_string()), "{v:?}");
+    assert!(danish_spellings("rygestop").is_empty());
+    assert!(danish_spellings("sygefravaer").contains(&"sygefravær".to_string()));
+}
+
+#[test]
+fn words_keep_inner_hyphens_only() {
+    let t = "sundheds- og ældrechefer, covid-19 -x";
+    let w: Vec<&str> = words(t).into_iter().map(|(a, b)| &t[a..b]).collect();
+    assert_eq!(w, vec!["sundheds", "og", "ældrechefer", "covid-19", "x"]);
+}
