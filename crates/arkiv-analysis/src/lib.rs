@@ -225,16 +225,15 @@ pub fn words(text: &str) -> Vec<(usize, usize)> {
 /// "ae", "oe" and "aa" in `w` as æ, ø and å (at most 2^4 variants), without
 /// `w` itself.
 pub fn danish_spellings(w: &str) -> Vec<String> {
+    let chars: Vec<char> = w.chars().collect();
     let mut out = vec![String::new()];
-    let b = w.as_bytes();
     let mut i = 0;
     let mut choices = 0;
-    while i < b.len() {
-        let pair = if i + 1 < b.len() { &w[i..i + 2] } else { "" };
-        let repl = match pair {
-            "ae" => Some("æ"),
-            "oe" => Some("ø"),
-            "aa" => Some("å"),
+    while i < chars.len() {
+        let repl = match (chars[i], chars.get(i + 1)) {
+            ('a', Some('e')) => Some('æ'),
+            ('o', Some('e')) => Some('ø'),
+            ('a', Some('a')) => Some('å'),
             _ => None,
         };
         match repl {
@@ -242,18 +241,17 @@ pub fn danish_spellings(w: &str) -> Vec<String> {
                 choices += 1;
                 let mut next = vec![];
                 for o in &out {
-                    next.push(format!("{o}{pair}"));
+                    next.push(format!("{o}{}{}", chars[i], chars[i + 1]));
                     next.push(format!("{o}{r}"));
                 }
                 out = next;
                 i += 2;
             }
             _ => {
-                let c = w[i..].chars().next().unwrap();
                 for o in &mut out {
-                    o.push(c);
+                    o.push(chars[i]);
                 }
-                i += c.len_utf8();
+                i += 1;
             }
         }
     }

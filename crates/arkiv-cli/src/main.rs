@@ -26,6 +26,137 @@ enum Cmd {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Build or update the search index of an archive.
+    Index {
+        /// The archive folder.
+        #[arg(long)]
+        archive: PathBuf,
+        /// The index folder (created if missing).
+        #[arg(long)]
+        index: PathBuf,
+        /// Folder with groups.toml, municipalities.toml, topics.toml, synonyms.toml (default: built in).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search an index.
+    Search(SearchArgs),
+}
+
+#[derive(clap::Args)]
+struct SearchArgs {
+    #[arg(long)]
+    index: PathBuf,
+    /// Print the JSON the HTTP API serves.
+    #[arg(long)]
+    json: bool,
+    #[arg(long)]
+    group: Vec<String>,
+    #[arg(long)]
+    municipality: Vec<String>,
+    #[arg(long)]
+    topic: Vec<String>,
+    #[arg(long)]
+    kind: Vec<String>,
+    /// First meeting date, YYYY-MM-DD.
+    #[arg(long)]
+    from: Option<String>,
+    /// Last meeting date, YYYY-MM-DD.
+    #[arg(long)]
+    to: Option<String>,
+    #[arg(long, value_enum, default_value = "relevance")]
+    sort: SortArg,
+    /// Turn off the gentle preference for newer meetings.
+    #[arg(long)]
+    no_recency: bool,
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    /// The query; empty lists everything that passes the filters.
+    #[arg(default_value = "")]
+    query: Vec<String>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SortArg {
+    Relevance,
+    Date,
+}
+
+fn parse_date(s: &Option<String>, what: &str) -> Result<Option<chrono::NaiveDate>> {
+    match s {
+        None => Ok(None),
+        Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).map_err(|_| anyhow::anyhow!("--{what} '{s}' is not a date: give YYYY-MM-DD")),
+    }
+}
+
+fn synonyms_text(dir: Option<&PathBuf>) -> Result<String> {
+    match dir {
+        Some(d) => {
+            let p = d.join("synonyms.toml");
+            if p.exists() {
+                std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))
+            } else {
+                Ok(arkiv_ingest::EMBEDDED_SYNONYMS.to_string())
+            }
+        }
+        None => Ok(arkiv_ingest::EMBEDDED_SYNONYMS.to_string()),
+    }
+}
+
+fn print_summary(s: &arkiv_index::IndexSummary) {
+    println!(
+        "indexed {} items from {} new and {} changed files; {} unchanged files skipped; {} removed; {} items in the index ({:.2} s, {:.1} MB parsed){}",
+        s.items_indexed,
+        s.added,
+        s.changed,
+        s.unchanged,
+        s.removed,
+        s.items_total,
+        s.seconds,
+        s.bytes_parsed as f64 / 1e6,
+        if s.rebuilt { "; index built from scratch" } else { "" }
+    );
+    for d in &s.skipped {
+        println!("skipped {}: {}", d.path, d.message);
+    }
+    let notes = s.diagnostics.len();
+    if notes > 0 {
+        println!("{notes} parser notes (arkiv parse shows them per file)");
+    }
+}
+
+fn print_results(r: &arkiv_index::SearchResponse) {
+    println!("{} results for {:?}", r.total, r.query);
+    for (i, h) in r.hits.iter().enumerate() {
+        println!(
+            "{:>3}. {} [{} | {} | {}] {:.2}\n     {}:{}  id {}\n     {}",
+            i + 1,
+            h.title,
+            h.group.as_deref().unwrap_or("?"),
+            h.date.as_deref().unwrap_or("?"),
+            h.kind.as_deref().unwrap_or("?"),
+            h.score,
+            h.source.path,
+            h.source.line,
+            h.id,
+            h.snippet.replace("<mark>", "[").replace("</mark>", "]")
+        );
+    }
+    let show = |name: &str, v: &[arkiv_index::FacetCount]| {
+        if !v.is_empty() {
+            println!("{name}: {}", v.iter().map(|c| format!("{} ({})", c.value, c.count)).collect::<Vec<_>>().join(", "));
+        }
+    };
+    println!();
+    show("group", &r.facets.group);
+    show("municipality", &r.facets.municipality);
+    show("topic", &r.facets.topic);
+    show("kind", &r.facets.kind);
+    show("year", &r.facets.year);
 }
 
 fn load_config(dir: Option<&PathBuf>) -> Result<Config> {
@@ -78,6 +209,41 @@ fn main() -> Result<()> {
                 for f in &out.files {
                     print!("{}", outline(f));
                 }
+            }
+        }
+        Cmd::Index { archive, index, config, json } => {
+            let cfg = load_config(config.as_ref())?;
+            let syn = synonyms_text(config.as_ref())?;
+            let summary = arkiv_index::index_archive(&archive, &index, &cfg, &syn)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&summary)?);
+            } else {
+                print_summary(&summary);
+            }
+        }
+        Cmd::Search(a) => {
+            let idx = arkiv_index::ArkivIndex::open(&a.index)?;
+            let req = arkiv_index::SearchRequest {
+                q: a.query.join(" "),
+                groups: a.group,
+                municipalities: a.municipality,
+                topics: a.topic,
+                kinds: a.kind,
+                from: parse_date(&a.from, "from")?,
+                to: parse_date(&a.to, "to")?,
+                sort: match a.sort {
+                    SortArg::Relevance => arkiv_index::Sort::Relevance,
+                    SortArg::Date => arkiv_index::Sort::Date,
+                },
+                limit: a.limit,
+                offset: a.offset,
+                recency: !a.no_recency,
+            };
+            let r = idx.search(&req)?;
+            if a.json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                print_results(&r);
             }
         }
     }

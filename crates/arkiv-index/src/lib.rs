@@ -1,1 +1,146 @@
+//! arkiv-index: the tantivy index of agenda items: building and updating it
+//! from an archive, and searching it with facets, filters and snippets.
+//! It knows nothing about HTTP.
+//!
+//! **Architecture invariant:** an item's id never changes while its file is
+//! unchanged: re-indexing skips unchanged files, and a crash or kill during
+//! indexing leaves the last committed index usable (the manifest of indexed
+//! files is the commit's own payload, written atomically with it).
 
+mod build;
+mod schema;
+mod model;
+mod search;
+mod synonyms;
+
+pub use build::{IndexSummary, Manifest};
+pub use model::*;
+pub use schema::{Fields, SCHEMA_VERSION};
+pub use search::{highlight, Highlighter, SearchRequest, Sort};
+pub use synonyms::Synonyms;
+
+use arkiv_analysis::{Analyzer, Lexicon};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("{path}: {message}")]
+    Config { path: PathBuf, message: String },
+    #[error("{path}: {message}")]
+    Io { path: PathBuf, message: String },
+    #[error("index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+pub const LEXICON_FILE: &str = "lexicon.tsv";
+pub const SYNONYMS_FILE: &str = "synonyms.toml";
+
+/// An open index, ready for searching. Cheap to share: the reader picks up
+/// new commits by itself.
+pub struct ArkivIndex {
+    pub dir: PathBuf,
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub analyzer: Analyzer,
+    pub synonyms: Arc<Synonyms>,
+}
+
+impl ArkivIndex {
+    /// Opens an index for searching.
+    pub fn open(dir: &Path) -> Result<ArkivIndex, IndexError> {
+        if !dir.join("meta.json").exists() {
+            return Err(IndexError::Io { path: dir.to_path_buf(), message: "no index here (build one with `arkiv index`)".into() });
+        }
+        let index = Index::open_in_dir(dir)?;
+        let fields = schema::fields_of(&index.schema())?;
+        let analyzer = Analyzer::new(Arc::new(load_lexicon(dir)));
+        arkiv_analysis::register(&index, &analyzer);
+        let synonyms = Arc::new(load_synonyms(dir)?);
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
+        Ok(ArkivIndex { dir: dir.to_path_buf(), index, reader, fields, analyzer, synonyms })
+    }
+
+    /// The manifest of the last commit.
+    pub fn manifest(&self) -> Manifest {
+        build::read_manifest(&self.index)
+    }
+
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, IndexError> {
+        search::search(self, req)
+    }
+
+    /// Every facet value with its count over the whole archive.
+    pub fn facets(&self) -> Result<Facets, IndexError> {
+        Ok(self.search(&SearchRequest { limit: 0, ..Default::default() })?.facets)
+    }
+
+    fn stored_by_term(&self, field: tantivy::schema::Field, value: &str, limit: usize) -> Result<Vec<StoredItem>, IndexError> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+        let top = searcher.search(&q, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut out = vec![];
+        for (_, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            out.push(decode_doc(&doc, self.fields)?);
+        }
+        Ok(out)
+    }
+
+    /// A whole item by its id.
+    pub fn item(&self, id: &str) -> Result<StoredItem, IndexError> {
+        self.stored_by_term(self.fields.id, id, 1)?.pop().ok_or_else(|| IndexError::NotFound(format!("no item with id '{id}'")))
+    }
+
+    /// A meeting with its items in order.
+    pub fn meeting(&self, id: &str) -> Result<MeetingView, IndexError> {
+        let mut items = self.stored_by_term(self.fields.meeting_id, id, 1000)?;
+        if items.is_empty() {
+            return Err(IndexError::NotFound(format!("no meeting with id '{id}'")));
+        }
+        items.sort_by_key(|i| i.ordinal);
+        let meeting = items[0].meeting.clone();
+        let source = items[0].source.path.clone();
+        Ok(MeetingView {
+            meeting,
+            source,
+            items: items
+                .into_iter()
+                .map(|i| ItemSummary { id: i.id, number: i.number, title: i.title, municipalities: i.municipalities, topics: i.topics })
+                .collect(),
+        })
+    }
+
+    pub fn num_items(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}
+
+pub(crate) fn decode_doc(doc: &TantivyDocument, f: Fields) -> Result<StoredItem, IndexError> {
+    let json = doc.get_first(f.doc).and_then(|v| v.as_str()).unwrap_or("");
+    serde_json::from_str(json).map_err(|e| IndexError::Tantivy(tantivy::TantivyError::InternalError(format!("stored item: {e}"))))
+}
+
+fn load_lexicon(dir: &Path) -> Lexicon {
+    Lexicon::load(&dir.join(LEXICON_FILE)).unwrap_or_default()
+}
+
+fn load_synonyms(dir: &Path) -> Result<Synonyms, IndexError> {
+    let p = dir.join(SYNONYMS_FILE);
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|_| arkiv_ingest::EMBEDDED_SYNONYMS.to_string());
+    Synonyms::parse(&text).map_err(|message| IndexError::Config { path: p, message })
+}
+
+/// Builds or updates the index in `index_dir` from `archive`.
+pub fn index_archive(archive: &Path, index_dir: &Path, cfg: &arkiv_ingest::Config, synonyms_toml: &str) -> Result<IndexSummary, IndexError> {
+    build::update(archive, index_dir, cfg, synonyms_toml)
+}

@@ -236,6 +236,13 @@ impl Vocabulary {
     pub fn count(&self, w: &str) -> u32 {
         self.counts.get(w).copied().unwrap_or(0)
     }
+    /// Adds a word seen `n` times (from a vocabulary kept between runs).
+    pub fn add_word(&mut self, w: &str, n: u32) {
+        *self.counts.entry(w.to_lowercase()).or_default() += n;
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.counts.iter().map(|(w, n)| (w.as_str(), *n))
+    }
     pub fn len(&self) -> usize {
         self.counts.len()
     }

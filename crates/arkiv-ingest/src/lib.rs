@@ -32,10 +32,12 @@ mod walk;
 
 pub use config::{Config, ConfigError};
 pub use model::*;
-pub use walk::{parse_paths, walk_archive, ArchiveFile, MAX_FILE_BYTES};
+pub use walk::{overrides, parse_paths, read_document, walk_archive, ArchiveFile, MAX_FILE_BYTES};
+pub use meta::Overrides;
+pub use clean::Vocabulary;
 
-use clean::{Cleaned, Fact, Vocabulary};
-use meta::{MeetingInput, Overrides};
+use clean::{Cleaned, Fact};
+use meta::MeetingInput;
 
 pub use embedded::SYNONYMS as EMBEDDED_SYNONYMS;
 

@@ -156,7 +156,7 @@ pub fn read_document(file: &ArchiveFile) -> Result<Vec<u8>, Diagnostic> {
     std::fs::read(&file.path).map_err(|e| diag(&file.path, "walk.unreadable", format!("skipped: cannot read: {e}")))
 }
 
-fn skipped(file: &ArchiveFile, d: Diagnostic) -> FileParse {
+pub(crate) fn skipped(file: &ArchiveFile, d: Diagnostic) -> FileParse {
     FileParse { path: file.path.display().to_string(), relpath: file.relpath.clone(), encoding: String::new(), bytes: 0, meetings: vec![], diagnostics: vec![d] }
 }
 

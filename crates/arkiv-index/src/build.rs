@@ -1,0 +1,280 @@
+//! Building and updating the index from an archive: unchanged files are
+//! skipped, changed files re-indexed, removed files removed.
+
+use crate::model::{MeetingInfo, SourceRef, StoredItem};
+use crate::schema::{self, Fields, SCHEMA_VERSION};
+use crate::{IndexError, LEXICON_FILE, SYNONYMS_FILE};
+use arkiv_analysis::{Analyzer, Lexicon};
+use arkiv_ingest::{Config, Diagnostic, FileParse, Vocabulary};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+use tantivy::schema::Facet;
+use tantivy::{DateTime, Index, TantivyDocument, Term};
+
+/// What the last commit indexed: stored as the commit's payload, so that it
+/// and the index change together or not at all.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Manifest {
+    pub version: u32,
+    /// Relative path -> what was indexed from it.
+    pub files: BTreeMap<String, FileEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FileEntry {
+    /// blake3 of the file's bytes.
+    pub hash: String,
+    pub items: usize,
+}
+
+/// What an indexing run did.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct IndexSummary {
+    pub files_seen: usize,
+    pub unchanged: usize,
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+    /// Files that could not be indexed, with why (each is also in diagnostics).
+    pub skipped: Vec<Diagnostic>,
+    /// Everything odd the parser noticed.
+    pub diagnostics: Vec<Diagnostic>,
+    pub items_indexed: usize,
+    pub items_total: u64,
+    pub bytes_parsed: usize,
+    pub seconds: f64,
+    pub rebuilt: bool,
+}
+
+pub fn read_manifest(index: &Index) -> Manifest {
+    index.load_metas().ok().and_then(|m| m.payload).and_then(|p| serde_json::from_str(&p).ok()).unwrap_or_default()
+}
+
+fn io_err(path: &Path, e: impl std::fmt::Display) -> IndexError {
+    IndexError::Io { path: path.to_path_buf(), message: e.to_string() }
+}
+
+/// Opens the index in `dir`, or creates it. An index of an older schema is
+/// rebuilt from scratch; a folder that holds something else is refused.
+fn open_or_create(dir: &Path) -> Result<(Index, bool), IndexError> {
+    std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+    if dir.join("meta.json").exists() {
+        let index = Index::open_in_dir(dir)?;
+        let m = read_manifest(&index);
+        if m.version == SCHEMA_VERSION && schema::fields_of(&index.schema()).is_ok() {
+            return Ok((index, false));
+        }
+        drop(index);
+        tracing::info!(dir = %dir.display(), "index of another version: rebuilding");
+        for e in std::fs::read_dir(dir).map_err(|e| io_err(dir, e))? {
+            let p = e.map_err(|e| io_err(dir, e))?.path();
+            if p.is_file() {
+                std::fs::remove_file(&p).map_err(|e| io_err(&p, e))?;
+            }
+        }
+        let (schema, _) = schema::build();
+        return Ok((Index::create_in_dir(dir, schema)?, true));
+    }
+    let nonempty = std::fs::read_dir(dir).map_err(|e| io_err(dir, e))?.next().is_some();
+    if nonempty {
+        return Err(io_err(dir, "the folder is not empty and holds no arkiv index; give an empty or new folder"));
+    }
+    let (schema, _) = schema::build();
+    Ok((Index::create_in_dir(dir, schema)?, true))
+}
+
+pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str) -> Result<IndexSummary, IndexError> {
+    let t0 = Instant::now();
+    if !archive.is_dir() {
+        return Err(io_err(archive, "not a folder"));
+    }
+    crate::Synonyms::parse(synonyms_toml).map_err(|message| IndexError::Config { path: dir.join(SYNONYMS_FILE), message })?;
+    let (index, created) = open_or_create(dir)?;
+    let fields = schema::fields_of(&index.schema())?;
+    let old = read_manifest(&index);
+    let mut summary = IndexSummary { rebuilt: created, ..Default::default() };
+
+    // Which files changed.
+    let (files, walk_diags) = arkiv_ingest::walk_archive(archive);
+    summary.skipped.extend(walk_diags.iter().cloned());
+    summary.files_seen = files.len();
+    let mut manifest = Manifest { version: SCHEMA_VERSION, files: BTreeMap::new() };
+    let mut to_parse = vec![];
+    for f in &files {
+        match arkiv_ingest::read_document(f) {
+            Err(d) => {
+                // Unreadable now: what was indexed from it stays.
+                if let Some(e) = old.files.get(&f.relpath) {
+                    manifest.files.insert(f.relpath.clone(), e.clone());
+                }
+                summary.skipped.push(d);
+            }
+            Ok(bytes) => {
+                let hash = blake3::hash(&bytes).to_hex().to_string();
+                match old.files.get(&f.relpath) {
+                    Some(e) if e.hash == hash => {
+                        summary.unchanged += 1;
+                        manifest.files.insert(f.relpath.clone(), e.clone());
+                    }
+                    prev => {
+                        if prev.is_some() {
+                            summary.changed += 1;
+                        } else {
+                            summary.added += 1;
+                        }
+                        to_parse.push((f.clone(), bytes, hash));
+                    }
+                }
+            }
+        }
+    }
+    let seen: std::collections::HashSet<&str> = files.iter().map(|f| f.relpath.as_str()).collect();
+    let removed: Vec<String> = old.files.keys().filter(|k| !seen.contains(k.as_str())).cloned().collect();
+    summary.removed = removed.len();
+
+    // The archive's vocabulary: kept between runs, grown by what is new.
+    let lex_path = dir.join(LEXICON_FILE);
+    let mut lexicon = Lexicon::load(&lex_path).unwrap_or_default();
+    let mut prepared = vec![];
+    for (f, bytes, hash) in to_parse {
+        let mut diags = vec![];
+        let ov = arkiv_ingest::overrides(cfg, &f, &mut diags);
+        summary.diagnostics.extend(diags);
+        summary.bytes_parsed += bytes.len();
+        match arkiv_ingest::prepare(&f.relpath, &f.relpath, &bytes, cfg) {
+            Ok(p) => {
+                for l in &p.cleaned.lines {
+                    lexicon.add_text(&l.text);
+                }
+                prepared.push((p, ov, hash));
+            }
+            Err(fp) => {
+                summary.skipped.extend(fp.diagnostics.iter().cloned());
+                // A file that became unreadable loses its old items: they no
+                // longer say what the file says.
+            }
+        }
+    }
+    let mut vocab = Vocabulary::default();
+    for (w, n) in lexicon.iter() {
+        vocab.add_word(w, n);
+    }
+    lexicon.save(&lex_path).map_err(|e| io_err(&lex_path, e))?;
+    let syn_path = dir.join(SYNONYMS_FILE);
+    std::fs::write(&syn_path, synonyms_toml).map_err(|e| io_err(&syn_path, e))?;
+    let analyzer = Analyzer::new(Arc::new(lexicon));
+    arkiv_analysis::register(&index, &analyzer);
+
+    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(2, 256 * 1024 * 1024)?;
+    for r in removed.iter() {
+        writer.delete_term(Term::from_field_text(fields.file, r));
+    }
+    for (p, ov, hash) in prepared {
+        let relpath = p.relpath.clone();
+        writer.delete_term(Term::from_field_text(fields.file, &relpath));
+        let fp = arkiv_ingest::finish(p, &vocab, cfg, &ov);
+        summary.diagnostics.extend(fp.diagnostics.iter().cloned());
+        let mut n = 0;
+        for doc in documents(&fp, fields) {
+            writer.add_document(doc)?;
+            n += 1;
+        }
+        summary.items_indexed += n;
+        manifest.files.insert(relpath, FileEntry { hash, items: n });
+    }
+    let payload = serde_json::to_string(&manifest).expect("manifest serializes");
+    let mut prepared_commit = writer.prepare_commit()?;
+    prepared_commit.set_payload(&payload);
+    prepared_commit.commit()?;
+    writer.wait_merging_threads()?;
+    summary.items_total = manifest.files.values().map(|e| e.items as u64).sum();
+    summary.seconds = t0.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn days_since_epoch(date: &str) -> Option<i64> {
+    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    Some((d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days())
+}
+
+/// Days since 1970 for sorting by date; meetings of unknown date sort last.
+pub const UNKNOWN_DATE: i64 = -1_000_000;
+
+/// The index documents of a parsed file: one per agenda item.
+pub fn documents(fp: &FileParse, f: Fields) -> Vec<TantivyDocument> {
+    let mut out = vec![];
+    for m in &fp.meetings {
+        let info = MeetingInfo {
+            id: m.id.clone(),
+            group: m.group.clone(),
+            date: m.date.clone(),
+            kind: m.kind.map(|k| k.as_str().to_string()),
+            place: m.place.clone(),
+            participants: m.participants.clone(),
+            absentees: m.absentees.clone(),
+            chair: m.chair.clone(),
+            secretary: m.secretary.clone(),
+            case_number: m.case_number.clone(),
+            municipalities: m.municipalities.clone(),
+            line: m.line,
+        };
+        for (ordinal, it) in m.items.iter().enumerate() {
+            let stored = StoredItem {
+                id: it.id.clone(),
+                number: it.number,
+                title: it.title.clone(),
+                ordinal: ordinal as u32,
+                municipalities: it.municipalities.clone(),
+                topics: it.topics.clone(),
+                sections: it.sections.clone(),
+                section_order: it.section_order.clone(),
+                attachments: it.attachments.clone(),
+                meeting: info.clone(),
+                source: SourceRef { path: fp.relpath.clone(), line: it.line },
+            };
+            let mut d = TantivyDocument::new();
+            d.add_text(f.id, &it.id);
+            d.add_text(f.meeting_id, &m.id);
+            d.add_text(f.file, &fp.relpath);
+            d.add_u64(f.ordinal, ordinal as u64);
+            d.add_text(f.title, &it.title);
+            let mut all = it.title.clone();
+            for name in &it.section_order {
+                let text = &it.sections[name];
+                let field = match name.as_str() {
+                    "indstilling" => f.indstilling,
+                    "beslutning" => f.beslutning,
+                    _ => f.body,
+                };
+                d.add_text(field, text);
+                all.push('\n');
+                all.push_str(text);
+            }
+            d.add_text(f.parts, &all);
+            if let Some(g) = &m.group {
+                d.add_facet(f.group, Facet::from_path([g.as_str()]));
+            }
+            for mu in &it.municipalities {
+                d.add_facet(f.municipality, Facet::from_path([mu.as_str()]));
+            }
+            for t in &it.topics {
+                d.add_facet(f.topic, Facet::from_path([t.as_str()]));
+            }
+            if let Some(k) = m.kind {
+                d.add_facet(f.kind, Facet::from_path([k.as_str()]));
+            }
+            let days = m.date.as_deref().and_then(days_since_epoch);
+            if let Some(days) = days {
+                d.add_facet(f.year, Facet::from_path([&m.date.as_ref().unwrap()[..4]]));
+                d.add_date(f.date, DateTime::from_timestamp_secs(days * 86_400));
+            }
+            d.add_i64(f.sort_date, days.unwrap_or(UNKNOWN_DATE));
+            d.add_text(f.doc, serde_json::to_string(&stored).expect("item serializes"));
+            out.push(d);
+        }
+    }
+    out
+}

@@ -1,0 +1,106 @@
+//! What the index stores for each item, and what search returns. These are
+//! the JSON of `arkiv search --json` and of the HTTP API.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SourceRef {
+    /// Path relative to the archive root.
+    pub path: String,
+    /// 1-based line of the item's title.
+    pub line: usize,
+}
+
+/// The meeting an item belongs to, as stored with every item.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MeetingInfo {
+    pub id: String,
+    pub group: Option<String>,
+    pub date: Option<String>,
+    pub kind: Option<String>,
+    pub place: Option<String>,
+    pub participants: Vec<String>,
+    pub absentees: Vec<String>,
+    pub chair: Option<String>,
+    pub secretary: Option<String>,
+    pub case_number: Option<String>,
+    pub municipalities: Vec<String>,
+    pub line: usize,
+}
+
+/// A whole agenda item as stored.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StoredItem {
+    pub id: String,
+    pub number: u32,
+    pub title: String,
+    /// Position of the item in its meeting, from 0.
+    pub ordinal: u32,
+    pub municipalities: Vec<String>,
+    pub topics: Vec<String>,
+    pub sections: BTreeMap<String, String>,
+    pub section_order: Vec<String>,
+    pub attachments: Vec<String>,
+    pub meeting: MeetingInfo,
+    pub source: SourceRef,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    pub number: u32,
+    pub group: Option<String>,
+    pub date: Option<String>,
+    pub kind: Option<String>,
+    pub municipalities: Vec<String>,
+    pub topics: Vec<String>,
+    pub meeting_id: String,
+    pub source: SourceRef,
+    /// The best passage, HTML-escaped, with the matches in `<mark>`.
+    pub snippet: String,
+    /// The title, HTML-escaped, with the matches in `<mark>`.
+    pub title_html: String,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Facets {
+    pub group: Vec<FacetCount>,
+    pub municipality: Vec<FacetCount>,
+    pub topic: Vec<FacetCount>,
+    pub kind: Vec<FacetCount>,
+    pub year: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SearchResponse {
+    pub query: String,
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
+
+/// A meeting with its items in order.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MeetingView {
+    pub meeting: MeetingInfo,
+    pub source: String,
+    pub items: Vec<ItemSummary>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ItemSummary {
+    pub id: String,
+    pub number: u32,
+    pub title: String,
+    pub municipalities: Vec<String>,
+    pub topics: Vec<String>,
+}

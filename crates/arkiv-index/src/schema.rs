@@ -1,0 +1,93 @@
+//! The index schema: what is searched, filtered, counted and shown.
+
+use arkiv_analysis::{MAIN_ANALYZER, PARTS_ANALYZER};
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
+};
+
+/// Bumped when the schema or the analysis changes: an index of another
+/// version is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    pub id: Field,
+    pub meeting_id: Field,
+    pub file: Field,
+    pub ordinal: Field,
+    pub title: Field,
+    pub indstilling: Field,
+    pub beslutning: Field,
+    pub body: Field,
+    pub parts: Field,
+    pub group: Field,
+    pub municipality: Field,
+    pub topic: Field,
+    pub kind: Field,
+    pub year: Field,
+    pub date: Field,
+    pub sort_date: Field,
+    pub doc: Field,
+}
+
+/// Main text fields with their weights: decisions weigh more than the case,
+/// since staff search for what was decided.
+pub fn text_fields(f: &Fields) -> [(Field, f32); 4] {
+    [(f.title, 3.0), (f.beslutning, 1.6), (f.indstilling, 1.2), (f.body, 1.0)]
+}
+
+/// How much a match on a compound part counts against a whole-word match.
+pub const PARTS_WEIGHT: f32 = 0.35;
+
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let main = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(MAIN_ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let parts = TextOptions::default()
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(PARTS_ANALYZER).set_index_option(IndexRecordOption::WithFreqs));
+    let facet = FacetOptions::default();
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        meeting_id: b.add_text_field("meeting_id", STRING | STORED),
+        file: b.add_text_field("file", STRING),
+        ordinal: b.add_u64_field("ordinal", NumericOptions::default().set_fast().set_stored()),
+        title: b.add_text_field("title", main.clone()),
+        indstilling: b.add_text_field("indstilling", main.clone()),
+        beslutning: b.add_text_field("beslutning", main.clone()),
+        body: b.add_text_field("body", main),
+        parts: b.add_text_field("parts", parts),
+        group: b.add_facet_field("group", facet.clone()),
+        municipality: b.add_facet_field("municipality", facet.clone()),
+        topic: b.add_facet_field("topic", facet.clone()),
+        kind: b.add_facet_field("kind", facet.clone()),
+        year: b.add_facet_field("year", facet),
+        date: b.add_date_field("date", DateOptions::default().set_indexed().set_fast().set_precision(DateTimePrecision::Seconds)),
+        sort_date: b.add_i64_field("sort_date", NumericOptions::default().set_fast()),
+        doc: b.add_text_field("doc", TextOptions::default().set_stored()),
+    };
+    (b.build(), fields)
+}
+
+pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
+    let g = |n: &str| schema.get_field(n);
+    Ok(Fields {
+        id: g("id")?,
+        meeting_id: g("meeting_id")?,
+        file: g("file")?,
+        ordinal: g("ordinal")?,
+        title: g("title")?,
+        indstilling: g("indstilling")?,
+        beslutning: g("beslutning")?,
+        body: g("body")?,
+        parts: g("parts")?,
+        group: g("group")?,
+        municipality: g("municipality")?,
+        topic: g("topic")?,
+        kind: g("kind")?,
+        year: g("year")?,
+        date: g("date")?,
+        sort_date: g("sort_date")?,
+        doc: g("doc")?,
+    })
+}
