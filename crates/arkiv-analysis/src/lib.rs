@@ -46,6 +46,13 @@ const STOP_WORDS: &[&str] = &[
 /// the stem to use instead for words that begin with the protected form.
 const PROTECTED: &[(&str, &str)] = &[("borg", "borger"), ("sund", "sundhed"), ("læg", "læge"), ("pleje", "pleje")];
 
+/// Danish derivational endings (as written and as stemmed): they end words
+/// but are not words themselves, so a split never leaves one as a tail.
+const SUFFIXES: &[&str] = &[
+    "ning", "ninger", "else", "elser", "vels", "velse", "hed", "heder", "ende", "ger", "gere", "ing", "inger", "isk", "iske", "lig", "lige", "ighed", "skab",
+    "dom", "tion", "sion", "ere", "erne", "ende", "ene", "ens", "ernes", "ning", "nings",
+];
+
 static STOPS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 
 pub fn is_stop_word(w: &str) -> bool {
@@ -115,13 +122,15 @@ impl Analyzer {
     fn split_into(&self, w: &str, depth: usize, out: &mut Vec<String>) {
         let chars: Vec<(usize, char)> = w.char_indices().collect();
         let n = chars.len();
-        if depth > 2 || n < 7 || !chars.iter().all(|(_, c)| c.is_alphabetic()) {
+        if depth > 1 || n < 7 || !chars.iter().all(|(_, c)| c.is_alphabetic()) {
             return;
         }
         for i in 3..=n.saturating_sub(4) {
             let (bi, _) = chars[i];
             let tail = &w[bi..];
-            if !self.lexicon.knows_stem(&self.stem(tail)) {
+            let tail_stem = self.stem(tail);
+            // A derivational ending is not a word of its own ("ryg|ning").
+            if SUFFIXES.contains(&tail_stem.as_str()) || SUFFIXES.contains(&tail) || !self.lexicon.knows_stem(&tail_stem) {
                 continue;
             }
             let mut head = &w[..bi];
@@ -134,10 +143,30 @@ impl Analyzer {
             }
             out.push(head.to_string());
             out.push(tail.to_string());
+            // The tail is a word of the archive; a long head may be a compound too.
             self.split_into(head, depth + 1, out);
-            self.split_into(tail, depth + 1, out);
             return;
         }
+    }
+
+    /// The head and tail of a compound, when it is one: what a query word
+    /// is about ("rygestop" is about "ryge").
+    pub fn head_and_tail(&self, w: &str) -> Option<(String, String)> {
+        let parts = self.split_compound(w);
+        if parts.len() >= 2 {
+            return Some((parts[0].clone(), parts[1].clone()));
+        }
+        // Evidence from the head instead: the longest start of the word
+        // (4+ letters, leaving 3+) that the archive uses as a word.
+        let chars: Vec<(usize, char)> = w.char_indices().collect();
+        let n = chars.len();
+        if n < 7 || !chars.iter().all(|(_, c)| c.is_alphabetic()) {
+            return None;
+        }
+        (4..=n - 3).rev().map(|i| chars[i].0).find_map(|b| {
+            let (head, tail) = (&w[..b], &w[b..]);
+            (self.lexicon.knows_stem(&self.stem(head)) && head.chars().any(is_vowel) && !SUFFIXES.contains(&tail)).then(|| (head.to_string(), tail.to_string()))
+        })
     }
 
     /// Analyzes text into tokens, stop words dropped (their positions kept,

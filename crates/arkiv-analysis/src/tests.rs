@@ -67,6 +67,10 @@ fn compounds_split_on_the_archives_vocabulary() {
     // The linking -s- belongs to the head.
     assert_eq!(parts("rehabiliteringsforløbet"), vec!["rehabilitering", "forløb"]);
     assert_eq!(parts("rygestopindsatsen"), vec!["rygestop", "indsats"]);
+    // A derivational ending is no tail, even where the archive has it as a fragment.
+    let b = analyzer("ning ryg brugere apparat ger");
+    assert!(b.analyze("rygning")[0].parts.is_empty());
+    assert_eq!(b.analyze("høreapparatsbrugere")[0].parts, vec!["høreapparat", "brug", "hør", "apparat"]);
     // Without evidence, no split: "udskrivelse" is not "ud|skrivelse".
     assert!(parts("udskrivelse").is_empty());
     assert!(analyzer("").analyze("alkoholmisbrug")[0].parts.is_empty());

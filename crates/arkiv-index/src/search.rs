@@ -10,7 +10,7 @@ use arkiv_analysis::{danish_spellings, is_stop_word, normalize, stem, Analyzer};
 use std::collections::HashSet;
 use std::ops::Bound;
 use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DateTime, DocAddress, Order, Searcher, Term};
 
@@ -20,6 +20,14 @@ pub const MAX_QUERY_WORDS: usize = 32;
 pub const MAX_FUZZY_WORDS: usize = 6;
 pub const MAX_WINDOW: usize = 1000;
 pub const MAX_LIMIT: usize = 100;
+
+/// A synonym counts less than the form the user typed.
+const SYNONYM_WEIGHT: f32 = 0.4;
+
+/// Each query word (or phrase, or synonym set) an item matches adds this
+/// much: items that match more of the query rank first, and BM25 orders
+/// items that match as many (the Meilisearch "words" rule).
+pub const LEVEL: f32 = 10_000.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -68,11 +76,15 @@ impl Default for SearchRequest {
 pub struct Highlighter {
     stems: HashSet<String>,
     fuzzy: Vec<(String, usize)>,
+    prefixes: Vec<String>,
 }
 
 impl Highlighter {
     fn matches(&self, t: &arkiv_analysis::AToken) -> bool {
         if self.stems.contains(&t.stem) || t.hyphen_parts.iter().any(|p| self.stems.contains(p)) || t.parts.iter().any(|p| self.stems.contains(p)) {
+            return true;
+        }
+        if self.prefixes.iter().any(|p| t.stem.starts_with(p.as_str())) {
             return true;
         }
         self.fuzzy.iter().any(|(s, d)| t.stem.len().abs_diff(s.len()) <= *d && strsim::damerau_levenshtein(&t.stem, s) <= *d)
@@ -215,6 +227,40 @@ fn term_q(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(q, boost))
 }
 
+/// The best of several ways of matching one thing, with a little of the
+/// rest: a word found whole and by its parts counts once, not twice.
+fn best_of(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    match qs.len() {
+        0 => Box::new(EmptyQuery),
+        1 => qs.into_iter().next().unwrap(),
+        _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(qs, 0.1)),
+    }
+}
+
+/// A query clause: what counts for the match level (exact ways of
+/// matching) and what matches only with a typo.
+struct Clause {
+    exact: Box<dyn Query>,
+    typo: Option<Box<dyn Query>>,
+}
+
+impl Clause {
+    fn query(&self) -> Box<dyn Query> {
+        match &self.typo {
+            None => self.exact.box_clone(),
+            Some(t) => best_of(vec![self.exact.box_clone(), t.box_clone()]),
+        }
+    }
+    /// The level: a whole one for an exact match, half for a typo.
+    fn level(&self) -> Box<dyn Query> {
+        let mut qs: Vec<Box<dyn Query>> = vec![Box::new(ConstScoreQuery::new(self.exact.box_clone(), LEVEL))];
+        if let Some(t) = &self.typo {
+            qs.push(Box::new(ConstScoreQuery::new(t.box_clone(), LEVEL / 2.0)));
+        }
+        best_of(qs)
+    }
+}
+
 fn should(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     if qs.is_empty() {
         return Box::new(EmptyQuery);
@@ -269,7 +315,7 @@ impl Builder<'_> {
     /// One query word: its stem; a hyphenated word whole, as a phrase of its
     /// parts and by its parts; the Danish spellings of an ASCII word that the
     /// index knows; and, for longer words, the words one or two edits away.
-    fn word(&mut self, w: &str, weight: f32) -> Option<Box<dyn Query>> {
+    fn word(&mut self, w: &str, weight: f32) -> Option<Clause> {
         let pieces: Vec<&str> = w.split('-').filter(|p| !p.is_empty()).collect();
         let whole: String = pieces.concat();
         if whole.is_empty() || (pieces.len() == 1 && is_stop_word(&whole)) {
@@ -281,12 +327,14 @@ impl Builder<'_> {
             if let Some(p) = self.phrase(&pieces.join(" "), weight * 0.9) {
                 qs.push(p);
             }
+            let mut each = vec![];
             for p in &pieces {
                 if !is_stop_word(p) && p.chars().count() > 1 {
                     let ps = stem(p);
-                    qs.push(self.word_exact(&ps, weight * 0.5));
+                    each.push(self.word_exact(&ps, weight * 0.5));
                 }
             }
+            qs.push(should(each));
         }
         for v in danish_spellings(&whole) {
             let vs = stem(&v);
@@ -294,19 +342,39 @@ impl Builder<'_> {
                 qs.push(self.word_exact(&vs, weight));
             }
         }
-        let n = whole.chars().count();
-        if n >= 5 && !whole.chars().any(|c| c.is_ascii_digit()) && self.fuzzy_budget > 0 {
-            self.fuzzy_budget -= 1;
-            // The Meilisearch rule: one typo from 5 letters, two from 9.
-            let d: u8 = if n >= 9 { 2 } else { 1 };
-            let fs = if s.chars().count() >= 4 { s.clone() } else { whole.clone() };
-            self.h.fuzzy.push((fs.clone(), d as usize));
-            for (field, boost) in text_fields(&self.f()) {
-                let fq: Box<dyn Query> = Box::new(FuzzyTermQuery::new(Term::from_field_text(field, &fs), d, true));
-                qs.push(Box::new(BoostQuery::new(fq, 0.15 * boost * weight)));
+        // A compound query word is also about its head: "rygestop" finds
+        // items on "rygning" and "rygere", below those that say "rygestop".
+        if pieces.len() == 1 {
+            if let Some((head, _)) = self.idx.analyzer.head_and_tail(&whole) {
+                let hs = stem(&head);
+                if hs.chars().count() >= 3 {
+                    // Constant-scored: a word that merely begins like the
+                    // head never outranks a real match on the word or its parts.
+                    let mut hq: Vec<Box<dyn Query>> = vec![];
+                    self.h.prefixes.push(hs.clone());
+                    for (field, boost) in text_fields(&self.f()) {
+                        let pq: Box<dyn Query> = Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(field, &hs), 0, false));
+                        hq.push(Box::new(BoostQuery::new(pq, 0.1 * boost * weight)));
+                    }
+                    qs.push(should(hq));
+                }
             }
         }
-        Some(should(qs))
+        let mut typo = None;
+        let n = s.chars().count();
+        if n >= 5 && !whole.chars().any(|c| c.is_ascii_digit()) && self.fuzzy_budget > 0 {
+            self.fuzzy_budget -= 1;
+            // The Meilisearch rule, on the stem: one typo from 5 letters, two from 9.
+            let d: u8 = if n >= 9 { 2 } else { 1 };
+            self.h.fuzzy.push((s.clone(), d as usize));
+            let mut fq = vec![];
+            for (field, boost) in text_fields(&self.f()) {
+                let q: Box<dyn Query> = Box::new(FuzzyTermQuery::new(Term::from_field_text(field, &s), d, true));
+                fq.push(Box::new(BoostQuery::new(q, 0.15 * boost * weight)) as Box<dyn Query>);
+            }
+            typo = Some(should(fq));
+        }
+        Some(Clause { exact: best_of(qs), typo })
     }
 
     /// The text part of the query, or None for an empty query.
@@ -319,7 +387,7 @@ impl Builder<'_> {
         if words > MAX_QUERY_WORDS {
             return Err(IndexError::BadRequest(format!("the query has {words} words; at most {MAX_QUERY_WORDS} are searched")));
         }
-        let mut clauses: Vec<Box<dyn Query>> = vec![];
+        let mut clauses: Vec<Clause> = vec![];
         let mut i = 0;
         // Synonyms are matched on runs of plain words.
         let plain: Vec<String> = pieces.iter().map(|p| if let Piece::Word(w) = p { w.clone() } else { String::new() }).collect();
@@ -327,7 +395,7 @@ impl Builder<'_> {
             match &pieces[i] {
                 Piece::Phrase(t) => {
                     if let Some(q) = self.phrase(t, 1.0) {
-                        clauses.push(q);
+                        clauses.push(Clause { exact: q, typo: None });
                     }
                     i += 1;
                 }
@@ -335,18 +403,23 @@ impl Builder<'_> {
                     if let Some((set, len)) = self.idx.synonyms.match_at(&plain, i) {
                         let forms = self.idx.synonyms.sets[set].clone();
                         let mut alts = vec![];
+                        let mut typos = vec![];
                         for form in forms {
                             let is_query_form = plain[i..i + len] == form[..];
-                            let weight = if is_query_form { 1.0 } else { 0.9 };
-                            let q = if form.len() == 1 { self.word(&form[0], weight) } else { self.phrase(&form.join(" "), weight) };
-                            alts.extend(q);
+                            let weight = if is_query_form { 1.0 } else { SYNONYM_WEIGHT };
+                            if form.len() == 1 {
+                                if let Some(c) = self.word(&form[0], weight) {
+                                    alts.push(c.exact);
+                                    typos.extend(c.typo);
+                                }
+                            } else {
+                                alts.extend(self.phrase(&form.join(" "), weight));
+                            }
                         }
-                        clauses.push(should(alts));
+                        clauses.push(Clause { exact: best_of(alts), typo: if typos.is_empty() { None } else { Some(best_of(typos)) } });
                         i += len;
                     } else {
-                        if let Some(q) = self.word(w, 1.0) {
-                            clauses.push(q);
-                        }
+                        clauses.extend(self.word(w, 1.0));
                         i += 1;
                     }
                 }
@@ -356,7 +429,37 @@ impl Builder<'_> {
             // Only stop words: nothing to search for.
             return Ok(Some(Box::new(EmptyQuery)));
         }
-        Ok(Some(should(clauses)))
+        if clauses.len() == 1 {
+            return Ok(Some(clauses[0].query()));
+        }
+        let mut all: Vec<Box<dyn Query>> = vec![];
+        for c in &clauses {
+            all.push(c.query());
+            all.push(c.level());
+        }
+        // Words near each other, in the order typed, count a little more.
+        let plain_words: Vec<&str> = pieces.iter().filter_map(|p| if let Piece::Word(w) = p { Some(w.as_str()) } else { None }).collect();
+        if plain_words.len() >= 2 {
+            if let Some(near) = self.near(&plain_words.join(" ")) {
+                all.push(near);
+            }
+        }
+        Ok(Some(should(all)))
+    }
+
+    /// The query's words within a few positions of each other.
+    fn near(&mut self, text: &str) -> Option<Box<dyn Query>> {
+        let toks = self.idx.analyzer.analyze(text);
+        if toks.len() < 2 || toks.iter().any(|t| !t.hyphen_parts.is_empty()) {
+            return None;
+        }
+        let first = toks[0].position;
+        let mut qs: Vec<Box<dyn Query>> = vec![];
+        for (field, boost) in text_fields(&self.f()) {
+            let pq = PhraseQuery::new_with_offset_and_slop(toks.iter().map(|t| (t.position - first, Term::from_field_text(field, &t.stem))).collect(), 4);
+            qs.push(Box::new(BoostQuery::new(Box::new(pq), 0.5 * boost)));
+        }
+        Some(best_of(qs))
     }
 }
 
@@ -508,7 +611,9 @@ pub fn search(idx: &ArkivIndex, req: &SearchRequest) -> Result<SearchResponse, I
             let col = seg.fast_fields().i64("sort_date").ok().map(|c| c.first_or_default_col(UNKNOWN_DATE));
             move |doc: tantivy::DocId, score: tantivy::Score| {
                 let d = col.as_ref().map(|c| c.get_val(doc)).unwrap_or(UNKNOWN_DATE);
-                score * recency_factor(d, newest)
+                // Recency scales the BM25 part only, never the match level.
+                let level = (score / LEVEL).floor() * LEVEL;
+                level + (score - level) * recency_factor(d, newest)
             }
         }));
         let mut fr = searcher.search(&main, &multi)?;
