@@ -1,0 +1,241 @@
+//! Search over the project's sample archive and over small archives written
+//! here: facet counts and filters against counts computed by hand, the
+//! Danish mechanisms, bad queries, and index updates.
+
+mod support;
+
+use arkiv_index::{index_archive, ArkivIndex, SearchRequest, Sort};
+use arkiv_ingest::{Config, EMBEDDED_SYNONYMS};
+use std::path::Path;
+
+fn build(archive: &Path) -> (tempfile::TempDir, ArkivIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    let idx_dir = dir.path().join("index");
+    index_archive(archive, &idx_dir, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
+    let idx = ArkivIndex::open(&idx_dir).unwrap();
+    (dir, idx)
+}
+
+fn sample() -> (tempfile::TempDir, ArkivIndex) {
+    build(&support::root().join("tests/sample-archive"))
+}
+
+fn req(q: &str) -> SearchRequest {
+    SearchRequest { q: q.into(), limit: 10, ..Default::default() }
+}
+
+fn count(v: &[arkiv_index::FacetCount], value: &str) -> u64 {
+    v.iter().find(|c| c.value == value).map(|c| c.count).unwrap_or(0)
+}
+
+const CHEF: &str = "Chefforum for sundheds- og ældrechefer";
+const FOLGE: &str = "Følgegruppen for IV-behandling i nærområdet";
+
+/// Counts by hand from the sample archive's documents (see
+/// tests/sample-expected.toml): 48 items; Chefforum 6 (3 dagsorden in 2020,
+/// 3 referat in 2022), Følgegruppen 2, Fokusgruppen Sundhed & Beskæftigelse
+/// 8, Fokusgruppen Sundhed for voksne 9, Implementeringsgruppen 6,
+/// Klyngestyregruppen Horsensklyngen 12, Vestklyngen 3, Sundhedsstyregruppen
+/// 2; 16 dagsorden and 32 referat items; by year 2019: 9, 2020: 6, 2021:
+/// 11, 2022: 15, 2023: 7; Holstebro named in 6 items.
+#[test]
+fn facet_counts_match_the_archive() {
+    let (_d, idx) = sample();
+    let all = idx.search(&SearchRequest { limit: 0, ..Default::default() }).unwrap();
+    assert_eq!(all.total, 48);
+    let f = &all.facets;
+    assert_eq!(count(&f.group, CHEF), 6);
+    assert_eq!(count(&f.group, FOLGE), 2);
+    assert_eq!(count(&f.group, "Fokusgruppen Sundhed & Beskæftigelse"), 8);
+    assert_eq!(count(&f.group, "Fokusgruppen Sundhed for voksne"), 9);
+    assert_eq!(count(&f.group, "Implementeringsgruppen Sundheds-IT og digitale arbejdsgange"), 6);
+    assert_eq!(count(&f.group, "Klyngestyregruppen Horsensklyngen"), 12);
+    assert_eq!(count(&f.group, "Klyngestyregruppen Vestklyngen"), 3);
+    assert_eq!(count(&f.group, "Sundhedsstyregruppen"), 2);
+    assert_eq!(f.group.len(), 8);
+    assert_eq!((count(&f.kind, "dagsorden"), count(&f.kind, "referat")), (16, 32));
+    let years: Vec<(String, u64)> = f.year.iter().map(|c| (c.value.clone(), c.count)).collect();
+    assert_eq!(years, vec![("2023".into(), 7), ("2022".into(), 15), ("2021".into(), 11), ("2020".into(), 6), ("2019".into(), 9)]);
+    assert_eq!(count(&f.municipality, "Holstebro"), 6);
+    assert_eq!(idx.facets().unwrap(), all.facets);
+}
+
+#[test]
+fn filters_combine_and_facets_stay_disjunctive() {
+    let (_d, idx) = sample();
+    let r = idx.search(&SearchRequest { groups: vec![CHEF.into()], limit: 100, ..Default::default() }).unwrap();
+    assert_eq!(r.total, 6);
+    assert!(r.hits.iter().all(|h| h.group.as_deref() == Some(CHEF)));
+    // The group facet keeps the other groups' counts; the others are narrowed.
+    assert_eq!(count(&r.facets.group, "Klyngestyregruppen Horsensklyngen"), 12);
+    assert_eq!((count(&r.facets.kind, "dagsorden"), count(&r.facets.kind, "referat")), (3, 3));
+    assert_eq!((count(&r.facets.year, "2020"), count(&r.facets.year, "2022"), count(&r.facets.year, "2021")), (3, 3, 0));
+    // Several values of one facet: OR.
+    let r = idx.search(&SearchRequest { groups: vec![CHEF.into(), FOLGE.into()], limit: 0, ..Default::default() }).unwrap();
+    assert_eq!(r.total, 8);
+    // Across facets: AND.
+    let r = idx.search(&SearchRequest { groups: vec![CHEF.into()], kinds: vec!["referat".into()], limit: 0, ..Default::default() }).unwrap();
+    assert_eq!(r.total, 3);
+    assert_eq!(count(&r.facets.kind, "dagsorden"), 3, "the kind facet is counted without its own filter");
+    // A date range, and the year facet counted without it.
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let r = idx.search(&SearchRequest { from: d("2022-01-01"), to: d("2022-12-31"), limit: 0, ..Default::default() }).unwrap();
+    assert_eq!(r.total, 15);
+    assert_eq!(count(&r.facets.year, "2019"), 9);
+    let r = idx.search(&SearchRequest { municipalities: vec!["Holstebro".into()], limit: 100, ..Default::default() }).unwrap();
+    assert_eq!(r.total, 6);
+    assert!(r.hits.iter().all(|h| h.municipalities.contains(&"Holstebro".to_string())));
+    // A query and a filter together.
+    let r = idx.search(&SearchRequest { q: "rygestop".into(), kinds: vec!["referat".into()], limit: 10, ..Default::default() }).unwrap();
+    assert!(r.hits.iter().all(|h| h.kind.as_deref() == Some("referat")));
+    assert!(r.total >= 2);
+}
+
+#[test]
+fn sort_by_date_and_paging() {
+    let (_d, idx) = sample();
+    let r = idx.search(&SearchRequest { sort: Sort::Date, limit: 48, ..Default::default() }).unwrap();
+    let dates: Vec<String> = r.hits.iter().map(|h| h.date.clone().unwrap_or_default()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+    let p1 = idx.search(&SearchRequest { sort: Sort::Date, limit: 5, offset: 5, ..Default::default() }).unwrap();
+    assert_eq!(p1.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>(), r.hits[5..10].iter().map(|h| h.id.clone()).collect::<Vec<_>>());
+}
+
+fn titles(r: &arkiv_index::SearchResponse) -> Vec<String> {
+    r.hits.iter().map(|h| h.title.clone()).collect()
+}
+
+#[test]
+fn danish_mechanisms_on_the_sample_archive() {
+    let (_d, idx) = sample();
+    // Inflection and compound: "rygestop" finds "rygestoptilbud" and "Rygestop:".
+    let r = idx.search(&req("rygestop")).unwrap();
+    assert!(titles(&r)[0].starts_with("Rygestop"), "{:?}", titles(&r));
+    assert!(r.hits[0].snippet.contains("<mark>"), "{}", r.hits[0].snippet);
+    // ASCII spelling.
+    let r = idx.search(&req("hjemloese")).unwrap();
+    assert_eq!(titles(&r)[0], "Hjemløse borgere – opsøgende behandling");
+    // A typo.
+    let r = idx.search(&req("influensavaccination")).unwrap();
+    assert!(titles(&r)[0].starts_with("Influenzavaccination"), "{:?}", titles(&r));
+    assert!(r.hits[0].title_html.contains("<mark>"), "the typo's match is marked: {}", r.hits[0].title_html);
+    // An abbreviation finds the full name, and the typed form ranks first.
+    let r = idx.search(&req("RKSK")).unwrap();
+    let t = titles(&r);
+    assert!(t.iter().any(|x| x.starts_with("Alkohol og misbrug")), "Ringkøbing-Skjern Kommunes: {t:?}");
+    assert!(r.hits[0].snippet.contains("<mark>RKSK</mark>"), "{}", r.hits[0].snippet);
+    // A phrase.
+    let r = idx.search(&req("\"opsøgende behandling\"")).unwrap();
+    assert_eq!(titles(&r), vec!["Hjemløse borgere – opsøgende behandling"]);
+    // A hyphenated word, whole and by its parts.
+    let r = idx.search(&req("IV-behandling")).unwrap();
+    assert!(r.total >= 3);
+    assert!(titles(&r).iter().any(|x| x == "Erfaringer med IV-behandling i nærområdet"));
+    // Synonym: KOL and its long form.
+    let r = idx.search(&req("kronisk obstruktiv lungesygdom")).unwrap();
+    assert_eq!(titles(&r)[0], "Telemedicin til borgere med KOL");
+}
+
+#[test]
+fn odd_and_bad_queries() {
+    let (_d, idx) = sample();
+    for q in ["\"rygestop", "group:rygestop", "rygestop\"", "((", "*", "-", "\"\"", "AND OR NOT", "a:b:c", "ø", "1-52-100"] {
+        idx.search(&req(q)).unwrap_or_else(|e| panic!("{q:?}: {e}"));
+    }
+    assert!(idx.search(&req("\"rygestop")).unwrap().total >= 2, "a stray quote is text");
+    assert_eq!(idx.search(&req("og i at den")).unwrap().total, 0, "only stop words");
+    let long = "rygestop ".repeat(100);
+    assert!(matches!(idx.search(&req(&long)), Err(arkiv_index::IndexError::BadRequest(_))));
+    let many = (0..40).map(|i| format!("ord{i}")).collect::<Vec<_>>().join(" ");
+    assert!(matches!(idx.search(&req(&many)), Err(arkiv_index::IndexError::BadRequest(_))));
+    assert!(matches!(idx.search(&SearchRequest { limit: 101, ..Default::default() }), Err(arkiv_index::IndexError::BadRequest(_))));
+    assert!(matches!(idx.search(&SearchRequest { offset: 2000, ..Default::default() }), Err(arkiv_index::IndexError::BadRequest(_))));
+    assert!(matches!(idx.item("nope"), Err(arkiv_index::IndexError::NotFound(_))));
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn doc(group: &str, date: &str, items: &[(&str, &str)]) -> String {
+    let mut s = format!("Referat fra møde i {group}\nMødetid: {date}\n");
+    for (k, (title, text)) in items.iter().enumerate() {
+        s.push_str(&format!("{}. {title}\nBeslutning:\n{text}\n", k + 1));
+    }
+    s
+}
+
+#[test]
+fn whole_words_outrank_compound_parts_and_text_is_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    write(&a, "1.txt", &doc("Sundhedsstyregruppen", "3. marts 2022", &[("Hjerterehabilitering i kommunerne", "Hjerterehabiliteringen er flyttet til sundhedscentret."), ("Andet", "Intet om sagen.")]));
+    write(&a, "2.txt", &doc("Sundhedsstyregruppen", "4. marts 2022", &[("Rehabilitering efter udskrivelse", "Rehabilitering skal begynde inden syv dage.")]));
+    write(&a, "3.txt", &doc("Sundhedsstyregruppen", "5. marts 2022", &[("Sikkerhed", "Teksten <script>alert('x')</script> og rehabilitering & mere.")]));
+    let (_d, idx) = build(&a);
+    let r = idx.search(&req("rehabilitering")).unwrap();
+    let t = titles(&r);
+    assert!(t.contains(&"Hjerterehabilitering i kommunerne".to_string()), "the compound is found by its part: {t:?}");
+    let whole = t.iter().position(|x| x == "Rehabilitering efter udskrivelse").unwrap();
+    let part = t.iter().position(|x| x == "Hjerterehabilitering i kommunerne").unwrap();
+    assert!(whole < part, "{t:?}");
+    let s = &r.hits.iter().find(|h| h.title == "Sikkerhed").unwrap().snippet;
+    assert!(s.contains("&lt;script&gt;") && !s.contains("<script>"), "{s}");
+    assert!(s.contains("&amp;"), "{s}");
+}
+
+#[test]
+fn reindexing_skips_unchanged_files_and_keeps_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let ix = dir.path().join("ix");
+    write(&a, "g/1.txt", &doc("Sundhedsstyregruppen", "3. marts 2022", &[("Rygestop", "Aftalt."), ("Alkohol", "Drøftet.")]));
+    write(&a, "g/2.txt", &doc("Praksisplanudvalget", "4. maj 2022", &[("Lægedækning", "Aftalt.")]));
+    let cfg = Config::embedded();
+    let s1 = index_archive(&a, &ix, &cfg, EMBEDDED_SYNONYMS).unwrap();
+    assert_eq!((s1.added, s1.unchanged, s1.items_total), (2, 0, 3));
+    let ids = |ix: &Path| {
+        let idx = ArkivIndex::open(ix).unwrap();
+        let mut v: Vec<(String, String)> = idx.search(&SearchRequest { limit: 100, ..Default::default() }).unwrap().hits.into_iter().map(|h| (h.title, h.id)).collect();
+        v.sort();
+        v
+    };
+    let before = ids(&ix);
+    // Nothing changed: everything skipped, nothing moves.
+    let s2 = index_archive(&a, &ix, &cfg, EMBEDDED_SYNONYMS).unwrap();
+    assert_eq!((s2.added, s2.changed, s2.unchanged, s2.removed, s2.items_indexed), (0, 0, 2, 0, 0));
+    assert_eq!(ids(&ix), before);
+    // Another document added; one changed; ids of the unchanged stay.
+    write(&a, "g/3.txt", &doc("Praksisplanudvalget", "5. juni 2022", &[("Vagtlæger", "Orientering.")]));
+    write(&a, "g/2.txt", &doc("Praksisplanudvalget", "4. maj 2022", &[("Lægedækning", "Aftalt igen.")]));
+    let s3 = index_archive(&a, &ix, &cfg, EMBEDDED_SYNONYMS).unwrap();
+    assert_eq!((s3.added, s3.changed, s3.unchanged), (1, 1, 1));
+    let after = ids(&ix);
+    for (t, id) in &before {
+        assert!(after.contains(&(t.clone(), id.clone())), "{t} kept its id");
+    }
+    assert_eq!(after.len(), 4);
+    // A removed file's items go.
+    std::fs::remove_file(a.join("g/1.txt")).unwrap();
+    let s4 = index_archive(&a, &ix, &cfg, EMBEDDED_SYNONYMS).unwrap();
+    assert_eq!(s4.removed, 1);
+    assert_eq!(ids(&ix).len(), 2);
+    // Rebuilding from scratch gives the same ids.
+    let ix2 = dir.path().join("ix2");
+    index_archive(&a, &ix2, &cfg, EMBEDDED_SYNONYMS).unwrap();
+    assert_eq!(ids(&ix2), ids(&ix));
+}
+
+#[test]
+fn a_folder_that_is_not_an_index_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let a = support::root().join("tests/sample-archive");
+    let e = index_archive(&a, dir.path(), &Config::embedded(), EMBEDDED_SYNONYMS).unwrap_err();
+    assert!(e.to_string().contains("not empty"), "{e}");
+    assert!(dir.path().join("notes.txt").exists());
+}
