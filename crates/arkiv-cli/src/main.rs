@@ -43,6 +43,120 @@ enum Cmd {
     },
     /// Search an index.
     Search(SearchArgs),
+    /// Serve search over HTTP: pages, JSON API, feeds. With no arguments it
+    /// serves arkiv's own sample archive, indexing it on first start.
+    Serve {
+        /// The archive to index and serve (default: the built-in sample archive).
+        #[arg(long)]
+        archive: Option<PathBuf>,
+        /// The index folder (default: under ARKIV_DATA, or ~/.local/share/arkiv).
+        #[arg(long)]
+        index: Option<PathBuf>,
+        /// Folder with groups.toml, municipalities.toml, topics.toml, synonyms.toml (default: built in).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// An origin allowed to call the API from a browser (repeatable; also ARKIV_CORS_ORIGINS, comma-separated). None by default.
+        #[arg(long = "cors-origin")]
+        cors_origins: Vec<String>,
+    },
+}
+
+static SAMPLE_ARCHIVE: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/../../tests/sample-archive");
+
+/// Where arkiv keeps what it makes: ARKIV_DATA, else the XDG data folder.
+fn data_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("ARKIV_DATA") {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os("XDG_DATA_HOME") {
+        return PathBuf::from(d).join("arkiv");
+    }
+    if let Some(h) = std::env::var_os("HOME") {
+        return PathBuf::from(h).join(".local/share/arkiv");
+    }
+    PathBuf::from(".arkiv-data")
+}
+
+/// Writes the built-in sample archive to `dir` (files that already hold the
+/// same bytes are left alone, so the index sees them unchanged).
+fn extract_sample(dir: &std::path::Path) -> Result<()> {
+    fn walk(d: &include_dir::Dir<'_>, root: &std::path::Path) -> Result<()> {
+        for f in d.files() {
+            let p = root.join(f.path());
+            if std::fs::read(&p).ok().as_deref() != Some(f.contents()) {
+                std::fs::create_dir_all(p.parent().unwrap())?;
+                std::fs::write(&p, f.contents()).with_context(|| format!("writing {}", p.display()))?;
+            }
+        }
+        for sub in d.dirs() {
+            walk(sub, root)?;
+        }
+        Ok(())
+    }
+    walk(&SAMPLE_ARCHIVE, dir)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+fn serve(archive: Option<PathBuf>, index: Option<PathBuf>, config: Option<PathBuf>, addr: String, mut cors: Vec<String>) -> Result<()> {
+    let cfg = load_config(config.as_ref())?;
+    let data = data_dir();
+    let (archive, index) = match (archive, index) {
+        (None, None) => {
+            let a = data.join("sample-archive");
+            extract_sample(&a)?;
+            (Some(a), data.join("sample-index"))
+        }
+        (Some(a), None) => {
+            let abs = std::fs::canonicalize(&a).with_context(|| format!("the archive {}", a.display()))?;
+            let key = blake3::hash(abs.to_string_lossy().as_bytes()).to_hex()[..12].to_string();
+            (Some(abs), data.join("indexes").join(key))
+        }
+        (a, Some(i)) => (a, i),
+    };
+    if let Some(a) = &archive {
+        let syn = synonyms_text(config.as_ref())?;
+        tracing::info!(archive = %a.display(), index = %index.display(), "indexing");
+        let s = arkiv_index::index_archive(a, &index, &cfg, &syn)?;
+        tracing::info!(added = s.added, changed = s.changed, unchanged = s.unchanged, removed = s.removed, items = s.items_total, seconds = s.seconds, "index ready");
+        for d in &s.skipped {
+            tracing::warn!(path = %d.path, "skipped: {}", d.message);
+        }
+    }
+    let idx = std::sync::Arc::new(arkiv_index::ArkivIndex::open(&index)?);
+    if let Ok(env) = std::env::var("ARKIV_CORS_ORIGINS") {
+        cors.extend(env.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
+    }
+    let mut state = arkiv_server::AppState::new(idx);
+    state.cors_origins = cors;
+    state.topic_names = cfg.topics.iter().map(|t| (t.slug.clone(), t.name.clone())).collect();
+    let app = arkiv_server::app(std::sync::Arc::new(state));
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("listening on {addr}"))?;
+        tracing::info!("serving on http://{}", listener.local_addr()?);
+        axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+        Ok(())
+    })
 }
 
 #[derive(clap::Args)]
@@ -198,6 +312,11 @@ fn outline(f: &FileParse) -> String {
 }
 
 fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tantivy=warn".into()))
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
     let cli = Cli::parse();
     match cli.cmd {
         Cmd::Parse { json, config, paths } => {
@@ -221,6 +340,7 @@ fn main() -> Result<()> {
                 print_summary(&summary);
             }
         }
+        Cmd::Serve { archive, index, config, addr, cors_origins } => serve(archive, index, config, addr, cors_origins)?,
         Cmd::Search(a) => {
             let idx = arkiv_index::ArkivIndex::open(&a.index)?;
             let req = arkiv_index::SearchRequest {

@@ -16,7 +16,12 @@ mod synonyms;
 pub use build::{IndexSummary, Manifest};
 pub use model::*;
 pub use schema::{Fields, SCHEMA_VERSION};
-pub use search::{highlight, Highlighter, SearchRequest, Sort};
+pub use search::{escape, highlight, Highlighter, SearchRequest, Sort};
+
+/// The limits one search may ask for.
+pub mod search_limits {
+    pub use crate::search::{MAX_FUZZY_WORDS, MAX_LIMIT, MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_WINDOW};
+}
 pub use synonyms::Synonyms;
 
 use arkiv_analysis::{Analyzer, Lexicon};

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct SourceRef {
     /// Path relative to the archive root.
     pub path: String,
@@ -13,7 +13,7 @@ pub struct SourceRef {
 }
 
 /// The meeting an item belongs to, as stored with every item.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct MeetingInfo {
     pub id: String,
     pub group: Option<String>,
@@ -30,7 +30,7 @@ pub struct MeetingInfo {
 }
 
 /// A whole agenda item as stored.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct StoredItem {
     pub id: String,
     pub number: u32,
@@ -46,7 +46,7 @@ pub struct StoredItem {
     pub source: SourceRef,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Hit {
     pub id: String,
     pub title: String,
@@ -65,13 +65,13 @@ pub struct Hit {
     pub score: f32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct FacetCount {
     pub value: String,
     pub count: u64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default, utoipa::ToSchema)]
 pub struct Facets {
     pub group: Vec<FacetCount>,
     pub municipality: Vec<FacetCount>,
@@ -80,7 +80,7 @@ pub struct Facets {
     pub year: Vec<FacetCount>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct SearchResponse {
     pub query: String,
     pub total: usize,
@@ -89,14 +89,14 @@ pub struct SearchResponse {
 }
 
 /// A meeting with its items in order.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct MeetingView {
     pub meeting: MeetingInfo,
     pub source: String,
     pub items: Vec<ItemSummary>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct ItemSummary {
     pub id: String,
     pub number: u32,

@@ -1,0 +1,132 @@
+//! The JSON API.
+
+use crate::params::SearchParams;
+use crate::{blocking, ApiError, AppState, ErrorBody};
+use arkiv_index::{Facets, Hit, MeetingView, StoredItem};
+use axum::extract::{Path, State};
+use axum::Json;
+use axum_extra::extract::Query;
+use serde::Serialize;
+use std::sync::Arc;
+use utoipa::OpenApi;
+
+/// A search hit with its permalink.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiHit {
+    #[serde(flatten)]
+    pub hit: Hit,
+    /// Permalink of the item's page; stable across re-indexing.
+    pub url: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiSearchResponse {
+    pub query: String,
+    pub total: usize,
+    pub hits: Vec<ApiHit>,
+    /// Counts for the current query and filters; a facet's own filter is
+    /// left out of its counts, so its other values stay visible.
+    pub facets: Facets,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Neighbour {
+    pub id: String,
+    pub number: u32,
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiItem {
+    #[serde(flatten)]
+    pub item: StoredItem,
+    pub url: String,
+    pub meeting_url: String,
+    pub previous: Option<Neighbour>,
+    pub next: Option<Neighbour>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiMeeting {
+    #[serde(flatten)]
+    pub meeting: MeetingView,
+    pub url: String,
+}
+
+pub fn item_url(id: &str) -> String {
+    format!("/items/{id}")
+}
+
+pub fn meeting_url(id: &str) -> String {
+    format!("/meetings/{id}")
+}
+
+pub(crate) fn run_search(state: &AppState, p: &SearchParams) -> Result<ApiSearchResponse, ApiError> {
+    let req = p.to_request()?;
+    let r = state.index.search(&req)?;
+    Ok(ApiSearchResponse {
+        query: r.query,
+        total: r.total,
+        hits: r.hits.into_iter().map(|h| ApiHit { url: item_url(&h.id), hit: h }).collect(),
+        facets: r.facets,
+    })
+}
+
+/// Search agenda items.
+#[utoipa::path(get, path = "/api/search", params(SearchParams),
+    responses((status = 200, body = ApiSearchResponse), (status = 400, description = "bad parameters", body = ErrorBody)))]
+pub async fn search(State(state): State<Arc<AppState>>, q: Result<Query<SearchParams>, axum_extra::extract::QueryRejection>) -> Result<Json<ApiSearchResponse>, ApiError> {
+    let Query(p) = q.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    blocking(move || run_search(&state, &p)).await.map(Json)
+}
+
+pub(crate) fn load_item(state: &AppState, id: &str) -> Result<(ApiItem, MeetingView), ApiError> {
+    let item = state.index.item(id)?;
+    let meeting = state.index.meeting(&item.meeting.id)?;
+    let pos = meeting.items.iter().position(|i| i.id == item.id);
+    let neighbour = |k: Option<usize>| {
+        k.and_then(|k| meeting.items.get(k)).map(|i| Neighbour { id: i.id.clone(), number: i.number, title: i.title.clone(), url: item_url(&i.id) })
+    };
+    let previous = neighbour(pos.and_then(|p| p.checked_sub(1)));
+    let next = neighbour(pos.map(|p| p + 1));
+    Ok((ApiItem { url: item_url(&item.id), meeting_url: meeting_url(&item.meeting.id), item, previous, next }, meeting))
+}
+
+/// One whole item: all sections, its meeting and source.
+#[utoipa::path(get, path = "/api/items/{id}", params(("id" = String, Path, description = "item id")),
+    responses((status = 200, body = ApiItem), (status = 404, body = ErrorBody)))]
+pub async fn item(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<ApiItem>, ApiError> {
+    blocking(move || load_item(&state, &id).map(|(i, _)| i)).await.map(Json)
+}
+
+/// A meeting with its items in order.
+#[utoipa::path(get, path = "/api/meetings/{id}", params(("id" = String, Path, description = "meeting id")),
+    responses((status = 200, body = ApiMeeting), (status = 404, body = ErrorBody)))]
+pub async fn meeting(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<ApiMeeting>, ApiError> {
+    blocking(move || {
+        let m = state.index.meeting(&id)?;
+        Ok(ApiMeeting { url: meeting_url(&id), meeting: m })
+    })
+    .await
+    .map(Json)
+}
+
+/// Every facet value with its count over the whole archive.
+#[utoipa::path(get, path = "/api/facets", responses((status = 200, body = Facets)))]
+pub async fn facets(State(state): State<Arc<AppState>>) -> Result<Json<Facets>, ApiError> {
+    blocking(move || Ok(state.index.facets()?)).await.map(Json)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "arkiv", description = "Search the archives of Danish cross-sector health meetings: agenda items with their decisions, by group, date, municipality and topic."),
+    paths(search, item, meeting, facets),
+    components(schemas(ApiSearchResponse, ApiHit, ApiItem, ApiMeeting, Neighbour, ErrorBody))
+)]
+pub struct ApiDoc;
+
+/// This API's OpenAPI 3 description.
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

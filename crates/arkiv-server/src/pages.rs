@@ -1,0 +1,353 @@
+//! The pages staff use, in Danish. Every state of the search page is its
+//! URL; nothing needs JavaScript. All document text goes through maud,
+//! which escapes it; snippets come escaped from the index with only
+//! `<mark>` added.
+
+use crate::api::{item_url, load_item, meeting_url, run_search, ApiSearchResponse};
+use crate::params::SearchParams;
+use crate::{blocking, ApiError, AppState};
+use arkiv_index::FacetCount;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::Query;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+use std::sync::Arc;
+
+const PAGE_SIZE: usize = 20;
+
+fn layout(title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="da" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " – arkiv" }
+                link rel="stylesheet" href="/static/style.css";
+            }
+            body {
+                a.skip href="#indhold" { "Spring til indhold" }
+                header.site { a href="/" { "arkiv" } " · søgning i mødearkivet for det tværsektorielle sundhedssamarbejde" }
+                main #indhold { (body) }
+            }
+        }
+    }
+}
+
+fn html_response(status: StatusCode, m: Markup) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], m.into_string()).into_response()
+}
+
+fn error_page(e: ApiError) -> Response {
+    let title = match e.status {
+        StatusCode::NOT_FOUND => "Ikke fundet",
+        StatusCode::BAD_REQUEST => "Søgningen kunne ikke udføres",
+        _ => "Der opstod en fejl",
+    };
+    html_response(
+        e.status,
+        layout(title, html! { h1 { (title) } p { (e.message) } p { a href="/" { "Til søgningen" } } }),
+    )
+}
+
+pub fn not_found_page(message: &str) -> Response {
+    error_page(ApiError::not_found(message))
+}
+
+pub async fn stylesheet() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/style.css")).into_response()
+}
+
+fn kind_name(k: &str) -> &str {
+    match k {
+        "dagsorden" => "Dagsorden",
+        "referat" => "Referat",
+        other => other,
+    }
+}
+
+fn date_da(d: Option<&str>) -> String {
+    const M: [&str; 12] = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"];
+    match d.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
+        Some(d) => {
+            use chrono::Datelike;
+            format!("{}. {} {}", d.day(), M[d.month0() as usize], d.year())
+        }
+        None => "dato ukendt".into(),
+    }
+}
+
+fn facet_list(state: &AppState, p: &SearchParams, facet: &str, heading: &str, values: &[FacetCount], selected: &[String]) -> Markup {
+    html! {
+        @if !values.is_empty() || !selected.is_empty() {
+            section aria-label=(heading) {
+                h2 { (heading) }
+                ul {
+                    @for v in values {
+                        @let on = selected.contains(&v.value);
+                        @let label = if facet == "topic" { state.topic_name(&v.value).to_string() } else if facet == "kind" { kind_name(&v.value).to_string() } else { v.value.clone() };
+                        li class=[on.then_some("on")] {
+                            a href=(p.toggle(facet, &v.value).url("/")) aria-pressed=(if on { "true" } else { "false" }) {
+                                @if on { "✓ " } (label)
+                            }
+                            " " span.count { "(" (v.count) ")" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn year_list(p: &SearchParams, values: &[FacetCount]) -> Markup {
+    html! {
+        @if !values.is_empty() {
+            section aria-label="År" {
+                h2 { "År" }
+                ul {
+                    @for v in values {
+                        @let mut q = p.clone();
+                        @let on = p.from.as_deref() == Some(&format!("{}-01-01", v.value)) && p.to.as_deref() == Some(&format!("{}-12-31", v.value));
+                        li class=[on.then_some("on")] {
+                            @if on {
+                                ({ q.from = None; q.to = None; q.offset = None; html! { a href=(q.url("/")) aria-pressed="true" { "✓ " (v.value) } } })
+                            } @else {
+                                ({ q.from = Some(format!("{}-01-01", v.value)); q.to = Some(format!("{}-12-31", v.value)); q.offset = None; html! { a href=(q.url("/")) aria-pressed="false" { (v.value) } } })
+                            }
+                            " " span.count { "(" (v.count) ")" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: usize, limit: usize) -> Markup {
+    let q = p.q.clone().unwrap_or_default();
+    let selected: Vec<(&str, &String)> = [("group", &p.group), ("municipality", &p.municipality), ("topic", &p.topic), ("kind", &p.kind)]
+        .into_iter()
+        .flat_map(|(f, vs)| vs.iter().map(move |v| (f, v)))
+        .collect();
+    html! {
+        div.layout {
+            aside.facets aria-label="Filtre" {
+                (facet_list(state, p, "group", "Mødeforum", &r.facets.group, &p.group))
+                (year_list(p, &r.facets.year))
+                (facet_list(state, p, "kind", "Type", &r.facets.kind, &p.kind))
+                (facet_list(state, p, "municipality", "Kommune", &r.facets.municipality, &p.municipality))
+                (facet_list(state, p, "topic", "Emne", &r.facets.topic, &p.topic))
+            }
+            section aria-label="Resultater" {
+                @if !selected.is_empty() || p.from.is_some() || p.to.is_some() {
+                    p.active-filters {
+                        "Filtre: "
+                        @for (f, v) in &selected {
+                            a href=(p.toggle(f, v).url("/")) title="Fjern filter" { (if *f == "topic" { state.topic_name(v) } else { v.as_str() }) " ✕" }
+                        }
+                        @if p.from.is_some() || p.to.is_some() {
+                            @let mut np = p.clone();
+                            ({ np.from = None; np.to = None; np.offset = None; html! { a href=(np.url("/")) title="Fjern datofilter" { (p.from.clone().unwrap_or_default()) " – " (p.to.clone().unwrap_or_default()) " ✕" } } })
+                        }
+                    }
+                }
+                p role="status" {
+                    @if r.total == 0 { "Ingen resultater" } @else if r.total == 1 { "1 resultat" } @else { (r.total) " resultater" }
+                    @if !q.trim().is_empty() { " for " strong { (q) } }
+                    @if r.total > 0 { " · viser " (offset + 1) "–" (offset + r.hits.len()) }
+                }
+                ol.results start=(offset + 1) {
+                    @for h in &r.hits {
+                        li {
+                            h3 { a href=(h.url) { (PreEscaped(&h.hit.title_html)) } }
+                            div.meta {
+                                (h.hit.group.as_deref().unwrap_or("Ukendt mødeforum")) " · "
+                                (date_da(h.hit.date.as_deref())) " · "
+                                (h.hit.kind.as_deref().map(kind_name).unwrap_or("ukendt type")) " · punkt " (h.hit.number)
+                                @if !h.hit.municipalities.is_empty() { " · " (h.hit.municipalities.join(", ")) }
+                            }
+                            @if !h.hit.snippet.is_empty() { p.snippet { (PreEscaped(&h.hit.snippet)) } }
+                        }
+                    }
+                }
+                nav.pager aria-label="Sider" {
+                    @if offset > 0 {
+                        @let mut prev = p.clone();
+                        ({ prev.offset = Some(offset.saturating_sub(limit).to_string()); html! { a href=(prev.url("/")) rel="prev" { "← Forrige" } } })
+                    }
+                    @if offset + r.hits.len() < r.total && offset + limit < arkiv_index::search_limits::MAX_WINDOW {
+                        @let mut next = p.clone();
+                        ({ next.offset = Some((offset + limit).to_string()); html! { a href=(next.url("/")) rel="next" { "Næste →" } } })
+                    }
+                    a href=(p.url("/feed.atom")) { "Følg søgningen (Atom-feed)" }
+                }
+            }
+        }
+    }
+}
+
+fn search_form(p: &SearchParams) -> Markup {
+    let sort_date = p.sort.as_deref() == Some("date");
+    html! {
+        form.search method="get" action="/" role="search" {
+            div.q {
+                label for="q" { "Søg i dagsordener og referater" }
+                input #q type="search" name="q" value=(p.q.clone().unwrap_or_default()) placeholder="fx rygestop, IV-behandling, \"den nære psykiatri\"" maxlength="500";
+            }
+            div { label for="from" { "Fra dato" } input #from type="date" name="from" value=(p.from.clone().unwrap_or_default()); }
+            div { label for="to" { "Til dato" } input #to type="date" name="to" value=(p.to.clone().unwrap_or_default()); }
+            div {
+                label for="sort" { "Sortér" }
+                select #sort name="sort" {
+                    option value="relevance" selected[!sort_date] { "Relevans" }
+                    option value="date" selected[sort_date] { "Nyeste først" }
+                }
+            }
+            @for (k, vs) in [("group", &p.group), ("municipality", &p.municipality), ("topic", &p.topic), ("kind", &p.kind)] {
+                @for v in vs { input type="hidden" name=(k) value=(v); }
+            }
+            button type="submit" { "Søg" }
+        }
+    }
+}
+
+pub async fn search_page(State(state): State<Arc<AppState>>, q: Result<Query<SearchParams>, axum_extra::extract::QueryRejection>) -> Response {
+    let Ok(Query(mut p)) = q else {
+        return error_page(ApiError::bad_request("Adressen har ugyldige søgeparametre."));
+    };
+    if p.limit.is_none() {
+        p.limit = Some(PAGE_SIZE.to_string());
+    }
+    let p2 = p.clone();
+    let st = state.clone();
+    let res = blocking(move || {
+        let req = p2.to_request()?;
+        Ok((run_search(&st, &p2)?, req.offset, req.limit))
+    })
+    .await;
+    // The page size is part of the state only when it is not the default.
+    if p.limit.as_deref() == Some("20") {
+        p.limit = None;
+    }
+    match res {
+        Ok((r, offset, limit)) => {
+            let title = match p.q.as_deref().map(str::trim) {
+                Some(q) if !q.is_empty() => format!("{q} – søgning"),
+                _ => "Søgning".to_string(),
+            };
+            html_response(StatusCode::OK, layout(&title, html! { h1 { "Søg i mødearkivet" } (search_form(&p)) (results(&state, &p, &r, offset, limit)) }))
+        }
+        Err(e) if e.status == StatusCode::BAD_REQUEST => {
+            let msg = e.message.clone();
+            html_response(StatusCode::BAD_REQUEST, layout("Søgning", html! { h1 { "Søg i mødearkivet" } (search_form(&p)) p role="alert" { "Søgningen kunne ikke udføres: " (msg) } }))
+        }
+        Err(e) => error_page(e),
+    }
+}
+
+fn section_heading(name: &str) -> String {
+    match name {
+        "indstilling" => "Indstilling".into(),
+        "sagsfremstilling" => "Sagsfremstilling".into(),
+        "beslutning" => "Beslutning / referat".into(),
+        "bilag" => "Bilag".into(),
+        "tekst" => "Tekst".into(),
+        "videre_proces" => "Videre proces".into(),
+        other => {
+            let s = other.replace('_', " ");
+            let mut c = s.chars();
+            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+        }
+    }
+}
+
+pub async fn item_page(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+    let st = state.clone();
+    let (item, meeting) = match blocking(move || load_item(&st, &id)).await {
+        Ok(x) => x,
+        Err(e) if e.status == StatusCode::NOT_FOUND => return not_found_page("Punktet findes ikke i arkivet. Det kan være fjernet, eller adressen kan være forkert."),
+        Err(e) => return error_page(e),
+    };
+    let it = &item.item;
+    let m = &it.meeting;
+    let body = html! {
+        p.meta {
+            a href=(item.meeting_url) { (m.group.as_deref().unwrap_or("Ukendt mødeforum")) " · " (date_da(m.date.as_deref())) " · " (m.kind.as_deref().map(kind_name).unwrap_or("ukendt type")) }
+        }
+        h1 { "Punkt " (it.number) ". " (it.title) }
+        dl.meeting {
+            dt { "Mødeforum" } dd { (m.group.as_deref().unwrap_or("ukendt")) }
+            dt { "Dato" } dd { (date_da(m.date.as_deref())) }
+            dt { "Type" } dd { (m.kind.as_deref().map(kind_name).unwrap_or("ukendt")) }
+            @if let Some(place) = &m.place { dt { "Sted" } dd { (place) } }
+        }
+        @for name in &it.section_order {
+            @let text = it.sections.get(name).cloned().unwrap_or_default();
+            @if name == "bilag" {
+                section.part aria-labelledby=(format!("s-{name}")) {
+                    h2 id=(format!("s-{name}")) { "Bilag" }
+                    @if it.attachments.is_empty() { p.text { (text) } } @else { ul { @for a in &it.attachments { li { (a) } } } }
+                }
+            } @else if name == "beslutning" {
+                section.beslutning aria-labelledby="s-beslutning" {
+                    h2 #s-beslutning { (section_heading(name)) }
+                    p.text { (text) }
+                }
+            } @else {
+                section.part aria-labelledby=(format!("s-{name}")) {
+                    h2 id=(format!("s-{name}")) { (section_heading(name)) }
+                    p.text { (text) }
+                }
+            }
+        }
+        @if !it.attachments.is_empty() && !it.section_order.iter().any(|n| n == "bilag") {
+            section.part { h2 { "Bilag" } ul { @for a in &it.attachments { li { (a) } } } }
+        }
+        @if !it.municipalities.is_empty() {
+            p.tags { "Kommuner: " @for mu in &it.municipalities { a href=(SearchParams::default().toggle("municipality", mu).url("/")) { (mu) } " " } }
+        }
+        @if !it.topics.is_empty() {
+            p.tags { "Emner: " @for t in &it.topics { a href=(SearchParams::default().toggle("topic", t).url("/")) { (state.topic_name(t)) } " " } }
+        }
+        nav.neighbours aria-label="Mødets punkter" {
+            @if let Some(p) = &item.previous { a href=(p.url) rel="prev" { "← Punkt " (p.number) ". " (p.title) } } @else { span {} }
+            a href=(item.meeting_url) { "Hele mødet (" (meeting.items.len()) " punkter)" }
+            @if let Some(n) = &item.next { a href=(n.url) rel="next" { "Punkt " (n.number) ". " (n.title) " →" } }
+        }
+        footer.source { "Kilde: " code { (it.source.path) } ", linje " (it.source.line) " · Permanent link: " a href=(item.url) { (item.url) } }
+    };
+    html_response(StatusCode::OK, layout(&it.title, body))
+}
+
+pub async fn meeting_page(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+    let st = state.clone();
+    let id2 = id.clone();
+    let view = match blocking(move || Ok(st.index.meeting(&id2)?)).await {
+        Ok(v) => v,
+        Err(e) if e.status == StatusCode::NOT_FOUND => return not_found_page("Mødet findes ikke i arkivet."),
+        Err(e) => return error_page(e),
+    };
+    let m = &view.meeting;
+    let title = format!("{} {}", m.group.as_deref().unwrap_or("Møde"), date_da(m.date.as_deref()));
+    let body = html! {
+        h1 { (m.kind.as_deref().map(kind_name).unwrap_or("Møde")) ": " (m.group.as_deref().unwrap_or("ukendt mødeforum")) }
+        dl.meeting {
+            dt { "Dato" } dd { (date_da(m.date.as_deref())) }
+            @if let Some(p) = &m.place { dt { "Sted" } dd { (p) } }
+            @if let Some(c) = &m.chair { dt { "Mødeleder" } dd { (c) } }
+            @if let Some(s) = &m.secretary { dt { "Referent" } dd { (s) } }
+            @if !m.participants.is_empty() { dt { "Deltagere" } dd { (m.participants.join(", ")) } }
+            @if !m.absentees.is_empty() { dt { "Afbud" } dd { (m.absentees.join(", ")) } }
+            @if let Some(c) = &m.case_number { dt { "Sagsnummer" } dd { (c) } }
+        }
+        h2 { "Punkter" }
+        ol.items {
+            @for it in &view.items {
+                li value=(it.number) { a href=(item_url(&it.id)) { (it.title) } }
+            }
+        }
+        footer.source { "Kilde: " code { (view.source) } ", linje " (m.line) " · Permanent link: " a href=(meeting_url(&id)) { (meeting_url(&id)) } }
+    };
+    html_response(StatusCode::OK, layout(&title, body))
+}
