@@ -1,0 +1,303 @@
+//! The service, called through its router without a socket: every endpoint,
+//! filters, error cases, escaping, CORS, and permalinks across re-indexing.
+
+mod support;
+
+use arkiv_index::{index_archive, ArkivIndex};
+use arkiv_ingest::{Config, EMBEDDED_SYNONYMS};
+use arkiv_server::{app, AppState};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use std::path::Path;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+struct Served {
+    _dir: tempfile::TempDir,
+    state: Arc<AppState>,
+}
+
+fn serve_archive(archive: &Path, cors: Vec<String>) -> Served {
+    let dir = tempfile::tempdir().unwrap();
+    let ix = dir.path().join("index");
+    index_archive(archive, &ix, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
+    let mut state = AppState::new(Arc::new(ArkivIndex::open(&ix).unwrap()));
+    state.cors_origins = cors;
+    state.topic_names = Config::embedded().topics.iter().map(|t| (t.slug.clone(), t.name.clone())).collect();
+    Served { _dir: dir, state: Arc::new(state) }
+}
+
+fn sample() -> Served {
+    serve_archive(&support::root().join("tests/sample-archive"), vec![])
+}
+
+async fn get(s: &Served, uri: &str) -> (StatusCode, String, String) {
+    send(s, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+async fn send(s: &Served, req: Request<Body>) -> (StatusCode, String, String) {
+    let resp = app(s.state.clone()).oneshot(req).await.unwrap();
+    let status = resp.status();
+    let ctype = resp.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, ctype, String::from_utf8_lossy(&body).to_string())
+}
+
+async fn json(s: &Served, uri: &str) -> (StatusCode, serde_json::Value) {
+    let (st, ct, body) = get(s, uri).await;
+    assert!(ct.starts_with("application/json"), "{uri}: content type {ct}");
+    (st, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}")))
+}
+
+fn count(v: &serde_json::Value, facet: &str, value: &str) -> u64 {
+    v["facets"][facet].as_array().unwrap().iter().find(|c| c["value"] == value).map(|c| c["count"].as_u64().unwrap()).unwrap_or(0)
+}
+
+#[tokio::test]
+async fn search_api_and_its_filters() {
+    let s = sample();
+    let (st, v) = json(&s, "/api/search?q=rygestop").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(v["total"].as_u64().unwrap() >= 2);
+    let hit = &v["hits"][0];
+    assert_eq!(hit["url"], format!("/items/{}", hit["id"].as_str().unwrap()));
+    assert!(hit["snippet"].as_str().unwrap().contains("<mark>"));
+    for k in ["id", "title", "number", "group", "date", "kind", "municipalities", "topics", "source", "snippet", "score"] {
+        assert!(!hit[k].is_null(), "hit has {k}");
+    }
+    // Repeated parameters: OR within a facet.
+    let (_, a) = json(&s, "/api/search?municipality=Herning&limit=100").await;
+    let (_, b) = json(&s, "/api/search?municipality=Holstebro&limit=100").await;
+    let (_, both) = json(&s, "/api/search?municipality=Herning&municipality=Holstebro&limit=100").await;
+    let ids = |v: &serde_json::Value| v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect::<std::collections::BTreeSet<_>>();
+    let union: std::collections::BTreeSet<_> = ids(&a).union(&ids(&b)).cloned().collect();
+    assert_eq!(ids(&both), union);
+    assert_eq!(both["total"].as_u64().unwrap() as usize, union.len());
+    // AND across facets, and the date range.
+    let (_, v) = json(&s, "/api/search?group=Chefforum%20for%20sundheds-%20og%20%C3%A6ldrechefer&kind=referat").await;
+    assert_eq!(v["total"], 3);
+    assert_eq!(count(&v, "kind", "dagsorden"), 3);
+    let (_, v) = json(&s, "/api/search?from=2022-01-01&to=2022-12-31&limit=1").await;
+    assert_eq!(v["total"], 15);
+    let (_, v) = json(&s, "/api/search?topic=rygestop&sort=date&limit=100").await;
+    let dates: Vec<&str> = v["hits"].as_array().unwrap().iter().map(|h| h["date"].as_str().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    let (_, v) = json(&s, "/api/search?limit=5&offset=45").await;
+    assert_eq!(v["hits"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn bad_input_is_a_400_with_a_reason() {
+    let s = sample();
+    for uri in [
+        "/api/search?from=2020-13-01",
+        "/api/search?to=igår",
+        "/api/search?limit=0",
+        "/api/search?limit=101",
+        "/api/search?limit=abc",
+        "/api/search?offset=-1",
+        "/api/search?offset=990&limit=20",
+        "/api/search?sort=popular",
+        "/api/search?kind=notat",
+        "/api/search?from=2022-02-01&to=2022-01-01",
+    ] {
+        let (st, v) = json(&s, uri).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(v["error"]["code"], "bad_request", "{uri}");
+        assert!(!v["error"]["message"].as_str().unwrap().is_empty());
+    }
+    let long = format!("/api/search?q={}", "rygestop%20".repeat(80));
+    assert_eq!(json(&s, &long).await.0, StatusCode::BAD_REQUEST);
+    let (st, v) = json(&s, "/api/items/0000000000000000").await;
+    assert_eq!((st, v["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    assert_eq!(json(&s, "/api/meetings/nope").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(json(&s, "/api/nothing").await.0, StatusCode::NOT_FOUND);
+    // Odd queries are answered, not refused.
+    for q in ["%22rygestop", "a%3Ab", "%28%28", "%C3%B8"] {
+        assert_eq!(json(&s, &format!("/api/search?q={q}")).await.0, StatusCode::OK, "{q}");
+    }
+    // No request carries a body; only GET is served.
+    let (st, _, body) = send(&s, Request::post("/api/search").body(Body::from("{}")).unwrap()).await;
+    assert_eq!(st, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(body.contains("method_not_allowed"));
+    let (st, _, _) = send(&s, Request::get("/api/search?q=x").header(header::CONTENT_LENGTH, "5").body(Body::from("hello")).unwrap()).await;
+    assert_eq!(st, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn items_meetings_facets_health() {
+    let s = sample();
+    let (_, v) = json(&s, "/api/search?q=%22opsøgende%20behandling%22").await;
+    let id = v["hits"][0]["id"].as_str().unwrap().to_string();
+    let (st, item) = json(&s, &format!("/api/items/{id}")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(item["title"], "Hjemløse borgere – opsøgende behandling");
+    assert!(item["sections"]["beslutning"].as_str().unwrap().contains("efterretning"));
+    assert_eq!(item["meeting"]["group"], "Klyngestyregruppen Vestklyngen");
+    assert_eq!(item["source"]["path"], "klynge-vest/2023-05-25-referat.txt");
+    assert_eq!(item["previous"]["number"], 1);
+    assert_eq!(item["next"]["number"], 3);
+    let murl = item["meeting_url"].as_str().unwrap();
+    let (st, m) = json(&s, &format!("/api{murl}")).await;
+    assert_eq!(st, StatusCode::OK);
+    let numbers: Vec<u64> = m["items"].as_array().unwrap().iter().map(|i| i["number"].as_u64().unwrap()).collect();
+    assert_eq!(numbers, vec![1, 2, 3]);
+    let (_, f) = json(&s, "/api/facets").await;
+    assert_eq!(f["group"].as_array().unwrap().len(), 8);
+    assert_eq!(f["kind"].as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum::<u64>(), 48);
+    let (st, h) = json(&s, "/healthz").await;
+    assert_eq!((st, h["status"].as_str(), h["items"].as_u64()), (StatusCode::OK, Some("ok"), Some(48)));
+}
+
+#[tokio::test]
+async fn openapi_describes_what_is_served() {
+    let s = sample();
+    let (st, v) = json(&s, "/api/openapi.json").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(v["openapi"].as_str().unwrap().starts_with("3."));
+    for p in ["/api/search", "/api/items/{id}", "/api/meetings/{id}", "/api/facets"] {
+        assert!(v["paths"][p]["get"].is_object(), "{p} documented");
+    }
+    let params: std::collections::BTreeSet<String> =
+        v["paths"]["/api/search"]["get"]["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect();
+    let want: std::collections::BTreeSet<String> = ["q", "group", "municipality", "topic", "kind", "from", "to", "sort", "limit", "offset"].iter().map(|s| s.to_string()).collect();
+    assert_eq!(params, want);
+    // Every field a real response has is in the schema of the hit.
+    let (_, r) = json(&s, "/api/search?q=rygestop&limit=1").await;
+    let schemas = &v["components"]["schemas"];
+    let hit_props = serde_json::to_string(&schemas["ApiHit"]).unwrap() + &serde_json::to_string(&schemas["Hit"]).unwrap();
+    for k in r["hits"][0].as_object().unwrap().keys() {
+        assert!(hit_props.contains(&format!("\"{k}\"")), "hit field {k} is documented");
+    }
+}
+
+#[tokio::test]
+async fn pages_in_danish() {
+    let s = sample();
+    let (st, ct, body) = get(&s, "/").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(ct.starts_with("text/html"));
+    assert!(body.contains("lang=\"da\"") && body.contains("<label for=\"q\">") && body.contains("Mødeforum"));
+    let (_, _, body) = get(&s, "/?q=rygestop").await;
+    assert!(body.contains("<mark>"), "matches marked");
+    assert!(body.contains("henvisninger fra hospitalet til kommunale"));
+    assert!(body.contains("href=\"/feed.atom?q=rygestop\""));
+    assert!(body.contains("group=Klyngestyregruppen+Horsensklyngen"), "facet values link to filtered searches");
+    // A filter shows as active and can be removed.
+    let (_, _, body) = get(&s, "/?q=rygestop&kind=referat").await;
+    assert!(body.contains("title=\"Fjern filter\""));
+    assert!(body.contains("aria-pressed=\"true\""));
+    let (st, _, body) = get(&s, "/?from=31-12-2020").await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(body.contains("role=\"alert\""));
+    // Item and meeting pages.
+    let (_, v) = json(&s, "/api/search?q=hjemløse").await;
+    let url = v["hits"][0]["url"].as_str().unwrap().to_string();
+    let (st, _, body) = get(&s, &url).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(body.contains("Beslutning / referat") && body.contains("class=\"beslutning\""));
+    assert!(body.contains("href=\"/?municipality=Ikast-Brande\""), "municipalities link to searches");
+    assert!(body.contains("klynge-vest/2023-05-25-referat.txt"));
+    assert!(body.contains("rel=\"prev\"") && body.contains("rel=\"next\""));
+    let (st, _, _) = get(&s, "/items/doesnotexist").await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (_, i) = json(&s, &format!("/api{url}")).await;
+    let (st, _, body) = get(&s, i["meeting_url"].as_str().unwrap()).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(body.contains("Den nære psykiatri – fælles akutteam") && body.contains("Hjemløse borgere"));
+    let (st, ct, _) = get(&s, "/static/style.css").await;
+    assert_eq!((st, ct.starts_with("text/css")), (StatusCode::OK, true));
+    assert_eq!(get(&s, "/no/such/page").await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn atom_feed_of_a_search() {
+    let s = sample();
+    let (st, ct, body) = get(&s, "/feed.atom?q=rygestop&group=Klyngestyregruppen%20Horsensklyngen").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(ct.starts_with("application/atom+xml"));
+    assert!(body.contains("<feed") && body.matches("<entry>").count() >= 2);
+    assert!(body.contains("/items/"));
+    assert!(!body.contains("Telemedicin"), "the filter applies");
+    assert_eq!(get(&s, "/feed.atom?from=x").await.0, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn document_text_is_escaped_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    std::fs::create_dir(&a).unwrap();
+    std::fs::write(
+        a.join("x.txt"),
+        "Mødetid: Mandag d. 3. januar 2022\nMøde i Sundhedsstyregruppen\n1. Alarm <script>alert('x')</script>\nBeslutning:\nTeksten <img src=x onerror=alert(1)> om alarm & \"citat\".\n2. Eventuelt\nBeslutning:\nIntet\n",
+    )
+    .unwrap();
+    let s = serve_archive(&a, vec![]);
+    let (_, _, page) = get(&s, "/?q=alarm").await;
+    assert!(!page.contains("<script>alert") && !page.contains("<img src=x"), "{page}");
+    assert!(page.contains("&lt;script&gt;") || page.contains("&lt;<mark>script"), "{page}");
+    let (_, v) = json(&s, "/api/search?q=alarm").await;
+    let hit = &v["hits"][0];
+    assert!(hit["snippet"].as_str().unwrap().contains("&lt;img"));
+    assert!(hit["title"].as_str().unwrap().contains("<script>"), "the raw title stays raw in JSON; its HTML form is escaped");
+    assert!(!hit["title_html"].as_str().unwrap().contains("<script>"));
+    let (_, _, item) = get(&s, hit["url"].as_str().unwrap()).await;
+    assert!(!item.contains("<script>alert") && !item.contains("<img src=x") && item.contains("&lt;img"));
+    let (_, _, feed) = get(&s, "/feed.atom?q=alarm").await;
+    assert!(!feed.contains("<img src=x"));
+}
+
+#[tokio::test]
+async fn cors_only_for_configured_origins() {
+    let archive = support::root().join("tests/sample-archive");
+    let none = serve_archive(&archive, vec![]);
+    let req = || Request::get("/api/facets").header(header::ORIGIN, "https://intranet.example").body(Body::empty()).unwrap();
+    let r = app(none.state.clone()).oneshot(req()).await.unwrap();
+    assert!(r.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+    let some = serve_archive(&archive, vec!["https://intranet.example".into()]);
+    let r = app(some.state.clone()).oneshot(req()).await.unwrap();
+    assert_eq!(r.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(), "https://intranet.example");
+    let other = Request::get("/api/facets").header(header::ORIGIN, "https://elsewhere.example").body(Body::empty()).unwrap();
+    let r = app(some.state.clone()).oneshot(other).await.unwrap();
+    assert!(r.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+}
+
+/// Build the index, note an item's URL, rebuild from scratch and after adding
+/// another document: the URL opens the same item.
+#[tokio::test]
+async fn permalinks_survive_reindexing() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("archive");
+    copy_dir(&support::root().join("tests/sample-archive"), &a);
+    let first = serve_archive(&a, vec![]);
+    let (_, v) = json(&first, "/api/search?q=hjemløse").await;
+    let url = v["hits"][0]["url"].as_str().unwrap().to_string();
+    let (_, item) = json(&first, &format!("/api{url}")).await;
+    let murl = item["meeting_url"].as_str().unwrap().to_string();
+    std::fs::write(a.join("ny.txt"), "Mødetid: Mandag d. 6. marts 2023\nMøde i Praksisplanudvalget\n1. Hjemløse borgere i almen praksis\nBeslutning:\nDrøftet\n").unwrap();
+    let second = serve_archive(&a, vec![]);
+    for s in [&first, &second] {
+        let (st, again) = json(s, &format!("/api{url}")).await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(again["title"], item["title"]);
+        assert_eq!(again["sections"], item["sections"]);
+        assert_eq!(get(s, &murl).await.0, StatusCode::OK);
+    }
+    let (_, v) = json(&second, "/api/search?q=hjemløse").await;
+    let top: Vec<&str> = v["hits"].as_array().unwrap().iter().take(2).map(|h| h["title"].as_str().unwrap()).collect();
+    assert!(top.contains(&"Hjemløse borgere i almen praksis"), "the new document is found too: {top:?}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
