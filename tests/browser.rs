@@ -1,1 +1,128 @@
-// placeholder replaced below
+//! The pages in a real headless Chromium (Debian's chromium and
+//! chromedriver; .ci/run installs them): search, click a facet, open an
+//! item, follow its meeting link, and check what is on screen. Screenshots
+//! go to target/screenshots/.
+
+mod support;
+
+use arkiv_index::{index_archive, ArkivIndex};
+use arkiv_ingest::{Config, EMBEDDED_SYNONYMS};
+use fantoccini::{ClientBuilder, Locator};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join(name)).find(|p| p.exists()))
+}
+
+struct Driver(std::process::Child);
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_facet_item_meeting_in_chromium() {
+    let (Some(driver), Some(chromium)) = (which("chromedriver"), which("chromium")) else {
+        if std::env::var_os("CI").is_some() {
+            panic!("chromium and chromedriver are missing; .ci/run installs them");
+        }
+        eprintln!("SKIPPED search_facet_item_meeting_in_chromium: chromium/chromedriver not installed (apt-get install chromium chromium-driver); nothing was checked");
+        return;
+    };
+    // The service, on a port of its own.
+    let dir = tempfile::tempdir().unwrap();
+    let ix = dir.path().join("index");
+    index_archive(&support::root().join("tests/sample-archive"), &ix, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
+    let mut state = arkiv_server::AppState::new(Arc::new(ArkivIndex::open(&ix).unwrap()));
+    state.topic_names = Config::embedded().topics.iter().map(|t| (t.slug.clone(), t.name.clone())).collect();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, arkiv_server::app(Arc::new(state))).await.unwrap() });
+
+    let port = free_port();
+    let _driver = Driver(std::process::Command::new(driver).arg(format!("--port={port}")).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap());
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": chromium,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage",
+                     "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1100",
+                     format!("--user-data-dir={}", profile.path().display())]
+        }),
+    );
+    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("chromedriver session");
+    let shots = support::root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+
+    // Search.
+    c.goto(&format!("{base}/")).await.unwrap();
+    assert_eq!(c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap(), "Søg i mødearkivet");
+    c.find(Locator::Id("q")).await.unwrap().send_keys("rygestop").await.unwrap();
+    c.find(Locator::Css("form.search button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("ol.results li")).await.unwrap();
+    let url = c.current_url().await.unwrap();
+    assert!(url.as_str().contains("q=rygestop"), "the search is its URL: {url}");
+    let first = c.find(Locator::Css("ol.results li h3")).await.unwrap().text().await.unwrap();
+    assert!(first.to_lowercase().contains("rygestop"), "{first}");
+    let status = c.find(Locator::Css("p[role=status]")).await.unwrap().text().await.unwrap();
+    assert!(status.contains("resultater"), "{status}");
+    std::fs::write(shots.join("search.png"), c.screenshot().await.unwrap()).unwrap();
+
+    // Click a facet: the first group.
+    let facet = c.find(Locator::Css("aside.facets section:first-child li a")).await.unwrap();
+    let facet_text = facet.text().await.unwrap();
+    facet.click().await.unwrap();
+    c.wait().for_element(Locator::Css("p.active-filters")).await.unwrap();
+    assert!(c.current_url().await.unwrap().as_str().contains("group="));
+    let active = c.find(Locator::Css("p.active-filters")).await.unwrap().text().await.unwrap();
+    assert!(active.contains(facet_text.trim()), "{active} / {facet_text}");
+    let metas = c.find_all(Locator::Css("ol.results .meta")).await.unwrap();
+    assert!(!metas.is_empty());
+    for m in metas {
+        assert!(m.text().await.unwrap().starts_with(facet_text.trim()), "every result is in the chosen group");
+    }
+
+    // Open an item.
+    let title = c.find(Locator::Css("ol.results li h3 a")).await.unwrap().text().await.unwrap();
+    c.find(Locator::Css("ol.results li h3 a")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("section.beslutning, section.part")).await.unwrap();
+    let h1 = c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
+    assert!(h1.contains(&title), "{h1} / {title}");
+    assert!(c.current_url().await.unwrap().path().starts_with("/items/"));
+    std::fs::write(shots.join("item.png"), c.screenshot().await.unwrap()).unwrap();
+
+    // Follow the meeting link.
+    c.find(Locator::XPath("//nav[contains(@class,'neighbours')]//a[starts-with(normalize-space(.), 'Hele mødet')]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("ol.items")).await.unwrap();
+    assert!(c.current_url().await.unwrap().path().starts_with("/meetings/"));
+    let items = c.find(Locator::Css("ol.items")).await.unwrap().text().await.unwrap();
+    assert!(items.contains(&title), "the meeting lists the item: {items}");
+    std::fs::write(shots.join("meeting.png"), c.screenshot().await.unwrap()).unwrap();
+
+    // The search page on a phone.
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!("{base}/?q=rygestop")).await.unwrap();
+    c.wait().for_element(Locator::Css("ol.results li")).await.unwrap();
+    std::fs::write(shots.join("search-phone.png"), c.screenshot().await.unwrap()).unwrap();
+    c.close().await.unwrap();
+}
