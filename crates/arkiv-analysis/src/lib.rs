@@ -88,15 +88,22 @@ pub struct AToken {
 #[derive(Clone)]
 pub struct Analyzer {
     lexicon: Arc<Lexicon>,
+    /// Identifies this analyzer's lexicon in the word cache.
+    id: u64,
 }
+
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+type WordCache = std::cell::RefCell<(u64, std::collections::HashMap<String, (String, Vec<String>)>)>;
 
 thread_local! {
     static STEMMER: Stemmer = Stemmer::create(Algorithm::Danish);
+    static CACHE: WordCache = std::cell::RefCell::new((0, std::collections::HashMap::new()));
 }
 
 impl Analyzer {
     pub fn new(lexicon: Arc<Lexicon>) -> Analyzer {
-        Analyzer { lexicon }
+        Analyzer { lexicon, id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed) }
     }
 
     pub fn lexicon(&self) -> &Lexicon {
@@ -106,6 +113,35 @@ impl Analyzer {
     /// The stem of a lower-case word.
     pub fn stem(&self, w: &str) -> String {
         stem(w)
+    }
+
+    /// A word's stem and the stems of its compound parts, memoized per
+    /// thread and lexicon: words repeat (Zipf), and splitting stems every
+    /// possible tail.
+    pub fn word_info(&self, w: &str) -> (String, Vec<String>) {
+        const MAX_CACHED: usize = 200_000;
+        let key = self.id;
+        let hit = CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.0 != key {
+                *c = (key, std::collections::HashMap::new());
+            }
+            c.1.get(w).cloned()
+        });
+        if let Some(h) = hit {
+            return h;
+        }
+        let stem = self.stem(w);
+        let parts: Vec<String> = self.split_compound(w).iter().map(|x| self.stem(x)).collect();
+        let v = (stem, parts);
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.1.len() >= MAX_CACHED {
+                c.1.clear();
+            }
+            c.1.insert(w.to_string(), v.clone());
+        });
+        v
     }
 
     /// Splits a compound where the archive's vocabulary gives evidence: the
@@ -186,16 +222,15 @@ impl Analyzer {
                 position += 1;
                 continue;
             }
-            let stem = self.stem(&whole);
-            let mut parts = vec![];
+            let (stem, mut parts) = self.word_info(&whole);
             let mut hyphen_parts = vec![];
             if pieces.len() > 1 {
+                parts.clear();
                 for p in &pieces {
-                    hyphen_parts.push(self.stem(p));
-                    parts.extend(self.split_compound(p).iter().map(|x| self.stem(x)));
+                    let (ps, pp) = self.word_info(p);
+                    hyphen_parts.push(ps);
+                    parts.extend(pp);
                 }
-            } else {
-                parts.extend(self.split_compound(&whole).iter().map(|x| self.stem(x)));
             }
             parts.retain(|p| *p != stem);
             parts.dedup();
