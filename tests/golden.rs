@@ -24,6 +24,7 @@ struct GMeeting {
     kind: String,
     date: Option<String>,
     year: Option<i32>,
+    case_number: Option<String>,
     item: Vec<GItem>,
 }
 #[derive(Deserialize)]
@@ -66,6 +67,9 @@ fn corpus_matches_golden() {
                     }
                 }
                 (None, None) => {}
+            }
+            if gm.case_number.is_some() && m.case_number != gm.case_number {
+                problems.push(format!("{}: case number {:?}, want {:?}", gf.name, m.case_number, gm.case_number));
             }
             let got: Vec<(u32, String)> = m.items.iter().map(|i| (i.number, norm_title(&i.title))).collect();
             let want: Vec<(u32, String)> = gm.item.iter().map(|i| (i.number, norm_title(&i.title))).collect();

@@ -103,7 +103,7 @@ static MOEDE_I: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(?i:dagsorden|referat)\s+(?:for|fra|til|af)\s+)?(?:(?i:møde)\s+i\s+)?(.+?)(?:,|\s+d\.|\s+den|\s+\d{1,2}\.|\s+(?i:mandag|tirsdag|onsdag|torsdag|fredag)|$)").unwrap()
 });
 static FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(Mødetid|Mødedato|Tidspunkt|Dato og tid(?:spunkt)?|Tid\s*(?:&|og)\s*sted|Dato|Tid|Sted|Mødested|Mødedeltagere|Deltagere|Til stede|Fremmødte|Afbud|Fraværende|Mødeleder|Formand|Referent|Sekretær|Sagsnr|Sagsnummer|Journalnr|J\.\s*nr)\.?\s*:\s*(.*)$").unwrap()
+    Regex::new(r"^((?i:mødetid|mødedato|tidspunkt|dato og tid(?:spunkt)?|tid\s*(?:&|og)\s*sted|dato|tid|sted|mødested|mødedeltagere|deltagere|til stede|fremmødte|afbud|fraværende|mødeleder|formand|referent|sekretær|sagsnr|sagsnummer|journalnr|j\.\s*nr))\.?\s*:\s*(.*)$").unwrap()
 });
 
 #[derive(Default, Debug)]
@@ -182,6 +182,16 @@ pub struct Built {
     pub header_group: Option<String>,
 }
 
+fn source_name(s: Source) -> &'static str {
+    match s {
+        Source::Sidecar => "sidecar",
+        Source::Path => "path",
+        Source::Header => "header",
+        Source::DocumentDate => "document date",
+        Source::Text => "text",
+    }
+}
+
 pub fn hash_id(parts: &[&str]) -> String {
     let mut h = blake3::Hasher::new();
     for p in parts {
@@ -228,7 +238,7 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
         (Some((g, src)), tg) => {
             if let Some(tg) = tg {
                 if tg != g {
-                    notes.push((Some(inp.line), "meta.group-disagrees", format!("{:?} metadata says group '{g}', the document's header says '{tg}'", src).to_lowercase()));
+                    notes.push((Some(inp.line), "meta.group-disagrees", format!("{} metadata says group '{g}', the document's header says '{tg}'", source_name(*src))));
                 }
             }
             (Some(g.clone()), Some(*src))
@@ -260,32 +270,36 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
         .iter()
         .find_map(|f| if let Fact::DocumentDate(d) = f { Some(*d) } else { None })
         .or_else(|| inp.file_facts.iter().find_map(|(_, f)| if let Fact::DocumentDate(d) = f { Some(*d) } else { None }));
-    let mut printed: Option<dates::PrintedDate> = None;
+    // Every date the header prints, best source first: time fields, title
+    // lines, page headers naming the meeting.
+    let mut printed: Vec<dates::PrintedDate> = vec![];
     for (name, vals) in &h.fields {
         if matches!(name.as_str(), "mødetid" | "mødedato" | "tidspunkt" | "dato og tid" | "dato og tidspunkt" | "dato" | "tid") || name.starts_with("tid ") || name.starts_with("tid&") {
-            if let Some(d) = vals.iter().find_map(|v| dates::find_date(v)) {
-                printed = Some(d);
-                break;
+            printed.extend(vals.iter().filter_map(|v| dates::find_date(v)).take(1));
+        }
+    }
+    printed.extend(h.titles.iter().filter_map(|t| dates::find_date(t)));
+    printed.extend(inp.facts.iter().filter_map(|f| if let Fact::RunningHeader(t) = f { dates::find_date(t) } else { None }));
+    let text_date = printed.iter().find_map(|p| {
+        // A date printed without its year takes it from the same day printed
+        // elsewhere in the header with one ("Tid & Sted: 18. juni" under
+        // "Møde i Chefforum 18. juni 2021").
+        let mut p = *p;
+        if p.year.is_none() {
+            p.year = printed.iter().find(|q| q.day == p.day && q.month == p.month && q.year.is_some()).and_then(|q| q.year);
+        }
+        p.resolve(doc_date, ov.year_hint).map(|(d, note)| {
+            if let Some(n) = note {
+                notes.push((Some(inp.line), "meta.date-resolved", n));
             }
-        }
-    }
-    if printed.is_none() {
-        printed = h.titles.iter().find_map(|t| dates::find_date(t));
-    }
-    if printed.is_none() {
-        printed = inp.facts.iter().find_map(|f| if let Fact::RunningHeader(t) = f { dates::find_date(t) } else { None });
-    }
-    let text_date = printed.and_then(|p| p.resolve(doc_date, ov.year_hint)).map(|(d, note)| {
-        if let Some(n) = note {
-            notes.push((Some(inp.line), "meta.date-resolved", n));
-        }
-        d
+            d
+        })
     });
     let (date, date_source) = match (&ov.date, text_date) {
         (Some((d, src)), td) => {
             if let Some(td) = td {
                 if td != *d {
-                    notes.push((Some(inp.line), "meta.date-disagrees", format!("{:?} metadata says {}, the document says {}", src, d.iso(), td.iso()).to_lowercase()));
+                    notes.push((Some(inp.line), "meta.date-disagrees", format!("{} metadata says {}, the document says {}", source_name(*src), d.iso(), td.iso())));
                 }
             }
             (Some(*d), Some(*src))
@@ -309,7 +323,7 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
     let kind = match (&ov.kind, text_kind) {
         (Some((k, src)), tk) => {
             if tk.is_some_and(|tk| tk != *k) {
-                notes.push((Some(inp.line), "meta.kind-disagrees", format!("{:?} metadata says {}, the document reads as {}", src, k.as_str(), tk.unwrap().as_str()).to_lowercase()));
+                notes.push((Some(inp.line), "meta.kind-disagrees", format!("{} metadata says {}, the document reads as {}", source_name(*src), k.as_str(), tk.unwrap().as_str())));
             }
             Some(*k)
         }
