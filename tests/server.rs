@@ -301,3 +301,44 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// `arkiv index` runs while the service is up: the service picks up the new
+/// commit without a restart, and no request fails in between.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reindexing_while_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("archive");
+    copy_dir(&support::root().join("tests/sample-archive"), &a);
+    let ix = dir.path().join("index");
+    index_archive(&a, &ix, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
+    let s = Served { _dir: tempfile::tempdir().unwrap(), state: Arc::new(AppState::new(Arc::new(ArkivIndex::open(&ix).unwrap()))) };
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let state = s.state.clone();
+    let stop2 = stop.clone();
+    let load = tokio::spawn(async move {
+        let mut n = 0;
+        while !stop2.load(std::sync::atomic::Ordering::Relaxed) {
+            let r = app(state.clone()).oneshot(Request::get("/api/search?q=rygestop&group=Klyngestyregruppen%20Horsensklyngen").body(Body::empty()).unwrap()).await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "request {n} failed during re-indexing");
+            n += 1;
+        }
+        n
+    });
+    std::fs::write(a.join("nyt-referat.txt"), "Mødetid: Mandag d. 6. marts 2023\nMøde i Praksisplanudvalget\n1. Vagtlægeordningen om natten\nBeslutning:\nDrøftet\n").unwrap();
+    let (a2, ix2) = (a.clone(), ix.clone());
+    let summary = tokio::task::spawn_blocking(move || index_archive(&a2, &ix2, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap()).await.unwrap();
+    assert_eq!((summary.added, summary.unchanged), (1, 14));
+    let mut found = false;
+    for _ in 0..100 {
+        let (_, v) = json(&s, "/api/search?q=vagtlægeordningen").await;
+        if v["total"].as_u64() == Some(1) {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let served = load.await.unwrap();
+    assert!(found, "the new commit is served without a restart");
+    assert!(served > 0);
+}
