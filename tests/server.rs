@@ -83,6 +83,8 @@ async fn search_api_and_its_filters() {
     let (_, v) = json(&s, "/api/search?topic=rygestop&sort=date&limit=100").await;
     let dates: Vec<&str> = v["hits"].as_array().unwrap().iter().map(|h| h["date"].as_str().unwrap()).collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    let (st, _) = json(&s, "/api/search?q=rygestop&recency=false").await;
+    assert_eq!(st, StatusCode::OK);
     let (_, v) = json(&s, "/api/search?limit=5&offset=45").await;
     assert_eq!(v["hits"].as_array().unwrap().len(), 3);
 }
@@ -101,6 +103,7 @@ async fn bad_input_is_a_400_with_a_reason() {
         "/api/search?sort=popular",
         "/api/search?kind=notat",
         "/api/search?from=2022-02-01&to=2022-01-01",
+        "/api/search?recency=maybe",
     ] {
         let (st, v) = json(&s, uri).await;
         assert_eq!(st, StatusCode::BAD_REQUEST, "{uri}");
@@ -161,7 +164,7 @@ async fn openapi_describes_what_is_served() {
     }
     let params: std::collections::BTreeSet<String> =
         v["paths"]["/api/search"]["get"]["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect();
-    let want: std::collections::BTreeSet<String> = ["q", "group", "municipality", "topic", "kind", "from", "to", "sort", "limit", "offset"].iter().map(|s| s.to_string()).collect();
+    let want: std::collections::BTreeSet<String> = ["q", "group", "municipality", "topic", "kind", "from", "to", "sort", "limit", "offset", "recency"].iter().map(|s| s.to_string()).collect();
     assert_eq!(params, want);
     // Every field a real response has is in the schema of the hit.
     let (_, r) = json(&s, "/api/search?q=rygestop&limit=1").await;

@@ -24,6 +24,7 @@ pub mod clean;
 pub mod config;
 pub mod dates;
 pub mod decode;
+pub mod formats;
 mod embedded;
 pub mod meta;
 mod model;
@@ -59,7 +60,8 @@ fn diag(path: &str, line: Option<usize>, code: &str, message: impl Into<String>)
 /// Decodes and cleans one document. Returns a file with no meetings and a
 /// diagnostic when the bytes are not a text document.
 pub fn prepare(path: &str, relpath: &str, bytes: &[u8], cfg: &Config) -> Result<Prepared, FileParse> {
-    let decoded = match decode::decode(bytes) {
+    let format = std::path::Path::new(relpath).extension().and_then(|e| formats::Format::of_extension(&e.to_string_lossy())).unwrap_or(formats::Format::Text);
+    let decoded = match format.extract(bytes) {
         Ok(d) => d,
         Err(e) => {
             return Err(FileParse {

@@ -4,6 +4,7 @@
 use crate::clean::Vocabulary;
 use crate::config::Config;
 use crate::dates;
+use crate::formats::Format;
 use crate::meta::Overrides;
 use crate::model::{ArchiveParse, Diagnostic, FileParse, Kind, Source};
 use serde::Deserialize;
@@ -73,10 +74,11 @@ pub fn walk_archive(root: &Path) -> (Vec<ArchiveFile>, Vec<Diagnostic>) {
             continue;
         }
         let relpath = p.strip_prefix(root).unwrap_or(p).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        match p.extension().map(|e| e.to_string_lossy().to_lowercase()).as_deref() {
-            Some("txt") => files.push(ArchiveFile { path: p.to_path_buf(), relpath }),
-            Some(ext) => diags.push(diag(p, "walk.unsupported", format!("skipped: .{ext} files are not read (text documents are .txt)"))),
-            None => diags.push(diag(p, "walk.unsupported", "skipped: no file extension (text documents are .txt)")),
+        let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase());
+        match ext.as_deref().map(|e| (e, Format::of_extension(e))) {
+            Some((_, Some(_))) => files.push(ArchiveFile { path: p.to_path_buf(), relpath }),
+            Some((e, None)) => diags.push(diag(p, "walk.unsupported", format!("skipped: .{e} files are not read (documents are {})", Format::known()))),
+            None => diags.push(diag(p, "walk.unsupported", format!("skipped: no file extension (documents are {})", Format::known()))),
         }
     }
     (files, diags)

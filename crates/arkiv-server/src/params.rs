@@ -39,6 +39,9 @@ pub struct SearchParams {
     /// Default 0; offset + limit at most 1000.
     #[serde(default)]
     pub offset: Option<String>,
+    /// true (default): newer meetings get a gentle preference in relevance order; false turns it off.
+    #[serde(default)]
+    pub recency: Option<String>,
 }
 
 fn date(v: &Option<String>, name: &str) -> Result<Option<chrono::NaiveDate>, ApiError> {
@@ -88,7 +91,11 @@ impl SearchParams {
             sort,
             limit,
             offset: number(&self.offset, "offset", 0)?,
-            recency: true,
+            recency: match self.recency.as_deref().map(str::trim) {
+                None | Some("") | Some("true") => true,
+                Some("false") => false,
+                Some(s) => return Err(ApiError::bad_request(format!("recency: '{s}' is neither true nor false"))),
+            },
         })
     }
 
@@ -106,6 +113,7 @@ impl SearchParams {
         one("sort", &self.sort);
         one("limit", &self.limit);
         one("offset", &self.offset);
+        one("recency", &self.recency);
         for (k, vs) in [("group", &self.group), ("municipality", &self.municipality), ("topic", &self.topic), ("kind", &self.kind)] {
             for v in vs {
                 s.append_pair(k, v);
