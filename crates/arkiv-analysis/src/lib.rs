@@ -62,6 +62,13 @@ pub fn is_stop_word(w: &str) -> bool {
 /// Normalizes text for analysis: compatibility characters folded (NFKC),
 /// lower case.
 pub fn normalize(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    // Most text is already NFKC: the quick check spares the full pass.
+    if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        return s.to_lowercase();
+    }
     s.nfkc().collect::<String>().to_lowercase()
 }
 
@@ -94,7 +101,14 @@ pub struct Analyzer {
 
 static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
-type WordCache = std::cell::RefCell<(u64, std::collections::HashMap<String, (String, Vec<String>)>)>;
+/// A word's stem and the stems of its compound parts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WordInfo {
+    pub stem: String,
+    pub parts: Vec<String>,
+}
+
+type WordCache = std::cell::RefCell<(u64, std::collections::HashMap<String, std::rc::Rc<WordInfo>>)>;
 
 thread_local! {
     static STEMMER: Stemmer = Stemmer::create(Algorithm::Danish);
@@ -116,9 +130,9 @@ impl Analyzer {
     }
 
     /// A word's stem and the stems of its compound parts, memoized per
-    /// thread and lexicon: words repeat (Zipf), and splitting stems every
+    /// thread and analyzer: words repeat (Zipf), and splitting stems every
     /// possible tail.
-    pub fn word_info(&self, w: &str) -> (String, Vec<String>) {
+    pub fn info(&self, w: &str) -> std::rc::Rc<WordInfo> {
         const MAX_CACHED: usize = 200_000;
         let key = self.id;
         let hit = CACHE.with(|c| {
@@ -133,7 +147,7 @@ impl Analyzer {
         }
         let stem = self.stem(w);
         let parts: Vec<String> = self.split_compound(w).iter().map(|x| self.stem(x)).collect();
-        let v = (stem, parts);
+        let v = std::rc::Rc::new(WordInfo { stem, parts });
         CACHE.with(|c| {
             let mut c = c.borrow_mut();
             if c.1.len() >= MAX_CACHED {
@@ -142,6 +156,35 @@ impl Analyzer {
             c.1.insert(w.to_string(), v.clone());
         });
         v
+    }
+
+    /// Walks the words of `text` (stop words skipped, their positions kept)
+    /// and gives each to `f`: its span, position, the word, its analysis,
+    /// and for a hyphenated word the analysis of each part.
+    pub fn each_word(&self, text: &str, mut f: impl FnMut(WordView<'_>)) {
+        let mut position = 0usize;
+        let mut pieces_info = vec![];
+        for (from, to) in words(text) {
+            let word = normalize(&text[from..to]);
+            if word.is_empty() {
+                continue;
+            }
+            let hyphenated = word.contains('-');
+            let whole: std::borrow::Cow<str> = if hyphenated { word.split('-').collect::<String>().into() } else { word.as_str().into() };
+            if !hyphenated && (is_stop_word(&whole) || (whole.chars().count() == 1 && !whole.chars().all(|c| c.is_ascii_digit()))) {
+                position += 1;
+                continue;
+            }
+            let info = self.info(&whole);
+            pieces_info.clear();
+            if hyphenated {
+                for p in word.split('-').filter(|p| !p.is_empty()) {
+                    pieces_info.push(self.info(p));
+                }
+            }
+            f(WordView { from, to, position, word: &whole, info: &info, pieces: &pieces_info });
+            position += 1 + pieces_info.len();
+        }
     }
 
     /// Splits a compound where the archive's vocabulary gives evidence: the
@@ -209,36 +252,33 @@ impl Analyzer {
     /// so phrases still line up).
     pub fn analyze(&self, text: &str) -> Vec<AToken> {
         let mut out = vec![];
-        let mut position = 0usize;
-        for (from, to) in words(text) {
-            let raw = &text[from..to];
-            let word = normalize(raw);
-            if word.is_empty() {
-                continue;
-            }
-            let pieces: Vec<&str> = word.split('-').filter(|p| !p.is_empty()).collect();
-            let whole: String = pieces.concat();
-            if pieces.len() <= 1 && (is_stop_word(&whole) || (whole.chars().count() == 1 && !whole.chars().all(|c| c.is_ascii_digit()))) {
-                position += 1;
-                continue;
-            }
-            let (stem, mut parts) = self.word_info(&whole);
-            let mut hyphen_parts = vec![];
-            if pieces.len() > 1 {
-                parts.clear();
-                for p in &pieces {
-                    let (ps, pp) = self.word_info(p);
-                    hyphen_parts.push(ps);
-                    parts.extend(pp);
-                }
-            }
-            parts.retain(|p| *p != stem);
-            parts.dedup();
-            let span = 1 + hyphen_parts.len();
-            out.push(AToken { from, to, position, word: whole, stem, hyphen_parts, parts });
-            position += span;
-        }
+        self.each_word(text, |w| {
+            let hyphen_parts: Vec<String> = w.pieces.iter().map(|p| p.stem.clone()).collect();
+            out.push(AToken { from: w.from, to: w.to, position: w.position, word: w.word.to_string(), stem: w.info.stem.clone(), hyphen_parts, parts: w.parts() });
+        });
         out
+    }
+}
+
+/// One word as [`Analyzer::each_word`] sees it.
+pub struct WordView<'a> {
+    pub from: usize,
+    pub to: usize,
+    pub position: usize,
+    pub word: &'a str,
+    pub info: &'a WordInfo,
+    /// For a hyphenated word, each part's analysis.
+    pub pieces: &'a [std::rc::Rc<WordInfo>],
+}
+
+impl WordView<'_> {
+    /// Stems of the compound parts (of the parts, for a hyphenated word),
+    /// without the word's own stem.
+    pub fn parts(&self) -> Vec<String> {
+        let mut parts: Vec<String> = if self.pieces.is_empty() { self.info.parts.clone() } else { self.pieces.iter().flat_map(|p| p.parts.iter().cloned()).collect() };
+        parts.retain(|p| *p != self.info.stem);
+        parts.dedup();
+        parts
     }
 }
 

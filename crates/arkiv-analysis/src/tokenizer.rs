@@ -46,23 +46,30 @@ impl TokenStream for VecTokenStream {
 impl Tokenizer for DanishTokenizer {
     type TokenStream<'a> = VecTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let mut tokens = vec![];
-        for t in self.analyzer.analyze(text) {
-            let mk = |text: String, position: usize| Token { offset_from: t.from, offset_to: t.to, position, text, position_length: 1 };
-            match self.mode {
+        let mut tokens = Vec::with_capacity(text.len() / 6);
+        let mode = self.mode;
+        self.analyzer.each_word(text, |w| {
+            let mk = |text: &str, position: usize| Token { offset_from: w.from, offset_to: w.to, position, text: text.to_string(), position_length: 1 };
+            match mode {
                 Mode::Main => {
-                    tokens.push(mk(t.stem.clone(), t.position));
-                    for (k, p) in t.hyphen_parts.iter().enumerate() {
-                        tokens.push(mk(p.clone(), t.position + 1 + k));
+                    tokens.push(mk(&w.info.stem, w.position));
+                    for (k, p) in w.pieces.iter().enumerate() {
+                        tokens.push(mk(&p.stem, w.position + 1 + k));
                     }
                 }
                 Mode::Parts => {
-                    for p in &t.parts {
-                        tokens.push(mk(p.clone(), t.position));
+                    if w.pieces.is_empty() {
+                        for p in w.info.parts.iter().filter(|p| **p != w.info.stem) {
+                            tokens.push(mk(p, w.position));
+                        }
+                    } else {
+                        for p in w.parts() {
+                            tokens.push(mk(&p, w.position));
+                        }
                     }
                 }
             }
-        }
+        });
         VecTokenStream { tokens, next: 0 }
     }
 }
