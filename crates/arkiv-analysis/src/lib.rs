@@ -108,11 +108,11 @@ pub struct WordInfo {
     pub parts: Vec<String>,
 }
 
-type WordCache = std::cell::RefCell<(u64, std::collections::HashMap<String, std::rc::Rc<WordInfo>>)>;
+type WordCache = std::cell::RefCell<(u64, rustc_hash::FxHashMap<String, std::rc::Rc<WordInfo>>)>;
 
 thread_local! {
     static STEMMER: Stemmer = Stemmer::create(Algorithm::Danish);
-    static CACHE: WordCache = std::cell::RefCell::new((0, std::collections::HashMap::new()));
+    static CACHE: WordCache = std::cell::RefCell::new((0, rustc_hash::FxHashMap::default()));
 }
 
 impl Analyzer {
@@ -138,7 +138,7 @@ impl Analyzer {
         let hit = CACHE.with(|c| {
             let mut c = c.borrow_mut();
             if c.0 != key {
-                *c = (key, std::collections::HashMap::new());
+                *c = (key, rustc_hash::FxHashMap::default());
             }
             c.1.get(w).cloned()
         });

@@ -5,6 +5,7 @@
 //! cargo build --release && target/release/arkiv-bench run --sizes 10000,100000,1000000
 
 mod generate;
+mod pg;
 mod run;
 
 use anyhow::Result;

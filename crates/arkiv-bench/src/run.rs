@@ -27,6 +27,13 @@ pub struct Args {
     /// Seconds of HTTP load at 16 connections (wrk).
     #[arg(long, default_value_t = 10)]
     http_seconds: u32,
+    /// Also load the items into PostgreSQL (this connection string) and run
+    /// the same query mix there, e.g. "host=/var/run/postgresql user=postgres".
+    #[arg(long)]
+    postgres: Option<String>,
+    /// Rounds of the query mix in PostgreSQL.
+    #[arg(long, default_value_t = 5)]
+    pg_rounds: usize,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -46,6 +53,11 @@ struct Row {
     http_rps: f64,
     http_p99_ms: f64,
     serve_rss_mb: f64,
+    pg_load_s: f64,
+    pg_size_mb: f64,
+    pg_p50_ms: f64,
+    pg_p95_ms: f64,
+    pg_p99_ms: f64,
 }
 
 /// Waits for a child and returns its peak resident memory in MB.
@@ -74,7 +86,7 @@ fn dir_size(p: &Path) -> u64 {
     n
 }
 
-fn pct(v: &mut [f64], p: f64) -> f64 {
+pub fn pct(v: &mut [f64], p: f64) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     v[((v.len() as f64 - 1.0) * p).round() as usize]
 }
@@ -214,6 +226,14 @@ pub fn run(a: Args) -> Result<()> {
             row.search_p95_ms = pct(&mut lat, 0.95);
             row.search_p99_ms = pct(&mut lat, 0.99);
         }
+        if let Some(conn) = &a.postgres {
+            let pg = crate::pg::measure(conn, &archive, &query_mix(), a.pg_rounds)?;
+            row.pg_load_s = pg.load_s;
+            row.pg_size_mb = pg.size_mb;
+            row.pg_p50_ms = pg.p50_ms;
+            row.pg_p95_ms = pg.p95_ms;
+            row.pg_p99_ms = pg.p99_ms;
+        }
         let (rps, p99, rss) = http_load(&a.arkiv, &index, a.http_seconds)?;
         row.http_rps = rps;
         row.http_p99_ms = p99;
@@ -239,11 +259,13 @@ fn collect_txt(d: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn write_report(out: &Path, rows: &[Row]) -> Result<()> {
-    let mut csv = String::from("items,files,text_mb,index_s,index_mb_s,index_items_s,index_peak_mb,index_size_mb,reindex_1pct_s,search_p50_ms,search_p95_ms,search_p99_ms,http_rps,http_p99_ms,serve_rss_mb\n");
+    let mut csv = String::from("items,files,text_mb,index_s,index_mb_s,index_items_s,index_peak_mb,index_size_mb,reindex_1pct_s,search_p50_ms,search_p95_ms,search_p99_ms,http_rps,http_p99_ms,serve_rss_mb,pg_load_s,pg_size_mb,pg_p50_ms,pg_p95_ms,pg_p99_ms,ratio_p50,ratio_p99\n");
     for r in rows {
+        let ratio = |a: f64, b: f64| if b > 0.0 { format!("{:.3}", a / b) } else { String::new() };
         csv.push_str(&format!(
-            "{},{},{:.1},{:.2},{:.2},{:.0},{:.0},{:.1},{:.2},{:.3},{:.3},{:.3},{:.0},{:.2},{:.0}\n",
-            r.items, r.files, r.mb, r.index_s, r.index_mb_s, r.index_items_s, r.index_peak_mb, r.index_size_mb, r.reindex_1pct_s, r.search_p50_ms, r.search_p95_ms, r.search_p99_ms, r.http_rps, r.http_p99_ms, r.serve_rss_mb
+            "{},{},{:.1},{:.2},{:.2},{:.0},{:.0},{:.1},{:.2},{:.3},{:.3},{:.3},{:.0},{:.2},{:.0},{:.2},{:.1},{:.3},{:.3},{:.3},{},{}\n",
+            r.items, r.files, r.mb, r.index_s, r.index_mb_s, r.index_items_s, r.index_peak_mb, r.index_size_mb, r.reindex_1pct_s, r.search_p50_ms, r.search_p95_ms, r.search_p99_ms, r.http_rps, r.http_p99_ms, r.serve_rss_mb,
+            r.pg_load_s, r.pg_size_mb, r.pg_p50_ms, r.pg_p95_ms, r.pg_p99_ms, ratio(r.search_p50_ms, r.pg_p50_ms), ratio(r.search_p99_ms, r.pg_p99_ms)
         ));
     }
     std::fs::write(out.join("report.csv"), &csv)?;
@@ -258,11 +280,12 @@ fn chart(path: &Path, rows: &[Row]) -> Result<()> {
     root.fill(&WHITE)?;
     let xs: Vec<f64> = rows.iter().map(|r| r.items as f64).collect();
     let (xmin, xmax) = (xs.iter().cloned().fold(f64::MAX, f64::min) / 2.0, xs.iter().cloned().fold(0.0, f64::max) * 2.0);
-    let series: [(&str, Box<dyn Fn(&Row) -> f64>, RGBColor); 4] = [
+    let series: [(&str, Box<dyn Fn(&Row) -> f64>, RGBColor); 5] = [
         ("full index, s", Box::new(|r: &Row| r.index_s), RGBColor(11, 92, 171)),
         ("re-index 1%, s", Box::new(|r: &Row| r.reindex_1pct_s), RGBColor(63, 143, 73)),
         ("search p50, ms", Box::new(|r: &Row| r.search_p50_ms), RGBColor(200, 120, 0)),
         ("search p99, ms", Box::new(|r: &Row| r.search_p99_ms), RGBColor(180, 30, 30)),
+        ("PostgreSQL search p99, ms", Box::new(|r: &Row| r.pg_p99_ms), RGBColor(120, 120, 120)),
     ];
     let ymax = rows.iter().flat_map(|r| series.iter().map(move |s| (s.1)(r))).fold(1.0, f64::max) * 2.0;
     let mut c = ChartBuilder::on(&root)
@@ -273,6 +296,9 @@ fn chart(path: &Path, rows: &[Row]) -> Result<()> {
         .build_cartesian_2d((xmin..xmax).log_scale(), (0.01..ymax).log_scale())?;
     c.configure_mesh().x_desc("agenda items").y_desc("seconds / milliseconds").draw()?;
     for (name, f, color) in series.iter() {
+        if rows.iter().all(|r| f(r) <= 0.0) {
+            continue;
+        }
         let pts: Vec<(f64, f64)> = rows.iter().map(|r| (r.items as f64, f(r).max(0.011))).collect();
         let color = *color;
         c.draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))?.label(*name).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));

@@ -80,15 +80,45 @@ pub struct Highlighter {
 }
 
 impl Highlighter {
-    fn matches(&self, t: &arkiv_analysis::AToken) -> bool {
-        if self.stems.contains(&t.stem) || t.hyphen_parts.iter().any(|p| self.stems.contains(p)) || t.parts.iter().any(|p| self.stems.contains(p)) {
+    fn matches(&self, w: &arkiv_analysis::WordView<'_>) -> bool {
+        let stem = &w.info.stem;
+        if self.stems.contains(stem)
+            || w.pieces.iter().any(|p| self.stems.contains(&p.stem))
+            || w.info.parts.iter().any(|p| self.stems.contains(p))
+            || w.pieces.iter().any(|p| p.parts.iter().any(|x| self.stems.contains(x)))
+        {
             return true;
         }
-        if self.prefixes.iter().any(|p| t.stem.starts_with(p.as_str())) {
+        if self.prefixes.iter().any(|p| stem.starts_with(p.as_str())) {
             return true;
         }
-        self.fuzzy.iter().any(|(s, d)| t.stem.len().abs_diff(s.len()) <= *d && strsim::damerau_levenshtein(&t.stem, s) <= *d)
+        // A word within a typo or two shares its first or last letters with
+        // the query word in all but rare cases; only those are measured.
+        self.fuzzy.iter().any(|(s, d)| {
+            stem.len().abs_diff(s.len()) <= *d
+                && (stem.as_bytes().get(..2) == s.as_bytes().get(..2) || stem.as_bytes().get(stem.len().saturating_sub(2)..) == s.as_bytes().get(s.len().saturating_sub(2)..))
+                && strsim::damerau_levenshtein(stem, s) <= *d
+        })
     }
+}
+
+/// The words of `text`: (from, to, index of the matched stem among the
+/// distinct matches, or None).
+fn scan(analyzer: &Analyzer, h: &Highlighter, text: &str) -> Vec<(usize, usize, Option<usize>)> {
+    let mut out = vec![];
+    let mut distinct: Vec<String> = vec![];
+    analyzer.each_word(text, |w| {
+        let m = if h.matches(&w) {
+            Some(distinct.iter().position(|s| *s == w.info.stem).unwrap_or_else(|| {
+                distinct.push(w.info.stem.clone());
+                distinct.len() - 1
+            }))
+        } else {
+            None
+        };
+        out.push((w.from, w.to, m));
+    });
+    out
 }
 
 /// Escapes text for HTML.
@@ -109,7 +139,8 @@ pub fn escape(s: &str) -> String {
 
 /// The whole of `text`, HTML-escaped, with matches in `<mark>`.
 pub fn highlight(analyzer: &Analyzer, h: &Highlighter, text: &str) -> String {
-    mark(text, 0, text.len(), &analyzer.analyze(text).into_iter().filter(|t| h.matches(t)).map(|t| (t.from, t.to)).collect::<Vec<_>>())
+    let spans: Vec<(usize, usize)> = scan(analyzer, h, text).into_iter().filter(|t| t.2.is_some()).map(|t| (t.0, t.1)).collect();
+    mark(text, 0, text.len(), &spans)
 }
 
 fn mark(text: &str, from: usize, to: usize, spans: &[(usize, usize)]) -> String {
@@ -134,21 +165,30 @@ fn mark(text: &str, from: usize, to: usize, spans: &[(usize, usize)]) -> String 
 pub fn snippet(analyzer: &Analyzer, h: &Highlighter, text: &str, window: usize) -> String {
     let text_flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let text = text_flat.as_str();
-    let toks = analyzer.analyze(text);
-    let hits: Vec<(usize, &arkiv_analysis::AToken)> = toks.iter().enumerate().filter(|(_, t)| h.matches(t)).collect();
+    let toks = scan(analyzer, h, text);
     if toks.is_empty() {
         return String::new();
     }
+    let hits: Vec<(usize, usize)> = toks.iter().enumerate().filter_map(|(i, t)| t.2.map(|d| (i, d))).collect();
     let (start, end) = if hits.is_empty() {
         (0, toks.len().min(window) - 1)
     } else {
-        let mut best = (0usize, 0usize, 0usize); // (score, first hit index, last)
+        let mut best = (0usize, 0usize, 0usize); // (score, first token, last token)
+        let mut seen = vec![];
         for (k, &(i, _)) in hits.iter().enumerate() {
-            let in_window: Vec<&(usize, &arkiv_analysis::AToken)> = hits[k..].iter().take_while(|(j, _)| *j < i + window).collect();
-            let distinct: HashSet<&str> = in_window.iter().map(|(_, t)| t.stem.as_str()).collect();
-            let score = distinct.len() * 4 + in_window.len();
+            seen.clear();
+            let mut last = i;
+            let mut count = 0;
+            for &(j, d) in hits[k..].iter().take_while(|(j, _)| *j < i + window) {
+                if !seen.contains(&d) {
+                    seen.push(d);
+                }
+                last = j;
+                count += 1;
+            }
+            let score = seen.len() * 4 + count;
             if score > best.0 {
-                best = (score, i, in_window.last().unwrap().0);
+                best = (score, i, last);
             }
         }
         // Centre the window on its matches.
@@ -157,9 +197,9 @@ pub fn snippet(analyzer: &Analyzer, h: &Highlighter, text: &str, window: usize) 
         let s = best.1.saturating_sub(pad.min(8));
         (s, (s + window - 1).min(toks.len() - 1))
     };
-    let from = if start == 0 { 0 } else { toks[start].from };
-    let to = if end + 1 >= toks.len() { text.len() } else { toks[end].to };
-    let spans: Vec<(usize, usize)> = hits.iter().map(|(_, t)| (t.from, t.to)).collect();
+    let from = if start == 0 { 0 } else { toks[start].0 };
+    let to = if end + 1 >= toks.len() { text.len() } else { toks[end].1 };
+    let spans: Vec<(usize, usize)> = toks[start..=end].iter().filter(|t| t.2.is_some()).map(|t| (t.0, t.1)).collect();
     let mut out = String::new();
     if from > 0 {
         out.push('…');
