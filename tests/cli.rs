@@ -17,18 +17,6 @@ fn search_total(index: &Path, q: &str) -> u64 {
     v["total"].as_u64().unwrap()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let dest = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &dest);
-        } else {
-            std::fs::copy(&p, &dest).unwrap();
-        }
-    }
-}
 
 #[test]
 fn parse_index_search() {
@@ -87,12 +75,12 @@ fn errors_are_clear_and_never_panics() {
 fn killed_indexing_leaves_the_last_commit() {
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("archive");
-    copy_dir(&support::root().join("tests/sample-archive"), &archive);
+    support::copy_dir(&support::root().join("tests/sample-archive"), &archive);
     let ix = dir.path().join("ix");
     assert!(arkiv().args(["index", "--archive"]).arg(&archive).arg("--index").arg(&ix).output().unwrap().status.success());
     assert_eq!(search_total(&ix, ""), 48);
     for k in 0..60 {
-        copy_dir(&support::root().join("tests/sample-archive"), &archive.join(format!("kopi-{k:03}")));
+        support::copy_dir(&support::root().join("tests/sample-archive"), &archive.join(format!("kopi-{k:03}")));
     }
     let mut child = arkiv().args(["index", "--archive"]).arg(&archive).arg("--index").arg(&ix).stdout(std::process::Stdio::null()).spawn().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(150));

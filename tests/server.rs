@@ -272,7 +272,7 @@ async fn cors_only_for_configured_origins() {
 async fn permalinks_survive_reindexing() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("archive");
-    copy_dir(&support::root().join("tests/sample-archive"), &a);
+    support::copy_dir(&support::root().join("tests/sample-archive"), &a);
     let first = serve_archive(&a, vec![]);
     let (_, v) = json(&first, "/api/search?q=hjemløse").await;
     let url = v["hits"][0]["url"].as_str().unwrap().to_string();
@@ -292,18 +292,6 @@ async fn permalinks_survive_reindexing() {
     assert!(top.contains(&"Hjemløse borgere i almen praksis"), "the new document is found too: {top:?}");
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let dest = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &dest);
-        } else {
-            std::fs::copy(&p, &dest).unwrap();
-        }
-    }
-}
 
 /// `arkiv index` runs while the service is up: the service picks up the new
 /// commit without a restart, and no request fails in between.
@@ -311,7 +299,7 @@ fn copy_dir(from: &Path, to: &Path) {
 async fn reindexing_while_serving() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("archive");
-    copy_dir(&support::root().join("tests/sample-archive"), &a);
+    support::copy_dir(&support::root().join("tests/sample-archive"), &a);
     let ix = dir.path().join("index");
     index_archive(&a, &ix, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
     let s = Served { _dir: tempfile::tempdir().unwrap(), state: Arc::new(AppState::new(Arc::new(ArkivIndex::open(&ix).unwrap()))) };

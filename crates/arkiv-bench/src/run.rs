@@ -111,14 +111,14 @@ pub fn query_mix() -> Vec<SearchRequest> {
 
 fn index_once(arkiv: &Path, archive: &Path, index: &Path) -> Result<(f64, f64, serde_json::Value)> {
     let t = Instant::now();
-    let child = Command::new(arkiv).args(["index", "--json", "--archive"]).arg(archive).arg("--index").arg(index).stdout(Stdio::piped()).stderr(Stdio::null()).spawn()?;
-    let mut stdout = child.stdout.as_ref().map(|_| ()).map(|_| String::new()).unwrap_or_default();
-    let mut child = child;
-    let mut out = child.stdout.take().unwrap();
+    let mut child = Command::new(arkiv).args(["index", "--json", "--archive"]).arg(archive).arg("--index").arg(index).stdout(Stdio::piped()).stderr(Stdio::null()).spawn()?;
+    // Read the summary to its end before reaping the child: a summary larger
+    // than the pipe would otherwise block it forever.
+    let mut stdout = String::new();
+    use std::io::Read;
+    child.stdout.take().unwrap().read_to_string(&mut stdout)?;
     let (status, peak) = wait_peak(child)?;
     let secs = t.elapsed().as_secs_f64();
-    use std::io::Read;
-    out.read_to_string(&mut stdout)?;
     if !status.success() {
         bail!("arkiv index failed: {status}");
     }

@@ -1,7 +1,8 @@
 //! Indexing throughput, index size and search latency (with all facets).
 //!
-//! cargo run --release -p arkiv-index --example bench -- [ARCHIVE] [ROUNDS]
-//! (default: tests/sample-archive, 200 rounds of the query mix)
+//! cargo run --release -p arkiv-index --example bench -- [ARCHIVE|INDEX] [ROUNDS]
+//! (default: tests/sample-archive, 200 rounds of the query mix; given an
+//! index folder, it searches that index as it is)
 
 use arkiv_index::{index_archive, ArkivIndex, SearchRequest, Sort};
 use arkiv_ingest::{Config, EMBEDDED_SYNONYMS};
@@ -21,6 +22,10 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let archive = PathBuf::from(args.first().cloned().unwrap_or_else(|| "tests/sample-archive".into()));
     let rounds: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(200);
+    // An existing index is searched as it is; an archive is indexed first.
+    if archive.join("meta.json").exists() {
+        return search_bench(&ArkivIndex::open(&archive).expect("open"), rounds);
+    }
     let tmp = std::env::temp_dir().join(format!("arkiv-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     let t = Instant::now();
@@ -36,6 +41,11 @@ fn main() {
         dir_size(&tmp) as f64 / 1e6
     );
     let idx = ArkivIndex::open(&tmp).expect("open");
+    search_bench(&idx, rounds);
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+fn search_bench(idx: &ArkivIndex, rounds: usize) {
     let mix: Vec<SearchRequest> = vec![
         SearchRequest { q: "rygestop".into(), ..Default::default() },
         SearchRequest { q: "udskrivelse psykiatri".into(), ..Default::default() },
@@ -64,5 +74,4 @@ fn main() {
         pct(&mut lat, 0.95),
         pct(&mut lat, 0.99)
     );
-    let _ = std::fs::remove_dir_all(&tmp);
 }

@@ -102,7 +102,10 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str) -> 
     summary.skipped.extend(walk_diags.iter().cloned());
     summary.files_seen = files.len();
     let mut manifest = Manifest { version: SCHEMA_VERSION, files: BTreeMap::new() };
-    let mut to_parse = vec![];
+    // (file, content hash) of what is new or changed. Bytes are not kept:
+    // each pass reads the file again, so memory stays flat however large the
+    // archive.
+    let mut to_parse: Vec<(arkiv_ingest::ArchiveFile, String)> = vec![];
     for f in &files {
         match arkiv_ingest::read_document(f) {
             Err(d) => {
@@ -125,7 +128,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str) -> 
                         } else {
                             summary.added += 1;
                         }
-                        to_parse.push((f.clone(), bytes, hash));
+                        to_parse.push((f.clone(), hash));
                     }
                 }
             }
@@ -135,27 +138,24 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str) -> 
     let removed: Vec<String> = old.files.keys().filter(|k| !seen.contains(k.as_str())).cloned().collect();
     summary.removed = removed.len();
 
-    // The archive's vocabulary: kept between runs, grown by what is new.
+    // Pass 1: the archive's vocabulary, kept between runs and grown by what
+    // is new (the evidence for joining hyphenated words and splitting
+    // compounds).
     let lex_path = dir.join(LEXICON_FILE);
     let mut lexicon = Lexicon::load(&lex_path).unwrap_or_default();
-    let mut prepared = vec![];
-    for (f, bytes, hash) in to_parse {
-        let mut diags = vec![];
-        let ov = arkiv_ingest::overrides(cfg, &f, &mut diags);
-        summary.diagnostics.extend(diags);
-        summary.bytes_parsed += bytes.len();
+    let mut readable = Vec::with_capacity(to_parse.len());
+    for (f, hash) in to_parse {
+        let Ok(bytes) = arkiv_ingest::read_document(&f) else { continue };
         match arkiv_ingest::prepare(&f.relpath, &f.relpath, &bytes, cfg) {
             Ok(p) => {
                 for l in &p.cleaned.lines {
                     lexicon.add_text(&l.text);
                 }
-                prepared.push((p, ov, hash));
+                readable.push((f, hash));
             }
-            Err(fp) => {
-                summary.skipped.extend(fp.diagnostics.iter().cloned());
-                // A file that became unreadable loses its old items: they no
-                // longer say what the file says.
-            }
+            // A file that became unreadable loses its old items: they no
+            // longer say what the file says.
+            Err(fp) => summary.skipped.extend(fp.diagnostics),
         }
     }
     let mut vocab = Vocabulary::default();
@@ -168,11 +168,30 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str) -> 
     let analyzer = Analyzer::new(Arc::new(lexicon));
     arkiv_analysis::register(&index, &analyzer);
 
+    // Pass 2: segment and index, one file at a time.
     let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(2, 256 * 1024 * 1024)?;
     for r in removed.iter() {
         writer.delete_term(Term::from_field_text(fields.file, r));
     }
-    for (p, ov, hash) in prepared {
+    for (f, hash) in readable {
+        let bytes = match arkiv_ingest::read_document(&f) {
+            Ok(b) => b,
+            Err(d) => {
+                summary.skipped.push(d);
+                continue;
+            }
+        };
+        let mut diags = vec![];
+        let ov = arkiv_ingest::overrides(cfg, &f, &mut diags);
+        summary.diagnostics.extend(diags);
+        summary.bytes_parsed += bytes.len();
+        let p = match arkiv_ingest::prepare(&f.relpath, &f.relpath, &bytes, cfg) {
+            Ok(p) => p,
+            Err(fp) => {
+                summary.skipped.extend(fp.diagnostics);
+                continue;
+            }
+        };
         let relpath = p.relpath.clone();
         writer.delete_term(Term::from_field_text(fields.file, &relpath));
         let fp = arkiv_ingest::finish(p, &vocab, cfg, &ov);
@@ -183,6 +202,9 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str) -> 
             n += 1;
         }
         summary.items_indexed += n;
+        // The hash of the bytes indexed now, should the file have changed
+        // since the first look.
+        let hash = if blake3::hash(&bytes).to_hex().as_str() == hash { hash } else { blake3::hash(&bytes).to_hex().to_string() };
         manifest.files.insert(relpath, FileEntry { hash, items: n });
     }
     let payload = serde_json::to_string(&manifest).expect("manifest serializes");
