@@ -102,10 +102,10 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str) -> 
     summary.skipped.extend(walk_diags.iter().cloned());
     summary.files_seen = files.len();
     let mut manifest = Manifest { version: SCHEMA_VERSION, files: BTreeMap::new() };
-    // (file, content hash) of what is new or changed. Bytes are not kept:
+    // What is new or changed. Bytes are not kept:
     // each pass reads the file again, so memory stays flat however large the
     // archive.
-    let mut to_parse: Vec<(arkiv_ingest::ArchiveFile, String)> = vec![];
+    let mut to_parse: Vec<arkiv_ingest::ArchiveFile> = vec![];
     for f in &files {
         match arkiv_ingest::read_document(f) {
             Err(d) => {
@@ -128,7 +128,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str) -> 
                         } else {
                             summary.added += 1;
                         }
-                        to_parse.push((f.clone(), hash));
+                        to_parse.push(f.clone());
                     }
                 }
             }
@@ -144,14 +144,14 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str) -> 
     let lex_path = dir.join(LEXICON_FILE);
     let mut lexicon = Lexicon::load(&lex_path).unwrap_or_default();
     let mut readable = Vec::with_capacity(to_parse.len());
-    for (f, hash) in to_parse {
+    for f in to_parse {
         let Ok(bytes) = arkiv_ingest::read_document(&f) else { continue };
         match arkiv_ingest::prepare(&f.relpath, &f.relpath, &bytes, cfg) {
             Ok(p) => {
                 for l in &p.cleaned.lines {
                     lexicon.add_text(&l.text);
                 }
-                readable.push((f, hash));
+                readable.push(f);
             }
             // A file that became unreadable loses its old items: they no
             // longer say what the file says.
@@ -173,7 +173,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str) -> 
     for r in removed.iter() {
         writer.delete_term(Term::from_field_text(fields.file, r));
     }
-    for (f, hash) in readable {
+    for f in readable {
         let bytes = match arkiv_ingest::read_document(&f) {
             Ok(b) => b,
             Err(d) => {
@@ -204,8 +204,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str) -> 
         summary.items_indexed += n;
         // The hash of the bytes indexed now, should the file have changed
         // since the first look.
-        let hash = if blake3::hash(&bytes).to_hex().as_str() == hash { hash } else { blake3::hash(&bytes).to_hex().to_string() };
-        manifest.files.insert(relpath, FileEntry { hash, items: n });
+        manifest.files.insert(relpath, FileEntry { hash: blake3::hash(&bytes).to_hex().to_string(), items: n });
     }
     let payload = serde_json::to_string(&manifest).expect("manifest serializes");
     let mut prepared_commit = writer.prepare_commit()?;

@@ -636,7 +636,6 @@ pub fn search(idx: &ArkivIndex, req: &SearchRequest) -> Result<SearchResponse, I
         main_facets.push((name, multi.add_collector(fc)));
     }
     let window = req.offset + req.limit;
-    let newest = newest_day(&searcher, &f);
     let top: Vec<(f32, DocAddress)>;
     let mut fruit = if window == 0 {
         top = vec![];
@@ -647,6 +646,7 @@ pub fn search(idx: &ArkivIndex, req: &SearchRequest) -> Result<SearchResponse, I
         top = h.extract(&mut fr).into_iter().map(|(_, a)| (0.0, a)).collect();
         fr
     } else if req.recency {
+        let newest = idx.newest_day(&searcher);
         let h = multi.add_collector(TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset).tweak_score(move |seg: &tantivy::SegmentReader| {
             let col = seg.fast_fields().i64("sort_date").ok().map(|c| c.first_or_default_col(UNKNOWN_DATE));
             move |doc: tantivy::DocId, score: tantivy::Score| {
@@ -711,11 +711,10 @@ fn set_facet(f: &mut Facets, name: FacetName, v: Vec<FacetCount>) {
     }
 }
 
-/// The newest meeting day in the index: recency is measured from the
-/// archive's own newest meeting, not from today.
-fn newest_day(searcher: &Searcher, f: &Fields) -> i64 {
+/// The newest meeting day in the index (recency is measured from the
+/// archive's own newest meeting, not from today).
+pub(crate) fn newest_day(searcher: &Searcher) -> i64 {
     let top = TopDocs::with_limit(1).order_by_fast_field::<i64>("sort_date", Order::Desc);
-    let _ = f;
     searcher.search(&AllQuery, &top).ok().and_then(|v| v.first().and_then(|(d, _)| *d)).unwrap_or(UNKNOWN_DATE)
 }
 

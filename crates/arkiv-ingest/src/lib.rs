@@ -106,7 +106,7 @@ pub fn finish(mut p: Prepared, vocab: &Vocabulary, cfg: &Config, ov: &Overrides)
         let line = lines.get(raw.start).map(|l| l.no).unwrap_or(1);
         let built = meta::build_meeting(
             cfg,
-            MeetingInput { raw, ordinal: k, relpath: &p.relpath, path: &p.path, facts: facts_in(raw), file_facts: &p.cleaned.facts, line, sibling_group, file_text: &file_text },
+            MeetingInput { raw, ordinal: k, relpath: &p.relpath, facts: facts_in(raw), file_facts: &p.cleaned.facts, line, sibling_group, file_text: &file_text },
             ov,
         );
         for (line, code, msg) in built.notes {

@@ -163,7 +163,6 @@ pub struct MeetingInput<'a> {
     pub raw: &'a RawMeeting,
     pub ordinal: usize,
     pub relpath: &'a str,
-    pub path: &'a str,
     /// Facts from page furniture inside the meeting's lines.
     pub facts: Vec<&'a Fact>,
     /// Facts from the whole file (a document date printed elsewhere).
@@ -407,7 +406,6 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
         notes.push((Some(inp.line), "segment.no-items", "no agenda items found in this meeting".into()));
     }
     let id = hash_id(&["meeting", inp.relpath, &inp.ordinal.to_string()]);
-    let _ = inp.path;
     let mut munis: Vec<String> = cfg.municipalities.iter().map(|m| m.name.clone()).filter(|n| meeting_munis.contains(n)).collect();
     munis.dedup();
     Built {
