@@ -32,6 +32,16 @@ enum Cmd {
     },
     /// Run the benchmark at each size and write report.csv and report.svg.
     Run(run::Args),
+    /// Time the query mix on an existing index, query by query.
+    Search {
+        #[arg(long)]
+        index: PathBuf,
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+        /// Only the queries of the mix whose text contains this.
+        #[arg(long)]
+        only: Option<String>,
+    },
 }
 
 fn main() -> Result<()> {
@@ -43,6 +53,7 @@ fn main() -> Result<()> {
             println!("{items} items in {files} files, {:.1} MB, in {:.1} s", bytes as f64 / 1e6, t.elapsed().as_secs_f64());
         }
         Cmd::Run(a) => run::run(a)?,
+        Cmd::Search { index, rounds, only } => run::per_query(&index, rounds, only.as_deref())?,
     }
     Ok(())
 }

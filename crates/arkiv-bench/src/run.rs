@@ -245,6 +245,27 @@ pub fn run(a: Args) -> Result<()> {
     Ok(())
 }
 
+/// Each query of the mix on its own: hits, median and worst time.
+pub fn per_query(index: &Path, rounds: usize, only: Option<&str>) -> Result<()> {
+    let idx = ArkivIndex::open(index)?;
+    let mut all = vec![];
+    for r in query_mix().into_iter().filter(|r| only.is_none_or(|o| r.q.contains(o))) {
+        let mut lat = vec![];
+        let mut total = 0;
+        for _ in 0..rounds.max(1) + 1 {
+            let t = Instant::now();
+            total = std::hint::black_box(idx.search(&r)?).total;
+            lat.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        lat.remove(0);
+        all.extend(lat.iter().copied());
+        let label = format!("{:?} sort={:?} filters={}", r.q, r.sort, r.groups.len() + r.municipalities.len() + r.kinds.len() + r.topics.len());
+        println!("{label:<60} {total:>8} hits  p50 {:>8.2} ms  max {:>8.2} ms", pct(&mut lat, 0.5), pct(&mut lat, 1.0));
+    }
+    println!("all: p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms", pct(&mut all, 0.5), pct(&mut all, 0.95), pct(&mut all, 0.99));
+    Ok(())
+}
+
 fn collect_txt(d: &Path, out: &mut Vec<PathBuf>) {
     if let Ok(rd) = std::fs::read_dir(d) {
         for e in rd.flatten() {

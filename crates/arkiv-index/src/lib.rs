@@ -8,10 +8,13 @@
 //! files is the commit's own payload, written atomically with it).
 
 mod build;
+mod leaf;
 mod schema;
 mod model;
 mod search;
 mod synonyms;
+mod table;
+mod tree;
 
 pub use build::{IndexSummary, Manifest};
 pub use model::*;
@@ -58,26 +61,11 @@ pub struct ArkivIndex {
     pub fields: Fields,
     pub analyzer: Analyzer,
     pub synonyms: Arc<Synonyms>,
-    /// The newest meeting day, for the searcher generation it was read from.
-    newest: std::sync::Mutex<Option<(u64, i64)>>,
+    /// Facet, filter and date tables of the segments in use.
+    pub(crate) tables: Arc<table::Tables>,
 }
 
 impl ArkivIndex {
-    /// The newest meeting day, read once per index commit rather than on
-    /// every search.
-    pub(crate) fn newest_day(&self, searcher: &tantivy::Searcher) -> i64 {
-        let generation = searcher.generation().generation_id();
-        let mut cached = self.newest.lock().unwrap_or_else(|e| e.into_inner());
-        match *cached {
-            Some((g, d)) if g == generation => d,
-            _ => {
-                let d = search::newest_day(searcher);
-                *cached = Some((generation, d));
-                d
-            }
-        }
-    }
-
     /// Opens an index for searching.
     pub fn open(dir: &Path) -> Result<ArkivIndex, IndexError> {
         if !dir.join("meta.json").exists() {
@@ -88,8 +76,10 @@ impl ArkivIndex {
         let analyzer = Analyzer::new(Arc::new(load_lexicon(dir)));
         arkiv_analysis::register(&index, &analyzer);
         let synonyms = Arc::new(load_synonyms(dir)?);
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
-        Ok(ArkivIndex { dir: dir.to_path_buf(), index, reader, fields, analyzer, synonyms, newest: std::sync::Mutex::new(None) })
+        let tables = Arc::new(table::Tables::default());
+        let warmer: Arc<dyn tantivy::Warmer> = tables.clone();
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).warmers(vec![Arc::downgrade(&warmer)]).try_into()?;
+        Ok(ArkivIndex { dir: dir.to_path_buf(), index, reader, fields, analyzer, synonyms, tables })
     }
 
     /// The manifest of the last commit.

@@ -7,12 +7,14 @@ use crate::model::{FacetCount, Facets, Hit, SearchResponse};
 use crate::schema::{text_fields, Fields, PARTS_WEIGHT};
 use crate::{decode_doc, ArkivIndex, IndexError};
 use arkiv_analysis::{danish_spellings, is_stop_word, normalize, stem, Analyzer};
-use std::collections::HashSet;
-use std::ops::Bound;
-use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
-use tantivy::schema::{Facet, Field, IndexRecordOption};
-use tantivy::{DateTime, DocAddress, Order, Searcher, Term};
+use crate::leaf::Cached;
+use crate::table::SegmentTable;
+use fixedbitset::FixedBitSet;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use crate::tree::{self, Node, TreeScorer};
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery, Weight};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, Searcher, Term};
 
 /// Limits on what one query may ask.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -260,52 +262,54 @@ struct Builder<'a> {
     searcher: &'a Searcher,
     h: Highlighter,
     fuzzy_budget: usize,
+    /// What the query is made of, for matching and ranking in parts.
+    plan: Plan,
+    /// The leaves of the clause being built: exact ways, and typos.
+    exact: Vec<usize>,
+    typo: Vec<usize>,
 }
 
-fn term_q(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
-    let q: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs));
-    Box::new(BoostQuery::new(q, boost))
+/// A text query taken apart. Its leaves are the queries that decide by
+/// themselves whether an item matches (a term, a phrase, a prefix, a typo
+/// automaton); `root` says how their scores combine. An item matches the
+/// query when it matches any leaf listed in a clause; it has a clause's full
+/// match level when it matches one of the clause's exact leaves. `core` is
+/// the plain terms, whose BM25 sum finds ranking candidates.
+#[derive(Default)]
+struct Plan {
+    leaves: Vec<Box<dyn Query>>,
+    clauses: Vec<ClauseLeaves>,
+    core: Vec<Box<dyn Query>>,
+    root: Option<Node>,
 }
 
-/// The best of several ways of matching one thing, with a little of the
-/// rest: a word found whole and by its parts counts once, not twice.
-fn best_of(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    match qs.len() {
-        0 => Box::new(EmptyQuery),
-        1 => qs.into_iter().next().unwrap(),
-        _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(qs, 0.1)),
-    }
+struct ClauseLeaves {
+    exact: Vec<usize>,
+    typo: Vec<usize>,
 }
 
 /// A query clause: what counts for the match level (exact ways of
 /// matching) and what matches only with a typo.
 struct Clause {
-    exact: Box<dyn Query>,
-    typo: Option<Box<dyn Query>>,
+    exact: Node,
+    typo: Option<Node>,
 }
 
 impl Clause {
-    fn query(&self) -> Box<dyn Query> {
+    fn query(&self) -> Node {
         match &self.typo {
-            None => self.exact.box_clone(),
-            Some(t) => best_of(vec![self.exact.box_clone(), t.box_clone()]),
+            None => self.exact.clone(),
+            Some(t) => Node::best_of(vec![self.exact.clone(), t.clone()]),
         }
     }
     /// The level: a whole one for an exact match, half for a typo.
-    fn level(&self) -> Box<dyn Query> {
-        let mut qs: Vec<Box<dyn Query>> = vec![Box::new(ConstScoreQuery::new(self.exact.box_clone(), LEVEL))];
+    fn level(&self) -> Node {
+        let mut qs = vec![Node::Const(Box::new(self.exact.clone()), LEVEL)];
         if let Some(t) = &self.typo {
-            qs.push(Box::new(ConstScoreQuery::new(t.box_clone(), LEVEL / 2.0)));
+            qs.push(Node::Const(Box::new(t.clone()), LEVEL / 2.0));
         }
-        best_of(qs)
+        Node::best_of(qs)
     }
-}
-
-fn should(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    if qs.is_empty() {
-        return Box::new(EmptyQuery);
-    }
-    Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Should, q)).collect()))
 }
 
 impl Builder<'_> {
@@ -317,8 +321,24 @@ impl Builder<'_> {
         text_fields(&self.f()).iter().any(|(field, _)| self.searcher.doc_freq(&Term::from_field_text(*field, stem)).unwrap_or(0) > 0)
     }
 
+    /// A new leaf, and the node that scores it.
+    fn leaf(&mut self, q: Box<dyn Query>) -> (usize, Node) {
+        self.plan.leaves.push(q);
+        let i = self.plan.leaves.len() - 1;
+        (i, Node::Leaf(i))
+    }
+
+    /// A term leaf with its boost; it matches exactly and finds candidates.
+    fn term(&mut self, field: Field, text: &str, boost: f32) -> Node {
+        let tq = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs);
+        self.plan.core.push(Box::new(BoostQuery::new(Box::new(tq.clone()), boost)));
+        let (i, n) = self.leaf(Box::new(tq));
+        self.exact.push(i);
+        n.boost(boost)
+    }
+
     /// A phrase of analyzed tokens over the main fields.
-    fn phrase(&mut self, text: &str, weight: f32) -> Option<Box<dyn Query>> {
+    fn phrase(&mut self, text: &str, weight: f32) -> Option<Node> {
         let toks = self.idx.analyzer.analyze(text);
         let first = toks.first()?.position;
         let mut terms: Vec<(usize, String)> = vec![];
@@ -336,20 +356,28 @@ impl Builder<'_> {
             let s = terms[0].1.clone();
             return Some(self.word_exact(&s, weight));
         }
-        let mut qs: Vec<Box<dyn Query>> = vec![];
+        let mut qs = vec![];
         for (field, boost) in text_fields(&self.f()) {
             let pq = PhraseQuery::new_with_offset(terms.iter().map(|(o, s)| (*o, Term::from_field_text(field, s))).collect());
-            qs.push(Box::new(BoostQuery::new(Box::new(pq), boost * weight)));
+            let (i, n) = self.leaf(Box::new(pq));
+            self.exact.push(i);
+            qs.push(n.boost(boost * weight));
+            // The phrase's words find its ranking candidates.
+            for (_, s) in &terms {
+                let tq = TermQuery::new(Term::from_field_text(field, s), IndexRecordOption::WithFreqs);
+                self.plan.core.push(Box::new(BoostQuery::new(Box::new(tq), boost * weight)));
+            }
         }
-        Some(should(qs))
+        Some(Node::sum(qs))
     }
 
     /// A stem in the main fields, and as a compound part.
-    fn word_exact(&mut self, s: &str, weight: f32) -> Box<dyn Query> {
+    fn word_exact(&mut self, s: &str, weight: f32) -> Node {
         self.h.stems.insert(s.to_string());
-        let mut qs: Vec<Box<dyn Query>> = text_fields(&self.f()).iter().map(|(field, b)| term_q(*field, s, b * weight)).collect();
-        qs.push(term_q(self.f().parts, s, PARTS_WEIGHT * weight));
-        should(qs)
+        let mut qs: Vec<Node> = text_fields(&self.f()).iter().map(|(field, b)| self.term(*field, s, b * weight)).collect();
+        let parts = self.f().parts;
+        qs.push(self.term(parts, s, PARTS_WEIGHT * weight));
+        Node::sum(qs)
     }
 
     /// One query word: its stem; a hyphenated word whole, as a phrase of its
@@ -374,7 +402,7 @@ impl Builder<'_> {
                     each.push(self.word_exact(&ps, weight * 0.5));
                 }
             }
-            qs.push(should(each));
+            qs.push(Node::sum(each));
         }
         for v in danish_spellings(&whole) {
             let vs = stem(&v);
@@ -390,13 +418,14 @@ impl Builder<'_> {
                 if hs.chars().count() >= 3 {
                     // Constant-scored: a word that merely begins like the
                     // head never outranks a real match on the word or its parts.
-                    let mut hq: Vec<Box<dyn Query>> = vec![];
+                    let mut hq = vec![];
                     self.h.prefixes.push(hs.clone());
                     for (field, boost) in text_fields(&self.f()) {
-                        let pq: Box<dyn Query> = Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(field, &hs), 0, false));
-                        hq.push(Box::new(BoostQuery::new(pq, 0.1 * boost * weight)));
+                        let (i, n) = self.leaf(Box::new(Cached::new(Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(field, &hs), 0, false)))));
+                        self.exact.push(i);
+                        hq.push(n.boost(0.1 * boost * weight));
                     }
-                    qs.push(should(hq));
+                    qs.push(Node::sum(hq));
                 }
             }
         }
@@ -409,19 +438,20 @@ impl Builder<'_> {
             self.h.fuzzy.push((s.clone(), d as usize));
             let mut fq = vec![];
             for (field, boost) in text_fields(&self.f()) {
-                let q: Box<dyn Query> = Box::new(FuzzyTermQuery::new(Term::from_field_text(field, &s), d, true));
-                fq.push(Box::new(BoostQuery::new(q, 0.15 * boost * weight)) as Box<dyn Query>);
+                let (i, n) = self.leaf(Box::new(Cached::new(Box::new(FuzzyTermQuery::new(Term::from_field_text(field, &s), d, true)))));
+                self.typo.push(i);
+                fq.push(n.boost(0.15 * boost * weight));
             }
-            typo = Some(should(fq));
+            typo = Some(Node::sum(fq));
         }
-        Some(Clause { exact: best_of(qs), typo })
+        Some(Clause { exact: Node::best_of(qs), typo })
     }
 
-    /// The text part of the query, or None for an empty query.
-    fn text_query(&mut self, q: &str) -> Result<Option<Box<dyn Query>>, IndexError> {
+    /// The text part of the query into `self.plan`; false for an empty query.
+    fn text_query(&mut self, q: &str) -> Result<bool, IndexError> {
         let pieces = pieces(q);
         if pieces.is_empty() {
-            return Ok(None);
+            return Ok(false);
         }
         let words: usize = pieces.iter().map(|p| if let Piece::Phrase(t) = p { t.split_whitespace().count() } else { 1 }).sum();
         if words > MAX_QUERY_WORDS {
@@ -437,6 +467,7 @@ impl Builder<'_> {
                     if let Some(q) = self.phrase(t, 1.0) {
                         clauses.push(Clause { exact: q, typo: None });
                     }
+                    self.finish_clause();
                     i += 1;
                 }
                 Piece::Word(w) => {
@@ -456,127 +487,80 @@ impl Builder<'_> {
                                 alts.extend(self.phrase(&form.join(" "), weight));
                             }
                         }
-                        clauses.push(Clause { exact: best_of(alts), typo: if typos.is_empty() { None } else { Some(best_of(typos)) } });
+                        clauses.push(Clause { exact: Node::best_of(alts), typo: if typos.is_empty() { None } else { Some(Node::best_of(typos)) } });
+                        self.finish_clause();
                         i += len;
                     } else {
                         clauses.extend(self.word(w, 1.0));
+                        self.finish_clause();
                         i += 1;
                     }
                 }
             }
         }
-        if clauses.is_empty() {
-            // Only stop words: nothing to search for.
-            return Ok(Some(Box::new(EmptyQuery)));
-        }
-        if clauses.len() == 1 {
-            return Ok(Some(clauses[0].query()));
-        }
-        let mut all: Vec<Box<dyn Query>> = vec![];
-        for c in &clauses {
-            all.push(c.query());
-            all.push(c.level());
-        }
-        // Words near each other, in the order typed, count a little more.
-        let plain_words: Vec<&str> = pieces.iter().filter_map(|p| if let Piece::Word(w) = p { Some(w.as_str()) } else { None }).collect();
-        if plain_words.len() >= 2 {
-            if let Some(near) = self.near(&plain_words.join(" ")) {
-                all.push(near);
+        // Only stop words leave no clause: nothing to search for.
+        let root = if clauses.len() <= 1 {
+            clauses.first().map_or(Node::Empty, |c| c.query())
+        } else {
+            let mut all = vec![];
+            for c in &clauses {
+                all.push(c.query());
+                all.push(c.level());
             }
-        }
-        Ok(Some(should(all)))
+            // Words near each other, in the order typed, count a little more.
+            let plain_words: Vec<&str> = pieces.iter().filter_map(|p| if let Piece::Word(w) = p { Some(w.as_str()) } else { None }).collect();
+            if plain_words.len() >= 2 {
+                if let Some(near) = self.near(&plain_words.join(" ")) {
+                    all.push(near);
+                }
+            }
+            Node::sum(all)
+        };
+        self.plan.root = Some(root);
+        Ok(true)
     }
 
-    /// The query's words within a few positions of each other.
-    fn near(&mut self, text: &str) -> Option<Box<dyn Query>> {
+    /// Closes the clause being built: its leaves go into the plan.
+    fn finish_clause(&mut self) {
+        let exact = std::mem::take(&mut self.exact);
+        let typo = std::mem::take(&mut self.typo);
+        if !exact.is_empty() || !typo.is_empty() {
+            self.plan.clauses.push(ClauseLeaves { exact, typo });
+        }
+    }
+
+    /// The query's words within a few positions of each other: it only adds
+    /// to the score of items that match the words anyway.
+    fn near(&mut self, text: &str) -> Option<Node> {
         let toks = self.idx.analyzer.analyze(text);
         if toks.len() < 2 || toks.iter().any(|t| !t.hyphen_parts.is_empty()) {
             return None;
         }
         let first = toks[0].position;
-        let mut qs: Vec<Box<dyn Query>> = vec![];
+        let mut qs = vec![];
         for (field, boost) in text_fields(&self.f()) {
             let pq = PhraseQuery::new_with_offset_and_slop(toks.iter().map(|t| (t.position - first, Term::from_field_text(field, &t.stem))).collect(), 4);
-            qs.push(Box::new(BoostQuery::new(Box::new(pq), 0.5 * boost)));
+            let (_, n) = self.leaf(Box::new(pq));
+            qs.push(n.boost(0.5 * boost));
         }
-        Some(best_of(qs))
+        Some(Node::best_of(qs))
     }
 }
 
-fn facet_filter(field: Field, values: &[String]) -> Option<Box<dyn Query>> {
-    if values.is_empty() {
-        return None;
-    }
-    let qs: Vec<Box<dyn Query>> =
-        values.iter().map(|v| Box::new(TermQuery::new(Term::from_facet(field, &Facet::from_path([v.as_str()])), IndexRecordOption::Basic)) as Box<dyn Query>).collect();
-    Some(should(qs))
-}
-
-fn date_filter(f: &Fields, from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>) -> Option<Box<dyn Query>> {
-    if from.is_none() && to.is_none() {
-        return None;
-    }
-    let term = |d: chrono::NaiveDate| {
-        let secs = d.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
-        Term::from_field_date_for_search(f.date, DateTime::from_timestamp_secs(secs))
-    };
-    let lo = from.map(|d| Bound::Included(term(d))).unwrap_or(Bound::Unbounded);
-    let hi = to.map(|d| Bound::Included(term(d))).unwrap_or(Bound::Unbounded);
-    Some(Box::new(RangeQuery::new(lo, hi)))
-}
-
+/// The facets, numbered as their tables are kept (`table::FACET_FIELDS`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum FacetName {
-    Group,
-    Municipality,
-    Topic,
-    Kind,
-    Year,
+    Group = 0,
+    Municipality = 1,
+    Topic = 2,
+    Kind = 3,
+    Year = 4,
 }
 
 const FACETS: [FacetName; 5] = [FacetName::Group, FacetName::Municipality, FacetName::Topic, FacetName::Kind, FacetName::Year];
 
-impl FacetName {
-    fn field(self, f: &Fields) -> Field {
-        match self {
-            FacetName::Group => f.group,
-            FacetName::Municipality => f.municipality,
-            FacetName::Topic => f.topic,
-            FacetName::Kind => f.kind,
-            FacetName::Year => f.year,
-        }
-    }
-    fn name(self) -> &'static str {
-        match self {
-            FacetName::Group => "group",
-            FacetName::Municipality => "municipality",
-            FacetName::Topic => "topic",
-            FacetName::Kind => "kind",
-            FacetName::Year => "year",
-        }
-    }
-}
-
-/// The query with every filter but those of `except`.
-fn combine(text: &Option<Box<dyn Query>>, filters: &[(FacetName, Box<dyn Query>)], except: Option<FacetName>) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
-    match text {
-        Some(q) => clauses.push((Occur::Must, q.box_clone())),
-        None => clauses.push((Occur::Must, Box::new(AllQuery))),
-    }
-    for (name, q) in filters {
-        if Some(*name) != except {
-            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q.box_clone(), 0.0))));
-        }
-    }
-    Box::new(BooleanQuery::new(clauses))
-}
-
-fn counts(fc: tantivy::collector::FacetCounts, year: bool) -> Vec<FacetCount> {
-    let mut out: Vec<FacetCount> = fc
-        .get(Facet::root())
-        .map(|(f, n)| FacetCount { value: f.to_path().last().map(|s| s.to_string()).unwrap_or_default(), count: n })
-        .collect();
+fn facet_counts(map: HashMap<String, u64>, year: bool) -> Vec<FacetCount> {
+    let mut out: Vec<FacetCount> = map.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
     if year {
         out.sort_by(|a, b| b.value.cmp(&a.value));
     } else {
@@ -603,83 +587,233 @@ pub fn validate(req: &SearchRequest) -> Result<(), IndexError> {
     Ok(())
 }
 
+/// Days since 1970, as `sort_date` holds them.
+fn day_number(d: chrono::NaiveDate) -> i64 {
+    d.signed_duration_since(chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days()
+}
+
+/// The request's filters as sets of one segment's items, each with the
+/// facet it leaves out of counting (a date range filters the years).
+fn filter_sets(t: &SegmentTable, req: &SearchRequest) -> Vec<(FacetName, FixedBitSet)> {
+    let len = t.max_doc as usize;
+    let mut out = vec![];
+    for (name, values) in [(FacetName::Group, &req.groups), (FacetName::Municipality, &req.municipalities), (FacetName::Topic, &req.topics), (FacetName::Kind, &req.kinds)] {
+        if !values.is_empty() {
+            out.push((name, t.facets[name as usize].any_of(values, len)));
+        }
+    }
+    if req.from.is_some() || req.to.is_some() {
+        out.push((FacetName::Year, t.days_between(req.from.map(day_number), req.to.map(day_number))));
+    }
+    out
+}
+
+/// An entry of the result list: its sort key and address.
+#[derive(PartialEq)]
+struct Entry {
+    key: f64,
+    addr: DocAddress,
+}
+
+impl Eq for Entry {}
+
+impl Ord for Entry {
+    /// The worse entry is the greater: a lower key, then a later address.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other.key.total_cmp(&self.key).then(self.addr.cmp(&other.addr))
+    }
+}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The best `k` entries offered, ties to the earlier address.
+struct TopK {
+    k: usize,
+    heap: BinaryHeap<Entry>,
+}
+
+impl TopK {
+    fn new(k: usize) -> TopK {
+        TopK { k, heap: BinaryHeap::with_capacity(k + 1) }
+    }
+    /// The key an entry must beat to get in, once the list is full.
+    fn threshold(&self) -> Option<f64> {
+        if self.heap.len() < self.k {
+            None
+        } else {
+            self.heap.peek().map(|e| e.key)
+        }
+    }
+    fn offer(&mut self, key: f64, addr: DocAddress) {
+        if self.k == 0 {
+            return;
+        }
+        let e = Entry { key, addr };
+        if self.heap.len() < self.k {
+            self.heap.push(e);
+        } else if let Some(mut worst) = self.heap.peek_mut() {
+            if e < *worst {
+                *worst = e;
+            }
+        }
+    }
+    fn into_sorted(self) -> Vec<Entry> {
+        self.heap.into_sorted_vec()
+    }
+}
+
+/// Relevance with the recency tweak: newer meetings scale the BM25 part of
+/// a score, never its match level.
+fn tweak(score: f32, day: i64, newest: i64) -> f32 {
+    let level = (score / LEVEL).floor() * LEVEL;
+    level + (score - level) * recency_factor(day, newest)
+}
+
+/// Up to this many matches are all scored; above it, the candidates are
+/// first narrowed by the BM25 sum of the query's plain terms.
+pub const SCORE_ALL_UP_TO: usize = 5_000;
+
+/// How many candidates the narrowing keeps for a result window.
+fn candidates_for(window: usize) -> usize {
+    (window * 5).max(200)
+}
+
+/// The items of one segment that any of `weights` matches.
+fn union_of(weights: &[&dyn Weight], reader: &tantivy::SegmentReader, into: &mut FixedBitSet) -> tantivy::Result<()> {
+    for w in weights {
+        w.for_each_no_score(reader, &mut |docs| docs.iter().for_each(|&d| into.insert(d as usize)))?;
+    }
+    Ok(())
+}
+
+/// What phase one found in a segment, for ranking in phase two.
+struct SegmentPass {
+    /// The items that match and pass every filter.
+    matches: FixedBitSet,
+    /// Those of them at the query's top match level (every clause exact).
+    top_level: Option<FixedBitSet>,
+}
+
 pub fn search(idx: &ArkivIndex, req: &SearchRequest) -> Result<SearchResponse, IndexError> {
     validate(req)?;
     let searcher = idx.reader.searcher();
+    let tables = idx.tables.for_searcher(&searcher)?;
     let f = idx.fields;
-    let mut b = Builder { idx, searcher: &searcher, h: Highlighter::default(), fuzzy_budget: MAX_FUZZY_WORDS };
-    let text = b.text_query(&req.q)?;
-    let mut filters: Vec<(FacetName, Box<dyn Query>)> = vec![];
-    for (name, values) in [(FacetName::Group, &req.groups), (FacetName::Municipality, &req.municipalities), (FacetName::Topic, &req.topics), (FacetName::Kind, &req.kinds)] {
-        if let Some(q) = facet_filter(name.field(&f), values) {
-            filters.push((name, q));
-        }
-    }
-    if let Some(q) = date_filter(&f, req.from, req.to) {
-        filters.push((FacetName::Year, q));
-    }
-    let main = combine(&text, &filters, None);
-
-    // Facets with no filter of their own are counted in the main pass; a
-    // facet with a filter is counted without it, so its other values keep
-    // their counts (disjunctive faceting).
-    let mut multi = MultiCollector::new();
-    let count_h = multi.add_collector(Count);
-    let mut main_facets = vec![];
-    let mut facets = Facets::default();
-    for name in FACETS {
-        if filters.iter().any(|(n, _)| *n == name) {
-            continue;
-        }
-        let mut fc = FacetCollector::for_field(name.name());
-        fc.add_facet(Facet::root());
-        main_facets.push((name, multi.add_collector(fc)));
-    }
+    let mut b = Builder { idx, searcher: &searcher, h: Highlighter::default(), fuzzy_budget: MAX_FUZZY_WORDS, plan: Plan::default(), exact: vec![], typo: vec![] };
+    let has_text = b.text_query(&req.q)?;
+    let plan = std::mem::take(&mut b.plan);
     let window = req.offset + req.limit;
-    let top: Vec<(f32, DocAddress)>;
-    let mut fruit = if window == 0 {
-        top = vec![];
-        searcher.search(&main, &multi)?
-    } else if req.sort == Sort::Date || text.is_none() {
-        let h = multi.add_collector(TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset).order_by_fast_field::<i64>("sort_date", Order::Desc));
-        let mut fr = searcher.search(&main, &multi)?;
-        top = h.extract(&mut fr).into_iter().map(|(_, a)| (0.0, a)).collect();
-        fr
-    } else if req.recency {
-        let newest = idx.newest_day(&searcher);
-        let h = multi.add_collector(TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset).tweak_score(move |seg: &tantivy::SegmentReader| {
-            let col = seg.fast_fields().i64("sort_date").ok().map(|c| c.first_or_default_col(UNKNOWN_DATE));
-            move |doc: tantivy::DocId, score: tantivy::Score| {
-                let d = col.as_ref().map(|c| c.get_val(doc)).unwrap_or(UNKNOWN_DATE);
-                // Recency scales the BM25 part only, never the match level.
-                let level = (score / LEVEL).floor() * LEVEL;
-                level + (score - level) * recency_factor(d, newest)
-            }
-        }));
-        let mut fr = searcher.search(&main, &multi)?;
-        top = h.extract(&mut fr);
-        fr
-    } else {
-        let h = multi.add_collector(TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset).order_by_score());
-        let mut fr = searcher.search(&main, &multi)?;
-        top = h.extract(&mut fr);
-        fr
-    };
-    let total = count_h.extract(&mut fruit);
-    for (name, h) in main_facets {
-        set_facet(&mut facets, name, counts(h.extract(&mut fruit), name == FacetName::Year));
+    let by_date = req.sort == Sort::Date || !has_text;
+    let scored = window > 0 && !by_date;
+    // Phase one: which items match (leaf by leaf, into bitsets, no scoring),
+    // the total, the facet counts, and the date order.
+    let leaf_weights = tree::weights(&plan.leaves, &searcher, false)?;
+    let mut clause_weights = vec![];
+    for c in &plan.clauses {
+        let exact: Vec<&dyn Weight> = c.exact.iter().map(|&i| leaf_weights[i].as_ref()).collect();
+        let typo: Vec<&dyn Weight> = c.typo.iter().map(|&i| leaf_weights[i].as_ref()).collect();
+        clause_weights.push((exact, typo));
     }
-    for name in FACETS {
-        if filters.iter().any(|(n, _)| *n == name) {
-            let q = combine(&text, &filters, Some(name));
-            let mut fc = FacetCollector::for_field(name.name());
-            fc.add_facet(Facet::root());
-            set_facet(&mut facets, name, counts(searcher.search(&q, &fc)?, name == FacetName::Year));
+    let mut total = 0usize;
+    let mut counts: [HashMap<String, u64>; 5] = Default::default();
+    let mut top = TopK::new(window);
+    let mut passes = vec![];
+    for (seg, (reader, t)) in searcher.segment_readers().iter().zip(&tables).enumerate() {
+        let len = t.max_doc as usize;
+        let filters = filter_sets(t, req);
+        // The items every filter lets through.
+        let mut pass = t.alive.clone();
+        for (_, s) in &filters {
+            pass.intersect_with(s);
         }
+        // The items the text matches, filters aside (for facet counts).
+        let mut text_matches = FixedBitSet::with_capacity(len);
+        let mut top_level: Option<FixedBitSet> = None;
+        if !has_text {
+            text_matches = t.alive.clone();
+        }
+        for (exact, typo) in &clause_weights {
+            let mut e = FixedBitSet::with_capacity(len);
+            union_of(exact, reader, &mut e)?;
+            text_matches.union_with(&e);
+            union_of(typo, reader, &mut text_matches)?;
+            if scored {
+                match top_level.as_mut() {
+                    None => top_level = Some(e),
+                    Some(l) => l.intersect_with(&e),
+                }
+            }
+        }
+        text_matches.intersect_with(&t.alive);
+        let mut matches = text_matches.clone();
+        matches.intersect_with(&pass);
+        let n = matches.count_ones(..);
+        total += n;
+        // A facet with a filter of its own is counted without that filter,
+        // so its other values keep their counts (disjunctive faceting).
+        for name in FACETS {
+            let own: FixedBitSet;
+            let base = if filters.iter().any(|(n, _)| *n == name) {
+                let mut b = text_matches.clone();
+                for (_, s) in filters.iter().filter(|(n, _)| *n != name) {
+                    b.intersect_with(s);
+                }
+                own = b;
+                &own
+            } else {
+                &matches
+            };
+            let ft = &t.facets[name as usize];
+            let mut c = vec![0u64; ft.values.len()];
+            ft.count(base, &mut c);
+            for (v, k) in ft.values.iter().zip(c) {
+                if k > 0 {
+                    *counts[name as usize].entry(v.clone()).or_default() += k;
+                }
+            }
+        }
+        if by_date && window > 0 {
+            let seg = seg as u32;
+            // Dense matches: walk the items newest first until the list is
+            // full; sparse ones: offer each.
+            if n * 16 >= len {
+                let mut taken = 0;
+                for &d in &t.by_date {
+                    if matches.contains(d as usize) {
+                        top.offer(t.day[d as usize] as f64, DocAddress::new(seg, d));
+                        taken += 1;
+                        if taken == window {
+                            break;
+                        }
+                    }
+                }
+            } else {
+                for d in matches.ones() {
+                    top.offer(t.day[d] as f64, DocAddress::new(seg, d as u32));
+                }
+            }
+        }
+        if let Some(l) = top_level.as_mut() {
+            l.intersect_with(&matches);
+        }
+        passes.push(SegmentPass { matches, top_level });
+    }
+    // Phase two: rank.
+    if let (true, Some(root)) = (scored, &plan.root) {
+        let newest = tables.iter().map(|t| t.newest).max().unwrap_or(UNKNOWN_DATE);
+        top = rank(&searcher, &tables, root, &plan, &passes, window, req.recency.then_some(newest))?;
+    }
+    let mut facets = Facets::default();
+    for (name, map) in FACETS.into_iter().zip(counts) {
+        set_facet(&mut facets, name, facet_counts(map, name == FacetName::Year));
     }
     let mut hits = vec![];
-    for (score, addr) in top.into_iter().take(req.limit) {
-        let doc = searcher.doc(addr)?;
+    for e in top.into_sorted().into_iter().skip(req.offset).take(req.limit) {
+        let doc = searcher.doc(e.addr)?;
         let it = decode_doc(&doc, f)?;
         let body: String = it.section_order.iter().filter_map(|n| it.sections.get(n)).cloned().collect::<Vec<_>>().join("\n");
         hits.push(Hit {
@@ -695,10 +829,83 @@ pub fn search(idx: &ArkivIndex, req: &SearchRequest) -> Result<SearchResponse, I
             topics: it.topics,
             meeting_id: it.meeting.id,
             source: it.source,
-            score,
+            score: if by_date { 0.0 } else { e.key as f32 },
         });
     }
     Ok(SearchResponse { query: req.q.clone(), total, hits, facets })
+}
+
+/// The best `window` of the matches by the full relevance score.
+///
+/// Items with every clause matched exactly outrank all others (the match
+/// level), so when there are enough of them only they are ranked. When the
+/// items to rank are few, each is scored with the full query. When they are
+/// many, the candidates are first narrowed to the best few hundred by the
+/// BM25 sum of the query's plain terms, which tantivy finds with block-max
+/// WAND without visiting most items, and only those get the full score
+/// (phrases, proximity, typos, compound parts, synonyms, recency): the
+/// rescoring step of a two-phase ranker.
+fn rank(
+    searcher: &Searcher,
+    tables: &[std::sync::Arc<SegmentTable>],
+    root: &Node,
+    plan: &Plan,
+    passes: &[SegmentPass],
+    window: usize,
+    newest: Option<i64>,
+) -> tantivy::Result<TopK> {
+    let top_level: usize = passes.iter().map(|p| p.top_level.as_ref().map_or(0, |l| l.count_ones(..))).sum();
+    let pool: Vec<&FixedBitSet> = passes.iter().map(|p| if top_level >= window { p.top_level.as_ref().unwrap_or(&p.matches) } else { &p.matches }).collect();
+    let pool_size: usize = pool.iter().map(|s| s.count_ones(..)).sum();
+    let mut chosen: Vec<Vec<u32>> = pool.iter().map(|_| vec![]).collect();
+    let mut narrowed = false;
+    if pool_size > SCORE_ALL_UP_TO && !plan.core.is_empty() {
+        let core = BooleanQuery::new(plan.core.iter().map(|q| (Occur::Should, q.box_clone())).collect());
+        let w = core.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let mut best = TopK::new(candidates_for(window));
+        for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+            let set = pool[seg];
+            w.for_each_pruning(best.threshold().map_or(f32::MIN, |t| t as f32), reader, &mut |doc, score| {
+                if set.contains(doc as usize) {
+                    best.offer(score as f64, DocAddress::new(seg as u32, doc));
+                }
+                best.threshold().map_or(f32::MIN, |t| t as f32)
+            })?;
+        }
+        // Too few items carry a plain term (most matched by typo or prefix):
+        // every item of the pool is scored instead.
+        if best.heap.len() >= window {
+            narrowed = true;
+            for e in best.heap {
+                chosen[e.addr.segment_ord as usize].push(e.addr.doc_id);
+            }
+        }
+    }
+    if !narrowed {
+        for (seg, set) in pool.iter().enumerate() {
+            chosen[seg] = set.ones().map(|d| d as u32).collect();
+        }
+    }
+    let weights = tree::weights(&plan.leaves, searcher, true)?;
+    let mut top = TopK::new(window);
+    for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+        let docs = &mut chosen[seg];
+        if docs.is_empty() {
+            continue;
+        }
+        docs.sort_unstable();
+        let day = &tables[seg].day;
+        let mut scorer = TreeScorer::new(root, &weights, reader)?;
+        for &d in docs.iter() {
+            let Some(score) = scorer.score(d) else { continue };
+            let key = match newest {
+                Some(n) => tweak(score, day[d as usize], n),
+                None => score,
+            };
+            top.offer(key as f64, DocAddress::new(seg as u32, d));
+        }
+    }
+    Ok(top)
 }
 
 fn set_facet(f: &mut Facets, name: FacetName, v: Vec<FacetCount>) {
@@ -709,13 +916,6 @@ fn set_facet(f: &mut Facets, name: FacetName, v: Vec<FacetCount>) {
         FacetName::Kind => f.kind = v,
         FacetName::Year => f.year = v,
     }
-}
-
-/// The newest meeting day in the index (recency is measured from the
-/// archive's own newest meeting, not from today).
-pub(crate) fn newest_day(searcher: &Searcher) -> i64 {
-    let top = TopDocs::with_limit(1).order_by_fast_field::<i64>("sort_date", Order::Desc);
-    searcher.search(&AllQuery, &top).ok().and_then(|v| v.first().and_then(|(d, _)| *d)).unwrap_or(UNKNOWN_DATE)
 }
 
 /// At most 5% more for the newest meetings, halving every three years.
