@@ -239,3 +239,40 @@ fn a_folder_that_is_not_an_index_is_refused() {
     assert!(e.to_string().contains("not empty"), "{e}");
     assert!(dir.path().join("notes.txt").exists());
 }
+
+#[test]
+fn narrowed_candidates_rank_as_full_scoring_does() {
+    // A search over many matches narrows its ranking candidates by the
+    // plain terms' BM25 sum, then scores those in full. On the sample
+    // archive the candidates hold every plain-term match, so the two must
+    // agree item for item and score for score, filters and paging included.
+    let (_d, mut idx) = sample();
+    // Small pages, so that the candidates outnumber the page and narrowing
+    // really happens.
+    let req = |q: &str| SearchRequest { limit: 3, ..req(q) };
+    let queries = [
+        req("rygestop"),
+        req("udskrivelse psykiatri"),
+        req("\"den nære psykiatri\""),
+        req("IV-behandling"),
+        req("genoptræning kommune"),
+        req("medicinhåndtering"),
+        req("sygefravr"),
+        SearchRequest { kinds: vec!["referat".into()], ..req("aftale") },
+        SearchRequest { offset: 1, limit: 2, ..req("behandling") },
+        SearchRequest { recency: false, ..req("hjemmesygepleje") },
+    ];
+    let mut seen_hits = 0;
+    for q in &queries {
+        idx.set_full_scoring_limit(usize::MAX);
+        let full = idx.search(q).unwrap();
+        idx.set_full_scoring_limit(0);
+        let narrowed = idx.search(q).unwrap();
+        let a: Vec<(String, f32)> = full.hits.iter().map(|h| (h.id.clone(), h.score)).collect();
+        let b: Vec<(String, f32)> = narrowed.hits.iter().map(|h| (h.id.clone(), h.score)).collect();
+        assert_eq!(a, b, "{:?}", q.q);
+        assert_eq!(full.total, narrowed.total);
+        seen_hits += a.len();
+    }
+    assert!(seen_hits >= 20, "the queries should find items: {seen_hits}");
+}

@@ -19,7 +19,7 @@ mod tree;
 pub use build::{IndexSummary, Manifest};
 pub use model::*;
 pub use schema::{Fields, SCHEMA_VERSION};
-pub use search::{escape, highlight, Highlighter, SearchRequest, Sort};
+pub use search::{escape, highlight, Highlighter, SearchRequest, Sort, SCORE_ALL_UP_TO};
 
 /// The limits one search may ask for.
 pub mod search_limits {
@@ -63,6 +63,9 @@ pub struct ArkivIndex {
     pub synonyms: Arc<Synonyms>,
     /// Facet, filter and date tables of the segments in use.
     pub(crate) tables: Arc<table::Tables>,
+    /// Up to this many items to rank are all scored in full; above it the
+    /// candidates are narrowed first (see `search::rank`).
+    pub(crate) full_scoring_limit: usize,
 }
 
 impl ArkivIndex {
@@ -79,7 +82,15 @@ impl ArkivIndex {
         let tables = Arc::new(table::Tables::default());
         let warmer: Arc<dyn tantivy::Warmer> = tables.clone();
         let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).warmers(vec![Arc::downgrade(&warmer)]).try_into()?;
-        Ok(ArkivIndex { dir: dir.to_path_buf(), index, reader, fields, analyzer, synonyms, tables })
+        Ok(ArkivIndex { dir: dir.to_path_buf(), index, reader, fields, analyzer, synonyms, tables, full_scoring_limit: search::SCORE_ALL_UP_TO })
+    }
+
+    /// Sets how many items a search scores in full before it narrows the
+    /// candidates by their plain-term BM25 sum (default
+    /// `SCORE_ALL_UP_TO`). Lower is faster on broad queries; 0 always
+    /// narrows, `usize::MAX` never does.
+    pub fn set_full_scoring_limit(&mut self, n: usize) {
+        self.full_scoring_limit = n;
     }
 
     /// The manifest of the last commit.

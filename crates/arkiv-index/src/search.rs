@@ -805,7 +805,7 @@ pub fn search(idx: &ArkivIndex, req: &SearchRequest) -> Result<SearchResponse, I
     // Phase two: rank.
     if let (true, Some(root)) = (scored, &plan.root) {
         let newest = tables.iter().map(|t| t.newest).max().unwrap_or(UNKNOWN_DATE);
-        top = rank(&searcher, &tables, root, &plan, &passes, window, req.recency.then_some(newest))?;
+        top = rank(&searcher, &tables, root, &plan, &passes, window, req.recency.then_some(newest), idx.full_scoring_limit)?;
     }
     let mut facets = Facets::default();
     for (name, map) in FACETS.into_iter().zip(counts) {
@@ -853,13 +853,14 @@ fn rank(
     passes: &[SegmentPass],
     window: usize,
     newest: Option<i64>,
+    full_scoring_limit: usize,
 ) -> tantivy::Result<TopK> {
     let top_level: usize = passes.iter().map(|p| p.top_level.as_ref().map_or(0, |l| l.count_ones(..))).sum();
     let pool: Vec<&FixedBitSet> = passes.iter().map(|p| if top_level >= window { p.top_level.as_ref().unwrap_or(&p.matches) } else { &p.matches }).collect();
     let pool_size: usize = pool.iter().map(|s| s.count_ones(..)).sum();
     let mut chosen: Vec<Vec<u32>> = pool.iter().map(|_| vec![]).collect();
     let mut narrowed = false;
-    if pool_size > SCORE_ALL_UP_TO && !plan.core.is_empty() {
+    if pool_size > full_scoring_limit && !plan.core.is_empty() {
         let core = BooleanQuery::new(plan.core.iter().map(|q| (Occur::Should, q.box_clone())).collect());
         let w = core.weight(EnableScoring::enabled_from_searcher(searcher))?;
         let mut best = TopK::new(candidates_for(window));
