@@ -33,13 +33,15 @@ impl Cached {
 }
 
 impl Query for Cached {
-    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(CachedWeight { inner: self.inner.weight(scoring)?, sets: self.sets.clone() }))
+    /// The automaton is built only for a segment whose matches are not
+    /// kept yet, so the second phase of a search does not build it again.
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(CachedWeight { inner: self.inner.clone(), sets: self.sets.clone() }))
     }
 }
 
 struct CachedWeight {
-    inner: Box<dyn Weight>,
+    inner: Arc<dyn Query>,
     sets: Sets,
 }
 
@@ -50,7 +52,8 @@ impl CachedWeight {
             return Ok(s.clone());
         }
         let mut set = BitSet::with_max_value(reader.max_doc());
-        self.inner.for_each_no_score(reader, &mut |docs| docs.iter().for_each(|&d| {
+        let inner = self.inner.weight(EnableScoring::disabled_from_schema(reader.schema()))?;
+        inner.for_each_no_score(reader, &mut |docs| docs.iter().for_each(|&d| {
             set.insert(d);
         }))?;
         let set = Arc::new(set);
@@ -66,6 +69,6 @@ impl Weight for CachedWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        self.inner.explain(reader, doc)
+        self.inner.weight(EnableScoring::disabled_from_schema(reader.schema()))?.explain(reader, doc)
     }
 }

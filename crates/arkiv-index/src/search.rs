@@ -328,10 +328,16 @@ impl Builder<'_> {
         (i, Node::Leaf(i))
     }
 
-    /// A term leaf with its boost; it matches exactly and finds candidates.
-    fn term(&mut self, field: Field, text: &str, boost: f32) -> Node {
+    /// A plain term whose BM25 sum finds ranking candidates.
+    fn core_term(&mut self, field: Field, text: &str, boost: f32) -> TermQuery {
         let tq = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs);
         self.plan.core.push(Box::new(BoostQuery::new(Box::new(tq.clone()), boost)));
+        tq
+    }
+
+    /// A term leaf with its boost; it matches exactly and finds candidates.
+    fn term(&mut self, field: Field, text: &str, boost: f32) -> Node {
+        let tq = self.core_term(field, text, boost);
         let (i, n) = self.leaf(Box::new(tq));
         self.exact.push(i);
         n.boost(boost)
@@ -364,8 +370,7 @@ impl Builder<'_> {
             qs.push(n.boost(boost * weight));
             // The phrase's words find its ranking candidates.
             for (_, s) in &terms {
-                let tq = TermQuery::new(Term::from_field_text(field, s), IndexRecordOption::WithFreqs);
-                self.plan.core.push(Box::new(BoostQuery::new(Box::new(tq), boost * weight)));
+                self.core_term(field, s, boost * weight);
             }
         }
         Some(Node::sum(qs))
