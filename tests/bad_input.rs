@@ -19,6 +19,7 @@ fn broken_files_are_reported_and_the_rest_parsed() {
     let big = "Sagsfremstilling: tekst tekst tekst\n".repeat(50 * 1024 * 1024 / 36 + 1);
     std::fs::write(d.join("huge.txt"), big).unwrap();
     std::fs::write(d.join("scan.pdf"), b"%PDF").unwrap();
+    std::fs::write(d.join("picture.png"), b"\x89PNG\r\n").unwrap();
     std::fs::write(d.join(".hidden.txt"), good_doc()).unwrap();
     // A link to nowhere, and a folder it may not read (where the user is not root).
     std::os::unix::fs::symlink(d.join("gone"), d.join("dangling.txt")).unwrap();
@@ -38,10 +39,11 @@ fn broken_files_are_reported_and_the_rest_parsed() {
     let good = out.files.iter().find(|f| f.path.ends_with("good.txt")).expect("good.txt parsed");
     assert_eq!(good.meetings[0].items.len(), 1);
     assert_eq!(code_for("empty.txt"), vec!["decode.empty"]);
-    assert_eq!(code_for("binary.txt"), vec!["decode.binary"]);
+    assert_eq!(code_for("binary.txt"), vec!["decode.not-text"]);
     assert_eq!(code_for("invalid.txt"), vec!["decode.not-text"]);
     assert_eq!(code_for("huge.txt"), vec!["walk.too-large"]);
-    assert_eq!(code_for("scan.pdf"), vec!["walk.unsupported"]);
+    assert_eq!(code_for("scan.pdf"), vec!["read.damaged"]);
+    assert_eq!(code_for("picture.png"), vec!["walk.unsupported"]);
     assert!(!code_for("dangling.txt").is_empty(), "a dangling link is reported");
     assert!(out.files.iter().all(|f| !f.path.contains(".hidden")), "hidden files are skipped");
     if locked_is_unreadable {

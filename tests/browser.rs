@@ -119,6 +119,27 @@ async fn search_facet_item_meeting_in_chromium() {
     assert!(items.contains(&title), "the meeting lists the item: {items}");
     std::fs::write(shots.join("meeting.png"), c.screenshot().await.unwrap()).unwrap();
 
+    // An item from a PDF links to the original, opened at the item's page.
+    c.goto(&format!("{base}/?q=v%C3%A6rkt%C3%B8jskasse")).await.unwrap();
+    c.find(Locator::Css("ol.results li h3 a")).await.unwrap().click().await.unwrap();
+    let link = c.wait().for_element(Locator::Css("a.original")).await.unwrap();
+    assert!(link.text().await.unwrap().contains("PDF, s. 1–2"));
+    let href = link.attr("href").await.unwrap().unwrap();
+    assert!(href.starts_with("/files/") && href.ends_with("#page=1"), "{href}");
+    link.click().await.unwrap();
+    let mut shown = String::new();
+    for _ in 0..50 {
+        shown = c.execute("return document.contentType", vec![]).await.unwrap().as_str().unwrap_or("").to_string();
+        if shown == "application/pdf" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(shown, "application/pdf", "the browser shows the original PDF");
+    let url = c.current_url().await.unwrap();
+    assert_eq!(format!("{}#{}", url.path(), url.fragment().unwrap_or("")), href, "the browser is at the item's page of the file");
+    std::fs::write(shots.join("original-pdf.png"), c.screenshot().await.unwrap()).unwrap();
+
     // The search page on a phone.
     c.set_window_size(390, 844).await.unwrap();
     c.goto(&format!("{base}/?q=rygestop")).await.unwrap();

@@ -25,7 +25,7 @@ fn parse_index_search() {
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let files = v["files"].as_array().unwrap();
-    assert_eq!(files.len(), 14);
+    assert_eq!(files.len(), 16);
     let item = &files[0]["meetings"][0]["items"][0];
     for k in ["id", "number", "title", "municipalities", "topics", "sections"] {
         assert!(!item[k].is_null(), "item has {k}");
@@ -38,9 +38,10 @@ fn parse_index_search() {
     let out = arkiv().args(["index", "--archive"]).arg(&sample).arg("--index").arg(&ix).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let summary = String::from_utf8_lossy(&out.stdout);
-    assert!(summary.contains("48 items"), "{summary}");
+    assert!(summary.contains("56 items"), "{summary}");
+    assert!(summary.contains("read: 1 docx, 1 pdf, 14 txt"), "{summary}");
     let out = arkiv().args(["index", "--archive"]).arg(&sample).arg("--index").arg(&ix).output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("14 unchanged files skipped"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("16 unchanged files skipped"));
     assert_eq!(search_total(&ix, "rygestop"), 3);
     let out = arkiv().args(["search", "--index"]).arg(&ix).args(["--group", "Klyngestyregruppen Horsensklyngen", "rygestop"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -78,7 +79,7 @@ fn killed_indexing_leaves_the_last_commit() {
     support::copy_dir(&support::root().join("tests/sample-archive"), &archive);
     let ix = dir.path().join("ix");
     assert!(arkiv().args(["index", "--archive"]).arg(&archive).arg("--index").arg(&ix).output().unwrap().status.success());
-    assert_eq!(search_total(&ix, ""), 48);
+    assert_eq!(search_total(&ix, ""), 56);
     for k in 0..60 {
         support::copy_dir(&support::root().join("tests/sample-archive"), &archive.join(format!("kopi-{k:03}")));
     }
@@ -89,12 +90,105 @@ fn killed_indexing_leaves_the_last_commit() {
     let _ = child.wait();
     let after_kill = search_total(&ix, "");
     if killed {
-        assert!(after_kill == 48 || after_kill == 48 * 61, "a kill leaves one commit or the other, got {after_kill}");
+        assert!(after_kill == 56 || after_kill == 56 * 61, "a kill leaves one commit or the other, got {after_kill}");
     } else {
         eprintln!("note: indexing finished before the kill; only the completed case was checked");
     }
     let out = arkiv().args(["index", "--archive"]).arg(&archive).arg("--index").arg(&ix).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(search_total(&ix, ""), 48 * 61);
+    assert_eq!(search_total(&ix, ""), 56 * 61);
     assert_eq!(search_total(&ix, "rygestop"), 3 * 61);
+}
+
+fn index_output(archive: &Path, ix: &Path, extra: &[&str]) -> (String, serde_json::Value) {
+    let out = arkiv().args(["index", "--json", "--archive"]).arg(archive).arg("--index").arg(ix).args(extra).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    (String::from_utf8_lossy(&out.stderr).into_owned(), v)
+}
+
+fn skipped_codes(summary: &serde_json::Value) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = summary["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["path"].as_str().unwrap().rsplit('/').next().unwrap().to_string(), d["code"].as_str().unwrap().to_string()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// An archive of text, PDF and Word files indexes in one run; every broken
+/// file is listed with its reason, and the rest is searchable.
+#[test]
+fn mixed_archive_indexes_and_reports_each_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    support::copy_dir(&support::root().join("tests/sample-archive"), &archive);
+    support::copy_dir(&support::root().join("tests/fixtures/bad"), &archive.join("bad"));
+    let ix = dir.path().join("ix");
+    let (_, s) = index_output(&archive, &ix, &["--no-pdftotext"]);
+    assert_eq!(s["formats"], serde_json::json!({"docx": 1, "pdf": 1, "txt": 14}));
+    assert_eq!(s["items_total"], 56);
+    assert_eq!(
+        skipped_codes(&s),
+        [
+            ("bomb.docx", "read.text-too-long"),
+            ("encrypted.pdf", "read.encrypted"),
+            ("no-document.docx", "read.damaged"),
+            ("not-a-zip.docx", "read.wrong-content"),
+            ("scanned.pdf", "read.no-text-layer"),
+            ("text-named.pdf", "read.wrong-content"),
+            ("truncated.pdf", "read.damaged"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    assert_eq!(search_total(&ix, "spiseforstyrrelser"), 1, "the Word file is searchable");
+    assert_eq!(search_total(&ix, "værktøjskasse"), 1, "the PDF's second column is searchable");
+    // Unchanged PDF and Word files are skipped by their hash, and keep their ids.
+    let ids = |ix: &Path| -> Vec<String> {
+        let out = arkiv().args(["search", "--index"]).arg(ix).args(["--json", "--limit", "100", "--sort", "date", ""]).output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut ids: Vec<String> = v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect();
+        ids.sort();
+        ids
+    };
+    let before = ids(&ix);
+    std::fs::write(archive.join("ekstra.txt"), "Mødetid: Mandag d. 3. januar 2022\nMøde i Sundhedsstyregruppen\n1. Godkendelse af dagsorden\nBeslutning:\nGodkendt\n").unwrap();
+    let (_, s) = index_output(&archive, &ix, &["--no-pdftotext"]);
+    assert_eq!(s["unchanged"], 23);
+    assert_eq!(s["added"], 1);
+    let after = ids(&ix);
+    assert_eq!(after.len(), before.len() + 1);
+    assert!(before.iter().all(|id| after.contains(id)), "no id changed when another file was added");
+}
+
+/// One file can't stall or exhaust the run: a reader that runs past its time
+/// or its memory is stopped, the file reported, the rest indexed.
+#[test]
+fn a_runaway_file_is_stopped_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    support::copy_dir(&support::root().join("tests/sample-archive/klynge-aarhus"), &archive);
+    std::fs::write(archive.join("lang.pdf"), support::pdf_with_lines(400_000)).unwrap();
+    let (_, s) = index_output(&archive, &dir.path().join("ix1"), &["--read-timeout", "0.3", "--no-pdftotext"]);
+    assert_eq!(skipped_codes(&s), vec![("lang.pdf".to_string(), "read.timeout".to_string())]);
+    assert_eq!(s["items_total"], 4);
+    let (_, s) = index_output(&archive, &dir.path().join("ix2"), &["--read-memory-mb", "200", "--no-pdftotext"]);
+    assert_eq!(skipped_codes(&s), vec![("lang.pdf".to_string(), "read.memory".to_string())]);
+    assert_eq!(s["items_total"], 4);
+}
+
+/// `arkiv parse --text` shows a PDF's text page by page.
+#[test]
+fn parse_shows_the_text_of_each_page() {
+    let pdf = support::root().join("tests/sample-archive/klynge-aarhus/2023-09-21-referat.pdf");
+    let out = arkiv().args(["parse", "--text"]).arg(&pdf).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let p2 = text.find("-- page 2").expect("page 2 is marked");
+    let p3 = text.find("-- page 3").expect("page 3 is marked");
+    let two_col = text.find("fælles værktøjskasse").unwrap();
+    assert!(p2 < two_col && two_col < p3, "the two-column text is on page 2");
+    assert!(text.contains("3. Sundhedsaftalens indsats for mental sundhed – status på samarbejdet med psykiatrien  [line 63, pages 1-2"), "{text}");
 }

@@ -35,17 +35,53 @@ struct GItem {
     municipalities: Vec<String>,
 }
 
+fn golden(corpus: &std::path::Path) -> Golden {
+    toml::from_str(&std::fs::read_to_string(corpus.join("golden.toml")).unwrap()).unwrap()
+}
+
 #[test]
 fn corpus_matches_golden() {
     let Some(shared) = support::shared("corpus_matches_golden") else { return };
     let corpus = shared.join("corpus");
-    let golden: Golden = toml::from_str(&std::fs::read_to_string(corpus.join("golden.toml")).unwrap()).unwrap();
+    let golden = golden(&corpus);
     let paths: Vec<_> = golden.file.iter().map(|f| corpus.join(&f.name)).collect();
     let out = parse_paths(&paths, &Config::embedded());
+    check(&golden, &out, |name| name.to_string());
+}
+
+/// Each corpus document set as a PDF (line by line, with a running header
+/// and a page footer added on every page, by the project's fixture script)
+/// parses as golden says its text does.
+#[test]
+fn corpus_as_pdf_matches_golden() {
+    let Some(shared) = support::shared("corpus_as_pdf_matches_golden") else { return };
+    let corpus = shared.join("corpus");
+    let golden = golden(&corpus);
+    let out_dir = tempfile::tempdir().unwrap();
+    let txts: Vec<_> = golden.file.iter().map(|f| corpus.join(&f.name)).collect();
+    if !support::make_text_pdfs("corpus_as_pdf_matches_golden", out_dir.path(), &txts) {
+        return;
+    }
+    let pdfs: Vec<_> = golden.file.iter().map(|f| out_dir.path().join(f.name.replace(".txt", ".pdf"))).collect();
+    let out = parse_paths(&pdfs, &Config::embedded());
+    for f in &out.files {
+        assert_eq!(f.encoding, "pdf-extract", "{}: read by the built-in PDF reader", f.path);
+        assert!(f.pages.is_some_and(|n| n >= 1), "{}: pages known", f.path);
+        for it in f.meetings.iter().flat_map(|m| &m.items) {
+            let (a, b) = (it.page.expect("a PDF item has its page"), it.page_end.expect("and its last page"));
+            assert!(1 <= a && a <= b && b <= f.pages.unwrap(), "{}: item {} pages {a}-{b}", f.path, it.number);
+            assert!(!it.body().contains("Region Midtjylland · Sundhedsaftalen"), "{}: item {}: the running header is furniture", f.path, it.number);
+        }
+    }
+    check(&golden, &out, |name| name.replace(".txt", ".pdf"));
+}
+
+fn check(golden: &Golden, out: &arkiv_ingest::ArchiveParse, file_of: impl Fn(&str) -> String) {
     let mut problems = vec![];
     let (mut want_m, mut got_m) = (0, 0);
     for gf in &golden.file {
-        let f = out.files.iter().find(|f| f.relpath == gf.name).unwrap_or_else(|| panic!("{} missing from the parse", gf.name));
+        let name = file_of(&gf.name);
+        let f = out.files.iter().find(|f| f.relpath == name).unwrap_or_else(|| panic!("{name} missing from the parse"));
         assert_eq!(f.meetings.len(), gf.meeting.len(), "{}: meetings", gf.name);
         for (gm, m) in gf.meeting.iter().zip(&f.meetings) {
             if norm_title(m.group.as_deref().unwrap_or("")) != norm_title(&gm.group) {

@@ -79,13 +79,13 @@ async fn search_api_and_its_filters() {
     assert_eq!(v["total"], 3);
     assert_eq!(count(&v, "kind", "dagsorden"), 3);
     let (_, v) = json(&s, "/api/search?from=2022-01-01&to=2022-12-31&limit=1").await;
-    assert_eq!(v["total"], 15);
+    assert_eq!(v["total"], 19);
     let (_, v) = json(&s, "/api/search?topic=rygestop&sort=date&limit=100").await;
     let dates: Vec<&str> = v["hits"].as_array().unwrap().iter().map(|h| h["date"].as_str().unwrap()).collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
     let (st, _) = json(&s, "/api/search?q=rygestop&recency=false").await;
     assert_eq!(st, StatusCode::OK);
-    let (_, v) = json(&s, "/api/search?limit=5&offset=45").await;
+    let (_, v) = json(&s, "/api/search?limit=5&offset=53").await;
     assert_eq!(v["hits"].as_array().unwrap().len(), 3);
 }
 
@@ -147,10 +147,10 @@ async fn items_meetings_facets_health() {
     let numbers: Vec<u64> = m["items"].as_array().unwrap().iter().map(|i| i["number"].as_u64().unwrap()).collect();
     assert_eq!(numbers, vec![1, 2, 3]);
     let (_, f) = json(&s, "/api/facets").await;
-    assert_eq!(f["group"].as_array().unwrap().len(), 8);
-    assert_eq!(f["kind"].as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum::<u64>(), 48);
+    assert_eq!(f["group"].as_array().unwrap().len(), 10);
+    assert_eq!(f["kind"].as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum::<u64>(), 56);
     let (st, h) = json(&s, "/healthz").await;
-    assert_eq!((st, h["status"].as_str(), h["items"].as_u64()), (StatusCode::OK, Some("ok"), Some(48)));
+    assert_eq!((st, h["status"].as_str(), h["items"].as_u64()), (StatusCode::OK, Some("ok"), Some(56)));
 }
 
 #[tokio::test]
@@ -318,7 +318,7 @@ async fn reindexing_while_serving() {
     std::fs::write(a.join("nyt-referat.txt"), "Mødetid: Mandag d. 6. marts 2023\nMøde i Praksisplanudvalget\n1. Vagtlægeordningen om natten\nBeslutning:\nDrøftet\n").unwrap();
     let (a2, ix2) = (a.clone(), ix.clone());
     let summary = tokio::task::spawn_blocking(move || index_archive(&a2, &ix2, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap()).await.unwrap();
-    assert_eq!((summary.added, summary.unchanged), (1, 14));
+    assert_eq!((summary.added, summary.unchanged), (1, 16));
     let mut found = false;
     for _ in 0..100 {
         let (_, v) = json(&s, "/api/search?q=vagtlægeordningen").await;
@@ -332,4 +332,65 @@ async fn reindexing_while_serving() {
     let served = load.await.unwrap();
     assert!(found, "the new commit is served without a restart");
     assert!(served > 0);
+}
+
+/// The original document of an item, served by its document id and opened
+/// at the item's page; never a path from the request.
+#[tokio::test]
+async fn original_files_are_served_at_the_items_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    support::copy_dir(&support::root().join("tests/sample-archive"), &archive);
+    let s = serve_archive(&archive, vec![]);
+    let pdf_bytes = std::fs::read(archive.join("klynge-aarhus/2023-09-21-referat.pdf")).unwrap();
+
+    // A hit from the PDF says its page and links to the file at it.
+    let (_, v) = json(&s, "/api/search?q=v%C3%A6rkt%C3%B8jskasse").await;
+    let hit = &v["hits"][0];
+    assert_eq!(hit["source"]["format"], "pdf");
+    assert_eq!((hit["source"]["page"].as_u64(), hit["source"]["page_end"].as_u64()), (Some(1), Some(2)));
+    let doc = hit["source"]["document"].as_str().unwrap().to_string();
+    assert_eq!(hit["file_url"], format!("/files/{doc}#page=1"));
+    let (_, item) = json(&s, &format!("/api/items/{}", hit["id"].as_str().unwrap())).await;
+    assert_eq!(item["file_url"], format!("/files/{doc}#page=1"));
+
+    let resp = app(s.state.clone()).oneshot(Request::get(format!("/files/{doc}")).body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()[header::CONTENT_TYPE], "application/pdf");
+    assert!(resp.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("inline; filename=\"2023-09-21-referat.pdf\""));
+    assert_eq!(resp.into_body().collect().await.unwrap().to_bytes().as_ref(), pdf_bytes.as_slice());
+
+    // The item page links to the original at its pages; the hit says "s. 1".
+    let (_, _, page) = get(&s, &format!("/items/{}", hit["id"].as_str().unwrap())).await;
+    assert!(page.contains(&format!("href=\"/files/{doc}#page=1\"")) && page.contains("(PDF, s. 1–2)"), "{page}");
+    let (_, _, results) = get(&s, "/?q=v%C3%A6rkt%C3%B8jskasse").await;
+    assert!(results.contains(&format!("<a href=\"/files/{doc}#page=1\">s. 1</a>")), "{results}");
+    let (_, _, feed) = get(&s, "/feed.atom?q=v%C3%A6rkt%C3%B8jskasse").await;
+    assert!(feed.contains(&format!("/files/{doc}#page=1")) && feed.contains("rel=\"related\""), "{feed}");
+
+    // A Word file has no pages: null, and a link without one.
+    let (_, v) = json(&s, "/api/search?q=spiseforstyrrelser").await;
+    let hit = &v["hits"][0];
+    assert_eq!(hit["source"]["format"], "docx");
+    assert!(hit["source"]["page"].is_null() && hit["source"]["page_end"].is_null());
+    let docx = hit["source"]["document"].as_str().unwrap();
+    assert_eq!(hit["file_url"], format!("/files/{docx}"));
+    let (st, ct, _) = get(&s, &format!("/files/{docx}")).await;
+    assert_eq!((st, ct.as_str()), (StatusCode::OK, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"));
+    // Text files say their encoding.
+    let (_, v) = json(&s, "/api/search?q=rygestop&limit=1").await;
+    let (st, ct, _) = get(&s, v["hits"][0]["file_url"].as_str().unwrap()).await;
+    assert_eq!((st, ct.as_str()), (StatusCode::OK, "text/plain; charset=utf-8"));
+
+    // Ids that are not documents, paths, and a file gone from the archive.
+    for bad in ["/files/..%2F..%2Fetc%2Fpasswd", "/files/abc", "/files/%2Fetc%2Fpasswd", "/files/0123456789ABCDEF"] {
+        let (st, _, body) = get(&s, bad).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+    let (st, _, body) = get(&s, "/files/0123456789abcdef").await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{body}");
+    std::fs::remove_file(archive.join("klynge-aarhus/2023-09-21-referat.pdf")).unwrap();
+    let (st, _, body) = get(&s, &format!("/files/{doc}")).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    assert!(body.contains("no longer in the archive"), "{body}");
 }

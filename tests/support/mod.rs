@@ -45,3 +45,56 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// Sets text documents as PDFs with the project's fixture script
+/// (tests/fixtures/make_fixtures.py: fpdf2 and the DejaVu fonts). Where
+/// those are missing the test says plainly that it skipped, except under CI,
+/// where `.ci/run` installs them and their absence fails the test.
+pub fn make_text_pdfs(test: &str, out: &std::path::Path, txts: &[PathBuf]) -> bool {
+    let script = root().join("tests/fixtures/make_fixtures.py");
+    let run = std::process::Command::new("python3").arg(&script).arg("text-pdf").arg(out).args(txts).output();
+    match run {
+        Ok(o) if o.status.success() => true,
+        other => {
+            let why = match other {
+                Ok(o) => String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("").to_string(),
+                Err(e) => e.to_string(),
+            };
+            if std::env::var_os("CI").is_some() {
+                panic!("{test}: the fixture script could not make PDFs ({why}); CI installs fpdf2 and fonts-dejavu-core");
+            }
+            eprintln!("SKIPPED {test}: cannot make PDFs here ({why}); `pip install fpdf2` and Debian's fonts-dejavu-core make them");
+            false
+        }
+    }
+}
+
+/// A valid one-page PDF whose content stream shows `lines` lines of text:
+/// with many lines, a file that keeps a reader busy and uses its memory.
+pub fn pdf_with_lines(lines: usize) -> Vec<u8> {
+    let mut content = String::from("BT /F1 10 Tf 50 800 Td 12 TL\n(Referat fra m\\370de i Sundhedsstyregruppen) Tj T*\n");
+    for k in 0..lines {
+        content.push_str(&format!("(Linje {k} af referatet om sundhedsaftalen) Tj T*\n"));
+    }
+    content.push_str("ET\n");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>".to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = vec![];
+    for (k, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", k + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    out
+}

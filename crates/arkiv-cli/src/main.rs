@@ -19,12 +19,18 @@ enum Cmd {
         /// Print one JSON object instead of an outline.
         #[arg(long)]
         json: bool,
+        /// Also print each file's text as read, page by page (PDF pages are
+        /// numbered), to see why an item was cut where it was.
+        #[arg(long)]
+        text: bool,
         /// Folder with groups.toml, municipalities.toml, topics.toml (default: the built-in configuration).
         #[arg(long)]
         config: Option<PathBuf>,
         /// Files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Build or update the search index of an archive.
     Index {
@@ -40,6 +46,8 @@ enum Cmd {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Search an index.
     Search(SearchArgs),
@@ -60,7 +68,39 @@ enum Cmd {
         /// An origin allowed to call the API from a browser (repeatable; also ARKIV_CORS_ORIGINS, comma-separated). None by default.
         #[arg(long = "cors-origin")]
         cors_origins: Vec<String>,
+        #[command(flatten)]
+        read: ReadArgs,
     },
+    /// Reads one PDF or Word file from standard input and writes its text
+    /// as JSON: the worker process `arkiv` runs for each such file, so that
+    /// a file that crashes or stalls the reader cannot take the run down.
+    #[command(hide = true)]
+    ReadWorker {
+        format: String,
+        #[arg(long)]
+        memory_mb: u64,
+        #[arg(long)]
+        max_text_mb: usize,
+        #[arg(long)]
+        timeout_ms: u64,
+        #[arg(long)]
+        no_pdftotext: bool,
+    },
+}
+
+/// The bounds on reading one PDF or Word file (each runs in a worker
+/// process; a file that passes a bound is reported and skipped).
+#[derive(clap::Args, Clone)]
+struct ReadArgs {
+    /// Seconds one file may take to read.
+    #[arg(long, default_value_t = 60.0)]
+    read_timeout: f64,
+    /// Megabytes of memory the reader of one file may use.
+    #[arg(long, default_value_t = 1024)]
+    read_memory_mb: u64,
+    /// Do not try poppler's pdftotext where the built-in PDF reader fails.
+    #[arg(long)]
+    no_pdftotext: bool,
 }
 
 static SAMPLE_ARCHIVE: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/../../tests/sample-archive");
@@ -117,8 +157,8 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-fn serve(archive: Option<PathBuf>, index: Option<PathBuf>, config: Option<PathBuf>, addr: String, mut cors: Vec<String>) -> Result<()> {
-    let cfg = load_config(config.as_ref())?;
+fn serve(archive: Option<PathBuf>, index: Option<PathBuf>, config: Option<PathBuf>, addr: String, mut cors: Vec<String>, read: &ReadArgs) -> Result<()> {
+    let cfg = load_config(config.as_ref(), read)?;
     let data = data_dir();
     let (archive, index) = match (archive, index) {
         (None, None) => {
@@ -234,6 +274,16 @@ fn print_summary(s: &arkiv_index::IndexSummary) {
         s.bytes_parsed as f64 / 1e6,
         if s.rebuilt { "; index built from scratch" } else { "" }
     );
+    if !s.formats.is_empty() {
+        println!("read: {}", s.formats.iter().map(|(f, n)| format!("{n} {f}")).collect::<Vec<_>>().join(", "));
+    }
+    let fallback: Vec<_> = s.diagnostics.iter().filter(|d| d.code == "read.fallback").collect();
+    if !fallback.is_empty() {
+        println!("{} PDF file{} read with pdftotext where the built-in reader failed:", fallback.len(), if fallback.len() == 1 { "" } else { "s" });
+        for d in fallback {
+            println!("  {}: {}", d.path, d.message);
+        }
+    }
     for d in &s.skipped {
         println!("skipped {}: {}", d.path, d.message);
     }
@@ -273,17 +323,50 @@ fn print_results(r: &arkiv_index::SearchResponse) {
     show("year", &r.facets.year);
 }
 
-fn load_config(dir: Option<&PathBuf>) -> Result<Config> {
-    match dir {
-        Some(d) => Config::load(d).with_context(|| format!("reading the configuration in {}", d.display())),
-        None => Ok(Config::embedded()),
+fn load_config(dir: Option<&PathBuf>, read: &ReadArgs) -> Result<Config> {
+    let mut cfg = match dir {
+        Some(d) => Config::load(d).with_context(|| format!("reading the configuration in {}", d.display()))?,
+        None => Config::embedded(),
+    };
+    if !(read.read_timeout > 0.0 && read.read_timeout.is_finite()) {
+        anyhow::bail!("--read-timeout must be a positive number of seconds");
+    }
+    // PDF and Word files are read in worker processes: this binary again.
+    cfg.read.worker = std::env::current_exe().ok();
+    cfg.read.timeout = std::time::Duration::from_secs_f64(read.read_timeout);
+    cfg.read.memory_bytes = read.read_memory_mb.saturating_mul(1024 * 1024);
+    cfg.read.pdftotext_fallback = !read.no_pdftotext;
+    Ok(cfg)
+}
+
+/// The text of each file as its reader gives it, page by page.
+fn print_text(paths: &[PathBuf], cfg: &Config) {
+    for p in paths {
+        let (files, _) = arkiv_ingest::walk_archive(p);
+        for f in files {
+            println!("== {}", f.path.display());
+            let text = match arkiv_ingest::read_document(&f).map_err(|d| d.message).and_then(|b| arkiv_ingest::read_text(&f.relpath, &b, cfg).map_err(|e| e.to_string())) {
+                Ok(d) => d,
+                Err(e) => {
+                    println!("   (not read: {e})");
+                    continue;
+                }
+            };
+            for (k, page) in text.text.split('\x0c').enumerate() {
+                if text.pages.is_some() {
+                    println!("-- page {}", k + 1);
+                }
+                println!("{}", page.trim_end());
+            }
+        }
     }
 }
 
 fn outline(f: &FileParse) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let _ = writeln!(s, "{} ({}, {} bytes)", f.path, if f.encoding.is_empty() { "unread" } else { &f.encoding }, f.bytes);
+    let pages = f.pages.map(|n| format!(", {n} page{}", if n == 1 { "" } else { "s" })).unwrap_or_default();
+    let _ = writeln!(s, "{} ({}, {} bytes{pages})", f.path, if f.encoding.is_empty() { "unread" } else { &f.encoding }, f.bytes);
     for m in &f.meetings {
         let _ = writeln!(
             s,
@@ -295,7 +378,12 @@ fn outline(f: &FileParse) -> String {
             m.line
         );
         for it in &m.items {
-            let _ = writeln!(s, "    {:>2}. {}  [line {}, id {}]", it.number, it.title, it.line, it.id);
+            let pages = match (it.page, it.page_end) {
+                (Some(a), Some(b)) if a != b => format!(", pages {a}-{b}"),
+                (Some(a), _) => format!(", page {a}"),
+                _ => String::new(),
+            };
+            let _ = writeln!(s, "    {:>2}. {}  [line {}{pages}, id {}]", it.number, it.title, it.line, it.id);
             let _ = writeln!(s, "        sections: {}", it.section_order.join(", "));
             if !it.municipalities.is_empty() {
                 let _ = writeln!(s, "        municipalities: {}", it.municipalities.join(", "));
@@ -319,8 +407,21 @@ fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.cmd {
-        Cmd::Parse { json, config, paths } => {
-            let cfg = load_config(config.as_ref())?;
+        Cmd::ReadWorker { format, memory_mb, max_text_mb, timeout_ms, no_pdftotext } => {
+            let opts = arkiv_ingest::read::ReadOptions {
+                worker: None,
+                timeout: std::time::Duration::from_millis(timeout_ms),
+                memory_bytes: memory_mb * 1024 * 1024,
+                max_text_bytes: max_text_mb * 1024 * 1024,
+                pdftotext_fallback: !no_pdftotext,
+            };
+            std::process::exit(arkiv_ingest::read::worker_main(&format, &opts));
+        }
+        Cmd::Parse { json, text, config, paths, read } => {
+            let cfg = load_config(config.as_ref(), &read)?;
+            if text {
+                print_text(&paths, &cfg);
+            }
             let out = arkiv_ingest::parse_paths(&paths, &cfg);
             if json {
                 println!("{}", serde_json::to_string_pretty(&out)?);
@@ -330,8 +431,8 @@ fn main() -> Result<()> {
                 }
             }
         }
-        Cmd::Index { archive, index, config, json } => {
-            let cfg = load_config(config.as_ref())?;
+        Cmd::Index { archive, index, config, json, read } => {
+            let cfg = load_config(config.as_ref(), &read)?;
             let syn = synonyms_text(config.as_ref())?;
             let summary = arkiv_index::index_archive(&archive, &index, &cfg, &syn)?;
             if json {
@@ -340,7 +441,7 @@ fn main() -> Result<()> {
                 print_summary(&summary);
             }
         }
-        Cmd::Serve { archive, index, config, addr, cors_origins } => serve(archive, index, config, addr, cors_origins)?,
+        Cmd::Serve { archive, index, config, addr, cors_origins, read } => serve(archive, index, config, addr, cors_origins, &read)?,
         Cmd::Search(a) => {
             let idx = arkiv_index::ArkivIndex::open(&a.index)?;
             let req = arkiv_index::SearchRequest {

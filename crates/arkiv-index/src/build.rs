@@ -19,6 +19,10 @@ use tantivy::{DateTime, Index, TantivyDocument, Term};
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Manifest {
     pub version: u32,
+    /// The archive folder indexed, as an absolute path: where the original
+    /// files are served from.
+    #[serde(default)]
+    pub archive: Option<String>,
     /// Relative path -> what was indexed from it.
     pub files: BTreeMap<String, FileEntry>,
 }
@@ -28,6 +32,10 @@ pub struct FileEntry {
     /// blake3 of the file's bytes.
     pub hash: String,
     pub items: usize,
+    /// Why the file gave no text, when it did not: an unchanged file that
+    /// could not be read is not read again, and its reason is reported again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<Vec<Diagnostic>>,
 }
 
 /// What an indexing run did.
@@ -45,9 +53,15 @@ pub struct IndexSummary {
     pub items_indexed: usize,
     pub items_total: u64,
     pub bytes_parsed: usize,
+    /// Documents read in this run, by format (txt, pdf, docx).
+    pub formats: BTreeMap<String, usize>,
     pub seconds: f64,
     pub rebuilt: bool,
 }
+
+/// How much prepared text pass 1 keeps for pass 2 (PDF and Word files only:
+/// reading them again costs far more than reading a text file).
+const KEEP_PREPARED_BYTES: usize = 256 * 1024 * 1024;
 
 pub fn read_manifest(index: &Index) -> Manifest {
     index.load_metas().ok().and_then(|m| m.payload).and_then(|p| serde_json::from_str(&p).ok()).unwrap_or_default()
@@ -101,7 +115,8 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str) -> 
     let (files, walk_diags) = arkiv_ingest::walk_archive(archive);
     summary.skipped.extend(walk_diags.iter().cloned());
     summary.files_seen = files.len();
-    let mut manifest = Manifest { version: SCHEMA_VERSION, files: BTreeMap::new() };
+    let root = std::fs::canonicalize(archive).map_err(|e| io_err(archive, e))?;
+    let mut manifest = Manifest { version: SCHEMA_VERSION, archive: Some(root.to_string_lossy().into_owned()), files: BTreeMap::new() };
     // What is new or changed. Bytes are not kept:
     // each pass reads the file again, so memory stays flat however large the
     // archive.
@@ -120,6 +135,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str) -> 
                 match old.files.get(&f.relpath) {
                     Some(e) if e.hash == hash => {
                         summary.unchanged += 1;
+                        summary.skipped.extend(e.skipped.iter().flatten().cloned());
                         manifest.files.insert(f.relpath.clone(), e.clone());
                     }
                     prev => {
@@ -143,19 +159,39 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str) -> 
     // compounds).
     let lex_path = dir.join(LEXICON_FILE);
     let mut lexicon = Lexicon::load(&lex_path).unwrap_or_default();
-    let mut readable = Vec::with_capacity(to_parse.len());
+    // A prepared document is kept for pass 2 while they fit in a budget, so
+    // that a PDF or Word file is read once; past the budget pass 2 reads the
+    // file again and memory stays flat however large the archive.
+    let mut kept_bytes = 0usize;
+    // Files that could be read before and cannot now: their items go.
+    let mut removed_now: Vec<String> = vec![];
+    let mut readable: Vec<(arkiv_ingest::ArchiveFile, Option<(arkiv_ingest::Prepared, String)>)> = Vec::with_capacity(to_parse.len());
     for f in to_parse {
         let Ok(bytes) = arkiv_ingest::read_document(&f) else { continue };
         match arkiv_ingest::prepare(&f.relpath, &f.relpath, &bytes, cfg) {
             Ok(p) => {
+                let mut size = 0;
                 for l in &p.cleaned.lines {
                     lexicon.add_text(&l.text);
+                    size += l.text.len() + 48;
                 }
-                readable.push(f);
+                let keep = p.format != arkiv_ingest::formats::Format::Text && kept_bytes + size <= KEEP_PREPARED_BYTES;
+                if keep {
+                    kept_bytes += size;
+                    let hash = blake3::hash(&bytes).to_hex().to_string();
+                    readable.push((f, Some((p, hash))));
+                } else {
+                    readable.push((f, None));
+                }
             }
             // A file that became unreadable loses its old items: they no
             // longer say what the file says.
-            Err(fp) => summary.skipped.extend(fp.diagnostics),
+            Err(fp) => {
+                let hash = blake3::hash(&bytes).to_hex().to_string();
+                summary.skipped.extend(fp.diagnostics.iter().cloned());
+                removed_now.push(f.relpath.clone());
+                manifest.files.insert(f.relpath.clone(), FileEntry { hash, items: 0, skipped: Some(fp.diagnostics) });
+            }
         }
     }
     let mut vocab = Vocabulary::default();
@@ -170,28 +206,36 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str) -> 
 
     // Pass 2: segment and index, one file at a time.
     let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(2, 256 * 1024 * 1024)?;
-    for r in removed.iter() {
+    for r in removed.iter().chain(&removed_now) {
         writer.delete_term(Term::from_field_text(fields.file, r));
     }
-    for f in readable {
-        let bytes = match arkiv_ingest::read_document(&f) {
-            Ok(b) => b,
-            Err(d) => {
-                summary.skipped.push(d);
-                continue;
+    for (f, kept) in readable {
+        let (p, hash) = match kept {
+            Some(k) => k,
+            None => {
+                let bytes = match arkiv_ingest::read_document(&f) {
+                    Ok(b) => b,
+                    Err(d) => {
+                        summary.skipped.push(d);
+                        continue;
+                    }
+                };
+                match arkiv_ingest::prepare(&f.relpath, &f.relpath, &bytes, cfg) {
+                    // The hash of the bytes indexed now, should the file
+                    // have changed since the first look.
+                    Ok(p) => (p, blake3::hash(&bytes).to_hex().to_string()),
+                    Err(fp) => {
+                        summary.skipped.extend(fp.diagnostics);
+                        continue;
+                    }
+                }
             }
         };
         let mut diags = vec![];
         let ov = arkiv_ingest::overrides(cfg, &f, &mut diags);
         summary.diagnostics.extend(diags);
-        summary.bytes_parsed += bytes.len();
-        let p = match arkiv_ingest::prepare(&f.relpath, &f.relpath, &bytes, cfg) {
-            Ok(p) => p,
-            Err(fp) => {
-                summary.skipped.extend(fp.diagnostics);
-                continue;
-            }
-        };
+        summary.bytes_parsed += p.bytes;
+        *summary.formats.entry(p.format.as_str().to_string()).or_default() += 1;
         let relpath = p.relpath.clone();
         writer.delete_term(Term::from_field_text(fields.file, &relpath));
         let fp = arkiv_ingest::finish(p, &vocab, cfg, &ov);
@@ -202,9 +246,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str) -> 
             n += 1;
         }
         summary.items_indexed += n;
-        // The hash of the bytes indexed now, should the file have changed
-        // since the first look.
-        manifest.files.insert(relpath, FileEntry { hash: blake3::hash(&bytes).to_hex().to_string(), items: n });
+        manifest.files.insert(relpath, FileEntry { hash, items: n, skipped: None });
     }
     let payload = serde_json::to_string(&manifest).expect("manifest serializes");
     let mut prepared_commit = writer.prepare_commit()?;
@@ -227,6 +269,7 @@ pub const UNKNOWN_DATE: i64 = -1_000_000;
 /// The index documents of a parsed file: one per agenda item.
 pub fn documents(fp: &FileParse, f: Fields) -> Vec<TantivyDocument> {
     let mut out = vec![];
+    let document = arkiv_ingest::document_id(&fp.relpath);
     for m in &fp.meetings {
         let info = MeetingInfo {
             id: m.id.clone(),
@@ -254,12 +297,20 @@ pub fn documents(fp: &FileParse, f: Fields) -> Vec<TantivyDocument> {
                 section_order: it.section_order.clone(),
                 attachments: it.attachments.clone(),
                 meeting: info.clone(),
-                source: SourceRef { path: fp.relpath.clone(), line: it.line },
+                source: SourceRef {
+                    path: fp.relpath.clone(),
+                    line: it.line,
+                    document: document.clone(),
+                    format: fp.format.unwrap_or(arkiv_ingest::formats::Format::Text),
+                    page: it.page,
+                    page_end: it.page_end,
+                },
             };
             let mut d = TantivyDocument::new();
             d.add_text(f.id, &it.id);
             d.add_text(f.meeting_id, &m.id);
             d.add_text(f.file, &fp.relpath);
+            d.add_text(f.document, &document);
             d.add_u64(f.ordinal, ordinal as u64);
             d.add_text(f.title, &it.title);
             let mut all = it.title.clone();

@@ -124,6 +124,13 @@ impl ArkivIndex {
         self.stored_by_term(self.fields.id, id, 1)?.pop().ok_or_else(|| IndexError::NotFound(format!("no item with id '{id}'")))
     }
 
+    /// The source of a document in the index, by its document id: its path
+    /// in the archive and format. Only documents the index holds items of
+    /// are found, so a path never comes from the caller.
+    pub fn document(&self, id: &str) -> Result<SourceRef, IndexError> {
+        self.stored_by_term(self.fields.document, id, 1)?.pop().map(|i| i.source).ok_or_else(|| IndexError::NotFound(format!("no document with id '{id}'")))
+    }
+
     /// A meeting with its items in order.
     pub fn meeting(&self, id: &str) -> Result<MeetingView, IndexError> {
         let mut items = self.stored_by_term(self.fields.meeting_id, id, 1000)?;

@@ -8,8 +8,18 @@ use std::collections::BTreeMap;
 pub struct SourceRef {
     /// Path relative to the archive root.
     pub path: String,
-    /// 1-based line of the item's title.
+    /// 1-based line of the item's title in the document's text.
     pub line: usize,
+    /// The document's id: the original file is served at `/files/{document}`.
+    pub document: String,
+    /// The document's format: txt, pdf or docx.
+    #[schema(value_type = String, example = "pdf")]
+    pub format: arkiv_ingest::formats::Format,
+    /// 1-based page where the item starts; null where the document has no
+    /// pages arkiv knows of (Word, and text without page breaks).
+    pub page: Option<u32>,
+    /// Page of the item's last line; null likewise.
+    pub page_end: Option<u32>,
 }
 
 /// The meeting an item belongs to, as stored with every item.

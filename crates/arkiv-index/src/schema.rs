@@ -7,13 +7,15 @@ use tantivy::schema::{
 
 /// Bumped when the schema or the analysis changes: an index of another
 /// version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
     pub id: Field,
     pub meeting_id: Field,
     pub file: Field,
+    /// The document id of the item's file (see `arkiv_ingest::document_id`).
+    pub document: Field,
     pub ordinal: Field,
     pub title: Field,
     pub indstilling: Field,
@@ -51,6 +53,7 @@ pub fn build() -> (Schema, Fields) {
         id: b.add_text_field("id", STRING | STORED),
         meeting_id: b.add_text_field("meeting_id", STRING | STORED),
         file: b.add_text_field("file", STRING),
+        document: b.add_text_field("document", STRING),
         ordinal: b.add_u64_field("ordinal", NumericOptions::default().set_fast().set_stored()),
         title: b.add_text_field("title", main.clone()),
         indstilling: b.add_text_field("indstilling", main.clone()),
@@ -75,6 +78,7 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         id: g("id")?,
         meeting_id: g("meeting_id")?,
         file: g("file")?,
+        document: g("document")?,
         ordinal: g("ordinal")?,
         title: g("title")?,
         indstilling: g("indstilling")?,

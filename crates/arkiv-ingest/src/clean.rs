@@ -16,6 +16,8 @@ pub struct Line {
     pub no: usize,
     /// A page furniture case-number line stood right before this line.
     pub after_case_number: bool,
+    /// 1-based page: one more than the form feeds before the line.
+    pub page: u32,
 }
 
 /// What furniture told about the document, and where.
@@ -35,6 +37,9 @@ pub struct Cleaned {
     pub lines: Vec<Line>,
     /// (line number, fact)
     pub facts: Vec<(usize, Fact)>,
+    /// The pages of the document are known (a PDF, or text with its form
+    /// feeds), so each line's `page` means something.
+    pub paged: bool,
 }
 
 /// Characters PDF extraction uses as bullets.
@@ -89,10 +94,15 @@ fn is_bullet_start(s: &str) -> Option<usize> {
 pub fn split_lines(text: &str) -> Vec<Line> {
     let mut out = vec![];
     let mut no = 0usize;
+    let mut page = 1u32;
     for raw in text.split('\n') {
         no += 1;
         // A form feed is a page break; CR alone is a line end.
-        for piece in raw.split(['\x0c', '\r']) {
+        for (k, on_page) in raw.split('\x0c').enumerate() {
+          if k > 0 {
+            page += 1;
+          }
+          for piece in on_page.split('\r') {
             let mut t = piece.trim();
             if t.is_empty() {
                 continue;
@@ -106,7 +116,8 @@ pub fn split_lines(text: &str) -> Vec<Line> {
                 continue;
             }
             let text = if bullet { format!("- {t}") } else { t.to_string() };
-            out.push(Line { text: collapse_spaces(&text), no, after_case_number: false });
+            out.push(Line { text: collapse_spaces(&text), no, after_case_number: false, page });
+          }
         }
     }
     out
@@ -129,11 +140,66 @@ fn collapse_spaces(s: &str) -> String {
     out
 }
 
+/// How many lines at the top and at the bottom of a page can be furniture.
+const PAGE_EDGE: usize = 3;
+
+/// The shape of a furniture line, whatever page it is on: digits masked
+/// ("Side 2 af 5" and "Side 3 af 5" are one line).
+fn edge_key(t: &str) -> String {
+    t.chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).collect()
+}
+
+/// Lines at the top or bottom of their page whose shape stands at an edge of
+/// at least half of the pages (and two): running headers and footers, found
+/// by where they are rather than by what they say. Only where pages are known.
+fn page_edge_furniture(lines: &[Line]) -> Vec<bool> {
+    let mut out = vec![false; lines.len()];
+    let pages = lines.last().map(|l| l.page).unwrap_or(0) as usize;
+    if pages < 2 {
+        return out;
+    }
+    let mut bounds: Vec<(usize, usize)> = vec![];
+    let mut start = 0;
+    for i in 1..=lines.len() {
+        if i == lines.len() || lines[i].page != lines[start].page {
+            bounds.push((start, i));
+            start = i;
+        }
+    }
+    let edges = |&(a, b): &(usize, usize)| -> Vec<usize> {
+        let mut v: Vec<usize> = (a..b.min(a + PAGE_EDGE)).collect();
+        v.extend(b.saturating_sub(PAGE_EDGE).max(a)..b);
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    // A section label or an item heading may open or close several pages;
+    // that does not make it furniture.
+    let structural = |t: &str| crate::segment::label(t).is_some() || crate::segment::looks_like_item(t);
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for b in &bounds {
+        let keys: std::collections::HashSet<String> = edges(b).into_iter().filter(|&i| !structural(&lines[i].text)).map(|i| edge_key(&lines[i].text)).collect();
+        for k in keys {
+            *seen.entry(k).or_default() += 1;
+        }
+    }
+    let need = (pages / 2).max(2);
+    for b in &bounds {
+        for i in edges(b) {
+            if !structural(&lines[i].text) && seen.get(&edge_key(&lines[i].text)).is_some_and(|&c| c >= need) {
+                out[i] = true;
+            }
+        }
+    }
+    out
+}
+
 /// Removes page furniture and records what it said.
-pub fn strip_furniture(lines: Vec<Line>, group_line: &dyn Fn(&str) -> bool) -> Cleaned {
+pub fn strip_furniture(lines: Vec<Line>, paged: bool, group_line: &dyn Fn(&str) -> bool) -> Cleaned {
     let n = lines.len();
     let mut drop = vec![false; n];
     let mut facts = vec![];
+    let at_edge = if paged { page_edge_furniture(&lines) } else { vec![false; n] };
     // Lines that repeat: a running header when it names a date or a group.
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for l in &lines {
@@ -170,6 +236,12 @@ pub fn strip_furniture(lines: Vec<Line>, group_line: &dyn Fn(&str) -> bool) -> C
         } else if is_running_header(t, counts.get(t).copied().unwrap_or(0), lines.get(i + 1).map(|l| l.text.as_str()), group_line) {
             drop[i] = true;
             facts.push((lines[i].no, Fact::RunningHeader(t.to_string())));
+        } else if at_edge[i] {
+            drop[i] = true;
+            // A header that names the group or a date still says so.
+            if t.chars().count() <= 100 && (group_line(t) || dates::find_date(t).is_some()) {
+                facts.push((lines[i].no, Fact::RunningHeader(t.to_string())));
+            }
         }
         i += 1;
     }
@@ -192,7 +264,7 @@ pub fn strip_furniture(lines: Vec<Line>, group_line: &dyn Fn(&str) -> bool) -> C
         case_before = false;
         out.push(l);
     }
-    Cleaned { lines: out, facts }
+    Cleaned { lines: out, facts, paged }
 }
 
 /// A page header naming the meeting: a line that repeats on every page and
@@ -346,9 +418,10 @@ fn decide(left: &str, right: &str, vocab: &Vocabulary) -> Join {
 }
 
 /// Cleans decoded text into lines and facts, without the vocabulary step.
-pub fn clean(text: &str, group_line: &dyn Fn(&str) -> bool) -> Cleaned {
+/// `paged`: the text's form feeds are page breaks (a PDF's pages).
+pub fn clean(text: &str, paged: bool, group_line: &dyn Fn(&str) -> bool) -> Cleaned {
     let text = normalize_chars(text);
-    strip_furniture(split_lines(&text), group_line)
+    strip_furniture(split_lines(&text), paged, group_line)
 }
 
 #[cfg(test)]
@@ -376,13 +449,27 @@ mod tests {
     #[test]
     fn furniture_is_dropped_and_recorded() {
         let text = "Tekst før\nSide 2 af 4\nFokusgruppen X\nDato: 24.02.20\nLene\nMail: a@b.dk\nMobil: 1234\nTekst efter\n1-52-100-22-09\n2. Punkt\nMøde RRA 20. juni 2019\n3\nslut\nMøde RRA 20. juni 2019\n4\n";
-        let c = strip_furniture(split_lines(text), &|s: &str| s.starts_with("Fokusgruppen"));
+        let c = strip_furniture(split_lines(text), false, &|s: &str| s.starts_with("Fokusgruppen"));
         assert_eq!(texts(&c.lines), vec!["Tekst før", "Tekst efter", "2. Punkt", "slut"]);
         assert!(c.lines[2].after_case_number);
         assert!(c.facts.contains(&(4, Fact::DocumentDate(Date::new(2020, 2, 24)))));
         assert!(c.facts.contains(&(9, Fact::CaseNumber("1-52-100-22-09".into()))));
         assert!(c.facts.contains(&(3, Fact::RunningHeader("Fokusgruppen X".into()))));
         assert!(c.facts.iter().any(|f| f.1 == Fact::RunningHeader("Møde RRA 20. juni 2019".into())));
+    }
+
+    #[test]
+    fn furniture_at_the_edges_of_pages_is_dropped() {
+        // A header line that names neither group nor date, and a footer, on
+        // each of three pages; the same words inside a page stay.
+        let page = |n: u32, body: &str| format!("Region Midtjylland · Sundhedsaftalen\n{body}\nUdskrevet af sekretariatet {n}\n");
+        let text = [page(1, "1. Første punkt\nTekst"), page(2, "Mere tekst\nRegion Midtjylland · Sundhedsaftalen gælder"), page(3, "2. Andet punkt")].join("\x0c");
+        let c = strip_furniture(split_lines(&text), true, &|_: &str| false);
+        assert_eq!(texts(&c.lines), vec!["1. Første punkt", "Tekst", "Mere tekst", "Region Midtjylland · Sundhedsaftalen gælder", "2. Andet punkt"]);
+        assert_eq!(c.lines.iter().map(|l| l.page).collect::<Vec<_>>(), vec![1, 1, 2, 2, 3]);
+        // Without page breaks the same lines are content.
+        let flat = strip_furniture(split_lines(&text.replace('\x0c', "")), false, &|_: &str| false);
+        assert!(texts(&flat.lines).contains(&"Region Midtjylland · Sundhedsaftalen"));
     }
 
     fn join(text: &str, vocab_text: &str) -> Vec<String> {

@@ -154,6 +154,9 @@ pub struct Config {
     pub topic_title_weight: u32,
     pub topic_threshold: u32,
     pub path_rules: Vec<PathRule>,
+    /// How PDF and Word files are read: limits, and the worker process.
+    /// Not from the TOML files: the program sets it.
+    pub read: crate::read::ReadOptions,
 }
 
 /// The form in which group names and aliases are compared: lowercase, with
@@ -221,6 +224,7 @@ impl Config {
             topic_title_weight: rt.title_weight,
             topic_threshold: rt.threshold.max(1),
             path_rules: vec![],
+            read: crate::read::ReadOptions::default(),
         };
         let mut shorts = std::collections::HashSet::new();
         for g in rg.group {

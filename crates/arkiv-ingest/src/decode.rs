@@ -1,4 +1,9 @@
 //! Bytes to text: byte-order marks, UTF-8, Windows-1252; refuses binary data.
+//!
+//! Text or binary is decided by the share of characters no text has, not by
+//! one bad byte: text that came out of a PDF or an old Word export often
+//! carries a few NULs or control characters, and a document is not lost for
+//! them. They are removed, and a note says how many.
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
@@ -8,15 +13,17 @@ pub struct Decoded {
     pub encoding: &'static str,
     /// (code, message) for what was odd but recovered.
     pub notes: Vec<(&'static str, String)>,
+    /// Pages, where they are known: the text came from a PDF, or was
+    /// extracted from one with its page breaks (form feeds, which separate
+    /// the pages in `text`).
+    pub pages: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum DecodeError {
     #[error("empty file")]
     Empty,
-    #[error("binary file (NUL bytes): not a text document")]
-    Binary,
-    #[error("not text: {0:.0}% of the characters are control characters in every encoding tried")]
+    #[error("not text: {0:.0}% of the characters are control characters in every encoding tried (binary data?)")]
     NotText(f64),
 }
 
@@ -24,21 +31,28 @@ impl DecodeError {
     pub fn code(&self) -> &'static str {
         match self {
             DecodeError::Empty => "decode.empty",
-            DecodeError::Binary => "decode.binary",
             DecodeError::NotText(_) => "decode.not-text",
         }
     }
 }
 
-/// Share of characters that no text document has: C0 and C1 controls other
-/// than tab, newline, carriage return and form feed, and U+FFFD.
-fn junk_ratio(s: &str) -> f64 {
+/// Above this share of junk characters a file is not text.
+pub const MAX_JUNK: f64 = 0.05;
+
+/// C0 and C1 controls other than tab, newline, carriage return and form
+/// feed: characters no text document means to hold.
+pub fn is_control(c: char) -> bool {
+    let cp = c as u32;
+    (cp < 0x20 && !matches!(c, '\t' | '\n' | '\r' | '\x0c')) || (0x7f..0xa0).contains(&cp)
+}
+
+/// Share of characters that no text document has: controls and U+FFFD.
+pub fn junk_ratio(s: &str) -> f64 {
     let mut n = 0usize;
     let mut bad = 0usize;
     for c in s.chars() {
         n += 1;
-        let cp = c as u32;
-        if (cp < 0x20 && !matches!(c, '\t' | '\n' | '\r' | '\x0c')) || (0x7f..0xa0).contains(&cp) || c == '\u{fffd}' {
+        if is_control(c) || c == '\u{fffd}' {
             bad += 1;
         }
     }
@@ -65,9 +79,6 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         }
         return finish(text.into_owned(), enc.name(), notes);
     }
-    if bytes.contains(&0) {
-        return Err(DecodeError::Binary);
-    }
     if let Ok(s) = std::str::from_utf8(bytes) {
         return finish(s.to_owned(), "UTF-8", notes);
     }
@@ -85,15 +96,30 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     finish(text.into_owned(), "windows-1252", notes)
 }
 
-fn finish(text: String, encoding: &'static str, notes: Vec<(&'static str, String)>) -> Result<Decoded, DecodeError> {
+fn finish(text: String, encoding: &'static str, mut notes: Vec<(&'static str, String)>) -> Result<Decoded, DecodeError> {
     let junk = junk_ratio(&text);
-    if junk > 0.05 {
+    if junk > MAX_JUNK {
         return Err(DecodeError::NotText(junk * 100.0));
     }
+    let text = drop_controls(text, &mut notes);
     if text.trim().is_empty() {
         return Err(DecodeError::Empty);
     }
-    Ok(Decoded { text, encoding, notes })
+    // A form feed ends a page; one at the very end opens none.
+    let breaks = text.trim_end().matches('\x0c').count();
+    let pages = (breaks > 0).then_some(breaks as u32 + 1);
+    Ok(Decoded { text, encoding, notes, pages })
+}
+
+/// Removes stray control characters from text that is otherwise text, with
+/// a note that counts them. Extracted PDF and Word text goes through here too.
+pub fn drop_controls(text: String, notes: &mut Vec<(&'static str, String)>) -> String {
+    let n = text.chars().filter(|&c| is_control(c)).count();
+    if n == 0 {
+        return text;
+    }
+    notes.push(("decode.control-characters", format!("{n} control character{} removed", if n == 1 { "" } else { "s" })));
+    text.chars().filter(|&c| !is_control(c)).collect()
 }
 
 #[cfg(test)]
@@ -132,8 +158,21 @@ mod tests {
     fn refuses_empty_binary_and_junk() {
         assert_eq!(decode(b"").unwrap_err(), DecodeError::Empty);
         assert_eq!(decode(b"  \n\n ").unwrap_err(), DecodeError::Empty);
-        assert_eq!(decode(b"PK\x03\x04\x00\x00abc").unwrap_err(), DecodeError::Binary);
+        assert!(matches!(decode(b"PK\x03\x04\x00\x00abc").unwrap_err(), DecodeError::NotText(_)));
         let junk: Vec<u8> = (0..2000u32).map(|i| [0x81u8, 0x8d, 0x01, 0x02, 0x90, b'a'][(i % 6) as usize]).collect();
         assert!(matches!(decode(&junk).unwrap_err(), DecodeError::NotText(_)));
+    }
+
+    #[test]
+    fn a_few_controls_in_text_are_removed_with_a_note() {
+        let mut text = "Beslutning: Godkendt af gruppen. ".repeat(20).into_bytes();
+        text.splice(40..40, [0u8, 0, 0x07, 0x7f]);
+        let d = decode(&text).unwrap();
+        assert!(!d.text.chars().any(is_control));
+        assert!(d.text.starts_with("Beslutning: Godkendt"));
+        assert_eq!(d.notes, vec![("decode.control-characters", "4 control characters removed".to_string())]);
+        // C1 controls in UTF-8 text too.
+        let d = decode("Referat\u{85} fra mødet i Sundhedsstyregruppen den 3. maj\u{9f}".as_bytes()).unwrap();
+        assert_eq!(d.text, "Referat fra mødet i Sundhedsstyregruppen den 3. maj");
     }
 }

@@ -28,13 +28,14 @@ pub mod formats;
 mod embedded;
 pub mod meta;
 mod model;
+pub mod read;
 pub mod segment;
 mod walk;
 
 pub use config::{Config, ConfigError};
 pub use model::*;
-pub use walk::{overrides, parse_paths, read_document, walk_archive, ArchiveFile, MAX_FILE_BYTES};
-pub use meta::Overrides;
+pub use walk::{overrides, parse_paths, read_document, walk_archive, ArchiveFile};
+pub use meta::{document_id, Overrides};
 pub use clean::Vocabulary;
 
 use clean::{Cleaned, Fact};
@@ -49,6 +50,9 @@ pub struct Prepared {
     pub relpath: String,
     pub encoding: String,
     pub bytes: usize,
+    pub format: formats::Format,
+    /// Pages of the document, where known.
+    pub pages: Option<u32>,
     pub cleaned: Cleaned,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -57,11 +61,17 @@ fn diag(path: &str, line: Option<usize>, code: &str, message: impl Into<String>)
     Diagnostic { path: path.to_string(), line, code: code.to_string(), message: message.into() }
 }
 
+/// The text of one document as its format's reader gives it (pages
+/// separated by form feeds where they are known), before cleaning.
+pub fn read_text(relpath: &str, bytes: &[u8], cfg: &Config) -> Result<decode::Decoded, read::ReadError> {
+    formats::Format::of_path(relpath).unwrap_or(formats::Format::Text).extract(bytes, &cfg.read)
+}
+
 /// Decodes and cleans one document. Returns a file with no meetings and a
 /// diagnostic when the bytes are not a text document.
 pub fn prepare(path: &str, relpath: &str, bytes: &[u8], cfg: &Config) -> Result<Prepared, FileParse> {
-    let format = std::path::Path::new(relpath).extension().and_then(|e| formats::Format::of_extension(&e.to_string_lossy())).unwrap_or(formats::Format::Text);
-    let decoded = match format.extract(bytes) {
+    let format = formats::Format::of_path(relpath).unwrap_or(formats::Format::Text);
+    let decoded = match read_text(relpath, bytes, cfg) {
         Ok(d) => d,
         Err(e) => {
             return Err(FileParse {
@@ -69,6 +79,8 @@ pub fn prepare(path: &str, relpath: &str, bytes: &[u8], cfg: &Config) -> Result<
                 relpath: relpath.to_string(),
                 encoding: String::new(),
                 bytes: bytes.len(),
+                format: Some(format),
+                pages: None,
                 meetings: vec![],
                 diagnostics: vec![diag(path, None, e.code(), format!("skipped: {e}"))],
             })
@@ -76,11 +88,12 @@ pub fn prepare(path: &str, relpath: &str, bytes: &[u8], cfg: &Config) -> Result<
     };
     let mut diagnostics: Vec<Diagnostic> = decoded.notes.iter().map(|(c, m)| diag(path, None, c, m.clone())).collect();
     let group_line = |s: &str| s.chars().count() <= 100 && meta::group_in_line(cfg, s).is_some();
-    let cleaned = clean::clean(&decoded.text, &group_line);
+    let cleaned = clean::clean(&decoded.text, decoded.pages.is_some(), &group_line);
+    let pages = decoded.pages;
     if cleaned.lines.is_empty() {
         diagnostics.push(diag(path, None, "decode.empty", "no text after cleaning"));
     }
-    Ok(Prepared { path: path.to_string(), relpath: relpath.to_string(), encoding: decoded.encoding.to_string(), bytes: bytes.len(), cleaned, diagnostics })
+    Ok(Prepared { path: path.to_string(), relpath: relpath.to_string(), encoding: decoded.encoding.to_string(), bytes: bytes.len(), format, pages, cleaned, diagnostics })
 }
 
 /// Segments a prepared document into meetings and items.
@@ -106,7 +119,7 @@ pub fn finish(mut p: Prepared, vocab: &Vocabulary, cfg: &Config, ov: &Overrides)
         let line = lines.get(raw.start).map(|l| l.no).unwrap_or(1);
         let built = meta::build_meeting(
             cfg,
-            MeetingInput { raw, ordinal: k, relpath: &p.relpath, facts: facts_in(raw), file_facts: &p.cleaned.facts, line, sibling_group, file_text: &file_text },
+            MeetingInput { raw, ordinal: k, relpath: &p.relpath, facts: facts_in(raw), file_facts: &p.cleaned.facts, line, sibling_group, file_text: &file_text, paged: p.cleaned.paged },
             ov,
         );
         for (line, code, msg) in built.notes {
@@ -118,7 +131,7 @@ pub fn finish(mut p: Prepared, vocab: &Vocabulary, cfg: &Config, ov: &Overrides)
     if meetings.iter().all(|m| m.items.is_empty()) {
         diagnostics.push(diag(&p.path, None, "segment.no-items", "no agenda items found in the file"));
     }
-    FileParse { path: p.path, relpath: p.relpath, encoding: p.encoding, bytes: p.bytes, meetings, diagnostics }
+    FileParse { path: p.path, relpath: p.relpath, encoding: p.encoding, bytes: p.bytes, format: Some(p.format), pages: p.pages, meetings, diagnostics }
 }
 
 /// Parses one document's text on its own (its own vocabulary for

@@ -172,6 +172,8 @@ pub struct MeetingInput<'a> {
     pub sibling_group: Option<String>,
     /// Text of the whole file, for group mentions.
     pub file_text: &'a str,
+    /// The document's pages are known, so items get theirs.
+    pub paged: bool,
 }
 
 pub struct Built {
@@ -400,7 +402,11 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
         let munis = municipalities(cfg, &full);
         meeting_munis.extend(munis.iter().cloned());
         let topics = topics(cfg, &it.title, &full);
-        items.push(Item { id, number: it.number, title: it.title.clone(), municipalities: munis, topics, sections, section_order: order, attachments, line: it.line });
+        items.push(Item { id, number: it.number, title: it.title.clone(), municipalities: munis, topics, sections, section_order: order, attachments,
+            line: it.line,
+            page: inp.paged.then_some(it.pages.0),
+            page_end: inp.paged.then_some(it.pages.1),
+        });
     }
     if items.is_empty() {
         notes.push((Some(inp.line), "segment.no-items", "no agenda items found in this meeting".into()));
@@ -435,6 +441,12 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
 /// archive root, the number as printed, the title, and how many items of the
 /// file before it have the same number and title. Other files do not enter
 /// into it, so adding, removing or changing them leaves these ids unchanged.
+/// A document's id: from its path in the archive alone, like item ids, so
+/// the link to the original file survives every re-index.
+pub fn document_id(relpath: &str) -> String {
+    hash_id(&["document", relpath])
+}
+
 pub fn assign_item_ids(relpath: &str, meetings: &mut [Meeting]) {
     let mut seen: BTreeMap<(u32, String), usize> = BTreeMap::new();
     for m in meetings {

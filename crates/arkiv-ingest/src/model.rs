@@ -69,8 +69,12 @@ pub struct FileParse {
     pub relpath: String,
     /// Encoding the text was decoded from.
     pub encoding: String,
-    /// Bytes of text parsed.
+    /// Bytes of the file.
     pub bytes: usize,
+    /// The file's format (txt, pdf, docx).
+    pub format: Option<crate::formats::Format>,
+    /// Pages, where known.
+    pub pages: Option<u32>,
     pub meetings: Vec<Meeting>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -115,6 +119,11 @@ pub struct Item {
     pub attachments: Vec<String>,
     /// 1-based line of the item's title in the file.
     pub line: usize,
+    /// 1-based page where the item starts, where the document has pages
+    /// (a PDF, or text with its page breaks); null for Word and plain text.
+    pub page: Option<u32>,
+    /// Page of the item's last line.
+    pub page_end: Option<u32>,
 }
 
 impl Item {

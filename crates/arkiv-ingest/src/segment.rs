@@ -31,6 +31,8 @@ pub struct RawItem {
     pub number: u32,
     pub title: String,
     pub line: usize,
+    /// Pages of the item's first and last line.
+    pub pages: (u32, u32),
     pub sections: Vec<(String, Vec<String>)>,
 }
 
@@ -55,6 +57,11 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static MONTH_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?i)(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec|kl|kvartal|halvår|time|timer|dag|dage|uge|uger|måned|måneder|år|%|procent|mio|mia|kr)\b").unwrap()
 });
+
+/// A line that has the form of an item heading ("3. Titel", "Punkt 3 Titel").
+pub fn looks_like_item(line: &str) -> bool {
+    ITEM.is_match(line)
+}
 
 /// A section label: its canonical name and any text on the same line.
 pub fn label(line: &str) -> Option<(String, String)> {
@@ -366,6 +373,7 @@ pub fn segment(lines: &[Line]) -> Vec<RawMeeting> {
                 number: c.number,
                 title: tidy_title(&title),
                 line: lines[c.idx].no,
+                pages: (lines[c.idx].page, lines[body_end.max(c.idx + 1) - 1].page),
                 sections: sections(&lines[c.title_end + 1..body_end]),
             });
         }

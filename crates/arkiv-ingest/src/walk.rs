@@ -10,9 +10,6 @@ use crate::model::{ArchiveParse, Diagnostic, FileParse, Kind, Source};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-/// No meeting document comes near this size; a larger file is reported and
-/// skipped rather than read into memory.
-pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// A document found in an archive.
 #[derive(Debug, Clone)]
@@ -148,18 +145,20 @@ pub fn overrides(cfg: &Config, file: &ArchiveFile, diags: &mut Vec<Diagnostic>) 
 /// Reads a document's bytes, or says why not.
 pub fn read_document(file: &ArchiveFile) -> Result<Vec<u8>, Diagnostic> {
     let meta = std::fs::metadata(&file.path).map_err(|e| diag(&file.path, "walk.unreadable", format!("skipped: cannot read: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(diag(
-            &file.path,
-            "walk.too-large",
-            format!("skipped: {:.1} MB is larger than the {} MB a meeting document can be", meta.len() as f64 / 1e6, MAX_FILE_BYTES / (1024 * 1024)),
-        ));
+    let format = Format::of_path(&file.relpath).unwrap_or(Format::Text);
+    let max = format.max_file_bytes();
+    if meta.len() > max {
+        let what = match format {
+            Format::Text => "a meeting document's text can be",
+            _ => "a document file arkiv reads can be",
+        };
+        return Err(diag(&file.path, "walk.too-large", format!("skipped: {:.1} MB is larger than the {} MB {what}", meta.len() as f64 / 1e6, max / (1024 * 1024))));
     }
     std::fs::read(&file.path).map_err(|e| diag(&file.path, "walk.unreadable", format!("skipped: cannot read: {e}")))
 }
 
 pub(crate) fn skipped(file: &ArchiveFile, d: Diagnostic) -> FileParse {
-    FileParse { path: file.path.display().to_string(), relpath: file.relpath.clone(), encoding: String::new(), bytes: 0, meetings: vec![], diagnostics: vec![d] }
+    FileParse { path: file.path.display().to_string(), relpath: file.relpath.clone(), encoding: String::new(), bytes: 0, format: Format::of_path(&file.relpath), pages: None, meetings: vec![], diagnostics: vec![d] }
 }
 
 /// Parses files and folders. A folder's documents share one vocabulary
@@ -199,7 +198,7 @@ pub fn parse_paths(paths: &[PathBuf], cfg: &Config) -> ArchiveParse {
         out.files.push(crate::finish(p, &vocab, cfg, &ov));
     }
     for d in walk_diags {
-        out.files.push(FileParse { path: d.path.clone(), relpath: String::new(), encoding: String::new(), bytes: 0, meetings: vec![], diagnostics: vec![d] });
+        out.files.push(FileParse { path: d.path.clone(), relpath: String::new(), encoding: String::new(), bytes: 0, format: None, pages: None, meetings: vec![], diagnostics: vec![d] });
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     out

@@ -17,6 +17,9 @@ pub struct ApiHit {
     pub hit: Hit,
     /// Permalink of the item's page; stable across re-indexing.
     pub url: String,
+    /// The original document, opened at the item's page where it is known
+    /// (`/files/{document}#page=N`).
+    pub file_url: String,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -43,6 +46,8 @@ pub struct ApiItem {
     pub item: StoredItem,
     pub url: String,
     pub meeting_url: String,
+    /// The original document, opened at the item's page where it is known.
+    pub file_url: String,
     pub previous: Option<Neighbour>,
     pub next: Option<Neighbour>,
 }
@@ -68,7 +73,7 @@ pub(crate) fn run_search(state: &AppState, p: &SearchParams) -> Result<ApiSearch
     Ok(ApiSearchResponse {
         query: r.query,
         total: r.total,
-        hits: r.hits.into_iter().map(|h| ApiHit { url: item_url(&h.id), hit: h }).collect(),
+        hits: r.hits.into_iter().map(|h| ApiHit { url: item_url(&h.id), file_url: crate::file_url(&h.source), hit: h }).collect(),
         facets: r.facets,
     })
 }
@@ -90,7 +95,7 @@ pub(crate) fn load_item(state: &AppState, id: &str) -> Result<(ApiItem, MeetingV
     };
     let previous = neighbour(pos.and_then(|p| p.checked_sub(1)));
     let next = neighbour(pos.map(|p| p + 1));
-    Ok((ApiItem { url: item_url(&item.id), meeting_url: meeting_url(&item.meeting.id), item, previous, next }, meeting))
+    Ok((ApiItem { url: item_url(&item.id), meeting_url: meeting_url(&item.meeting.id), file_url: crate::file_url(&item.source), item, previous, next }, meeting))
 }
 
 /// One whole item: all sections, its meeting and source.

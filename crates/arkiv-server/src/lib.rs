@@ -12,10 +12,12 @@
 
 mod api;
 mod feed;
+mod files;
 mod pages;
 mod params;
 
 pub use api::ApiDoc;
+pub use files::file_url;
 pub use params::SearchParams;
 
 use arkiv_index::{ArkivIndex, IndexError};
@@ -39,11 +41,15 @@ pub struct AppState {
     /// Topic slug -> name shown on pages.
     pub topic_names: HashMap<String, String>,
     pub request_timeout: Duration,
+    /// The archive folder the original files are served from: the one the
+    /// index was last built from, unless the program says otherwise.
+    pub archive: Option<std::path::PathBuf>,
 }
 
 impl AppState {
     pub fn new(index: Arc<ArkivIndex>) -> AppState {
-        AppState { index, cors_origins: vec![], topic_names: HashMap::new(), request_timeout: Duration::from_secs(10) }
+        let archive = index.manifest().archive.map(Into::into);
+        AppState { index, cors_origins: vec![], topic_names: HashMap::new(), request_timeout: Duration::from_secs(10), archive }
     }
 
     pub fn topic_name<'a>(&'a self, slug: &'a str) -> &'a str {
@@ -143,6 +149,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/items/{id}", get(pages::item_page))
         .route("/meetings/{id}", get(pages::meeting_page))
         .route("/feed.atom", get(feed::feed))
+        .route("/files/{id}", get(files::file))
         .route("/static/style.css", get(pages::stylesheet))
         .fallback(not_found_fallback)
         .method_not_allowed_fallback(method_fallback)

@@ -165,6 +165,7 @@ fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: us
                                 (h.hit.group.as_deref().unwrap_or("Ukendt mødeforum")) " · "
                                 (date_da(h.hit.date.as_deref())) " · "
                                 (h.hit.kind.as_deref().map(kind_name).unwrap_or("ukendt type")) " · punkt " (h.hit.number)
+                                @if let Some(page) = h.hit.source.page { " · " a href=(h.file_url) { "s. " (page) } }
                                 @if !h.hit.municipalities.is_empty() { " · " (h.hit.municipalities.join(", ")) }
                             }
                             @if !h.hit.snippet.is_empty() { p.snippet { (PreEscaped(&h.hit.snippet)) } }
@@ -314,6 +315,17 @@ pub async fn item_page(State(state): State<Arc<AppState>>, Path(id): Path<String
             @if let Some(p) = &item.previous { a href=(p.url) rel="prev" { "← Punkt " (p.number) ". " (p.title) } } @else { span {} }
             a href=(item.meeting_url) { "Hele mødet (" (meeting.items.len()) " punkter)" }
             @if let Some(n) = &item.next { a href=(n.url) rel="next" { "Punkt " (n.number) ". " (n.title) " →" } }
+        }
+        p.original {
+            a.original href=(item.file_url) {
+                "Åbn det oprindelige dokument (" (it.source.format.as_str().to_uppercase())
+                @match (it.source.page, it.source.page_end) {
+                    (Some(a), Some(b)) if b > a => { ", s. " (a) "–" (b) }
+                    (Some(a), _) => { ", s. " (a) }
+                    _ => {}
+                }
+                ")"
+            }
         }
         footer.source { "Kilde: " code { (it.source.path) } ", linje " (it.source.line) " · Permanent link: " a href=(item.url) { (item.url) } }
     };

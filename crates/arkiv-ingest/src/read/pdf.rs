@@ -1,0 +1,203 @@
+//! PDF to text, page by page.
+//!
+//! The reader is `pdf-extract` (MIT, pure Rust on `lopdf`): it builds from
+//! crates alone, reads the fonts' Unicode maps (æ, ø, å, ligatures) and keeps
+//! the content order, which for the two-column pages of meeting documents is
+//! column by column. Each page is read on its own, so a page that breaks the
+//! reader loses that page, not the document.
+//!
+//! Where it fails on the whole file, or its text is mostly junk (fonts
+//! without a Unicode map), poppler's `pdftotext` (GPL, run as a separate
+//! program, so arkiv's own licence is unaffected) is tried when it is on the
+//! PATH (or named by `ARKIV_PDFTOTEXT`), with `-raw` to keep content order,
+//! and a note says it was used. `arkiv-ingest`'s example `pdf_compare`
+//! measures both on the same files.
+
+use super::{Extracted, ReadError, ReadOptions};
+use pdf_extract::{Document, PlainTextOutput};
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// The text of each page, read by `pdf-extract`.
+pub fn pages_pdf_extract(bytes: &[u8]) -> Result<(Vec<String>, Vec<(String, String)>), ReadError> {
+    // The header may follow some junk, within the first kilobyte.
+    if !bytes[..bytes.len().min(1024)].windows(4).any(|w| w == b"%PDF") {
+        return Err(ReadError::WrongContent { expected: "PDF".into(), found: sniff(bytes).into() });
+    }
+    let mut doc = Document::load_mem(bytes).map_err(|e| damaged(&e.to_string()))?;
+    if doc.is_encrypted() && doc.decrypt("").is_err() {
+        return Err(ReadError::Encrypted);
+    }
+    let mut pages = vec![];
+    let mut notes = vec![];
+    for num in doc.get_pages().keys().copied() {
+        let mut s = String::new();
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut out = PlainTextOutput::new(&mut s);
+            pdf_extract::output_doc_page(&doc, &mut out, num).map_err(|e| e.to_string())
+        }));
+        let failed = match read {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e),
+            Err(p) => Some(super::panic_message(p)),
+        };
+        if let Some(e) = failed {
+            notes.push(("read.page-unreadable".to_string(), format!("page {num} could not be read: {e}")));
+            s.clear();
+        }
+        pages.push(s);
+    }
+    if pages.is_empty() {
+        return Err(damaged("no pages"));
+    }
+    Ok((pages, notes))
+}
+
+fn damaged(detail: &str) -> ReadError {
+    ReadError::Damaged { format: "PDF".into(), detail: detail.to_string() }
+}
+
+/// What a file that should be a PDF or a Word file holds instead.
+pub fn sniff(bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(b"%PDF") {
+        "a PDF"
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        "a zip archive"
+    } else if bytes.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]) {
+        "an old Office file (.doc/.xls)"
+    } else if bytes.starts_with(b"\x89PNG") || bytes.starts_with(&[0xff, 0xd8, 0xff]) || bytes.starts_with(b"GIF8") {
+        "an image"
+    } else if bytes.starts_with(b"{\\rtf") {
+        "an RTF document"
+    } else if std::str::from_utf8(&bytes[..bytes.len().min(4096)]).is_ok() || bytes.iter().take(4096).all(|b| *b >= 0x09) {
+        "text"
+    } else {
+        "unknown binary data"
+    }
+}
+
+/// Where `pdftotext` is, if anywhere.
+pub fn pdftotext_path() -> Option<std::path::PathBuf> {
+    if let Some(p) = std::env::var_os("ARKIV_PDFTOTEXT") {
+        return Some(p.into());
+    }
+    std::env::var_os("PATH").and_then(|paths| std::env::split_paths(&paths).map(|d| d.join("pdftotext")).find(|p| p.is_file()))
+}
+
+/// The text of each page, read by poppler's `pdftotext -raw` (pages end
+/// with a form feed).
+pub fn pages_pdftotext(exe: &std::path::Path, bytes: &[u8], opts: &ReadOptions) -> Result<Vec<String>, ReadError> {
+    let dir = std::env::temp_dir().join(format!("arkiv-pdf-{}-{}", std::process::id(), blake3::hash(bytes).to_hex()));
+    std::fs::create_dir_all(&dir).map_err(|e| ReadError::Crashed(format!("pdftotext: {e}")))?;
+    let input = dir.join("in.pdf");
+    let result = (|| {
+        std::fs::write(&input, bytes).map_err(|e| ReadError::Crashed(format!("pdftotext: {e}")))?;
+        let mut child = Command::new(exe)
+            .args(["-raw", "-enc", "UTF-8", "-q"])
+            .arg(&input)
+            .arg("-")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| ReadError::Crashed(format!("pdftotext: {e}")))?;
+        let mut stdout = child.stdout.take().expect("piped");
+        let deadline = Instant::now() + opts.timeout;
+        let limit = opts.max_text_bytes as u64 + 1;
+        let reader = std::thread::spawn(move || {
+            let mut v = vec![];
+            let _ = (&mut stdout).take(limit).read_to_end(&mut v);
+            let _ = std::io::copy(&mut stdout, &mut std::io::sink());
+            v
+        });
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(s)) => break Some(s),
+                Ok(None) if Instant::now() >= deadline => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break None;
+                }
+                Ok(None) => std::thread::sleep(std::time::Duration::from_millis(2)),
+                Err(_) => break None,
+            }
+        };
+        let out = reader.join().unwrap_or_default();
+        match status {
+            None => Err(ReadError::Timeout(opts.timeout.as_secs_f64())),
+            Some(s) if !s.success() => Err(match s.code() {
+                Some(1) => damaged("pdftotext could not open it"),
+                Some(3) => ReadError::Encrypted,
+                _ => damaged(&format!("pdftotext exit status {s}")),
+            }),
+            Some(_) => {
+                let text = String::from_utf8_lossy(&out).into_owned();
+                let mut pages: Vec<String> = text.split('\x0c').map(str::to_string).collect();
+                if pages.len() > 1 && pages.last().is_some_and(|p| p.trim().is_empty()) {
+                    pages.pop();
+                }
+                Ok(pages)
+            }
+        }
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// Reads a PDF: `pdf-extract`, then `pdftotext` where that fails or its
+/// text is junk. Pages without text are noted; a file of such pages only has
+/// no text layer.
+pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Extracted, ReadError> {
+    let first = pages_pdf_extract(bytes);
+    let needs_fallback = match &first {
+        Ok((pages, _)) => crate::decode::junk_ratio(&pages.concat()) > crate::decode::MAX_JUNK,
+        Err(ReadError::WrongContent { .. }) | Err(ReadError::Encrypted) => false,
+        Err(_) => true,
+    };
+    let fallback = if needs_fallback && opts.pdftotext_fallback { pdftotext_path() } else { None };
+    let (pages, mut notes, engine) = match (first, fallback) {
+        (first, Some(exe)) => match pages_pdftotext(&exe, bytes, opts) {
+            Ok(pages) => {
+                let why = match &first {
+                    Ok(_) => "pdf-extract gave mostly unreadable characters".to_string(),
+                    Err(e) => format!("pdf-extract failed: {e}"),
+                };
+                (pages, vec![("read.fallback".to_string(), format!("read with pdftotext ({why})"))], "pdftotext")
+            }
+            Err(_) => {
+                let (p, n) = first?;
+                (p, n, "pdf-extract")
+            }
+        },
+        (first, None) => {
+            let (p, n) = first?;
+            (p, n, "pdf-extract")
+        }
+    };
+    let empty: Vec<usize> = pages.iter().enumerate().filter(|(_, p)| p.trim().is_empty()).map(|(k, _)| k + 1).collect();
+    if empty.len() == pages.len() {
+        return Err(ReadError::NoTextLayer { pages: pages.len() as u32 });
+    }
+    if !empty.is_empty() {
+        let list = empty.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ");
+        notes.push(("read.pages-without-text".to_string(), format!("page{} {list} of {} without text (scanned?)", if empty.len() == 1 { "" } else { "s" }, pages.len())));
+    }
+    let total: usize = pages.iter().map(|p| p.len() + 1).sum();
+    if total > opts.max_text_bytes {
+        return Err(ReadError::TextTooLong(opts.max_text_bytes as u64 / (1024 * 1024)));
+    }
+    // Pages are joined with a form feed at the start of each new page: the
+    // cleaner counts pages by them, as in text extracted with its page breaks.
+    let mut text = String::with_capacity(total);
+    for (k, p) in pages.iter().enumerate() {
+        if k > 0 {
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push('\x0c');
+        }
+        text.push_str(p);
+    }
+    Ok(Extracted { text, pages: Some(pages.len() as u32), engine: engine.to_string(), notes })
+}

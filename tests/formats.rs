@@ -1,0 +1,133 @@
+//! PDF and Word files: they parse like the text of the same document, items
+//! know their pages, and broken files are reported with their reason.
+//! The fixtures are made by tests/fixtures/make_fixtures.py.
+
+mod support;
+
+use arkiv_ingest::{parse_paths, read::ReadOptions, Config, FileParse};
+use support::norm_title;
+
+fn config() -> Config {
+    let mut cfg = Config::embedded();
+    // What is checked here is arkiv's own reader, whatever is installed.
+    cfg.read = ReadOptions { pdftotext_fallback: false, ..ReadOptions::default() };
+    cfg
+}
+
+fn parse_one(path: &std::path::Path) -> FileParse {
+    let mut out = parse_paths(&[path.to_path_buf()], &config());
+    assert_eq!(out.files.len(), 1);
+    out.files.remove(0)
+}
+
+type Shape = Vec<(Option<String>, Option<String>, Option<&'static str>, Vec<(u32, String)>)>;
+
+/// What must be the same whatever the format: per meeting the group, date,
+/// kind and the items with their numbers and titles.
+fn shape(f: &FileParse) -> Shape {
+    f.meetings
+        .iter()
+        .map(|m| (m.group.clone(), m.date.clone(), m.kind.map(|k| k.as_str()), m.items.iter().map(|i| (i.number, norm_title(&i.title))).collect()))
+        .collect()
+}
+
+#[test]
+fn pdf_parses_like_its_text() {
+    let root = support::root();
+    let txt = parse_one(&root.join("tests/fixtures/documents/klynge-aarhus-2023-09-21-referat.txt"));
+    let pdf = parse_one(&root.join("tests/sample-archive/klynge-aarhus/2023-09-21-referat.pdf"));
+    assert_eq!(shape(&pdf), shape(&txt));
+    assert_eq!(shape(&pdf)[0].3.len(), 4);
+    assert_eq!(pdf.encoding, "pdf-extract");
+    assert_eq!(pdf.pages, Some(3));
+    // Items start and end on their pages: item 3 runs over the page break
+    // onto the two-column page.
+    let pages: Vec<(Option<u32>, Option<u32>)> = pdf.meetings[0].items.iter().map(|i| (i.page, i.page_end)).collect();
+    assert_eq!(pages, vec![(Some(1), Some(1)), (Some(1), Some(1)), (Some(1), Some(2)), (Some(2), Some(2))]);
+    // The text, not only the titles: the hyphenated word joined, ligatures
+    // folded, both columns in reading order, no page furniture.
+    let body = |f: &FileParse, k: usize| f.meetings[0].items[k].body().split_whitespace().collect::<Vec<_>>().join(" ");
+    for k in 0..4 {
+        assert_eq!(body(&pdf, k), body(&txt, k).replace('\t', " "), "item {} text", k + 1);
+    }
+    // The scanned attachment page is noted, not an error.
+    assert!(pdf.diagnostics.iter().any(|d| d.code == "read.pages-without-text" && d.message.contains("page 3")), "{:?}", pdf.diagnostics);
+    // Text files have no pages.
+    assert!(txt.meetings[0].items.iter().all(|i| i.page.is_none() && i.page_end.is_none()));
+}
+
+#[test]
+fn docx_parses_like_its_text() {
+    let root = support::root();
+    let txt = parse_one(&root.join("tests/fixtures/documents/fokus-boern-2022-11-08-dagsorden.txt"));
+    let docx = parse_one(&root.join("tests/sample-archive/fokus-boern/2022-11-08-dagsorden.docx"));
+    assert_eq!(shape(&docx), shape(&txt));
+    assert_eq!(shape(&docx)[0].3.len(), 4, "Word's automatic numbering gives the item numbers");
+    assert_eq!(docx.encoding, "docx");
+    // Word does not say where its pages break.
+    assert_eq!(docx.pages, None);
+    assert!(docx.meetings[0].items.iter().all(|i| i.page.is_none()));
+    let body: Vec<String> = docx.meetings[0].items.iter().map(|i| i.body().split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+    let want: Vec<String> = txt.meetings[0].items.iter().map(|i| i.body().split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+    assert_eq!(body, want);
+}
+
+#[test]
+fn broken_pdf_and_word_files_are_reported_with_their_reason() {
+    let bad = support::root().join("tests/fixtures/bad");
+    let dir = tempfile::tempdir().unwrap();
+    support::copy_dir(&bad, dir.path());
+    std::fs::copy(support::root().join("tests/sample-archive/klynge-aarhus/2023-09-21-referat.pdf"), dir.path().join("good.pdf")).unwrap();
+    let out = parse_paths(&[dir.path().to_path_buf()], &config());
+    let codes = |name: &str| -> Vec<String> {
+        out.files.iter().filter(|f| f.relpath == name).flat_map(|f| f.diagnostics.iter().map(|d| d.code.clone())).collect()
+    };
+    assert_eq!(codes("encrypted.pdf"), vec!["read.encrypted"]);
+    assert_eq!(codes("truncated.pdf"), vec!["read.damaged"]);
+    assert_eq!(codes("scanned.pdf"), vec!["read.no-text-layer"]);
+    assert_eq!(codes("text-named.pdf"), vec!["read.wrong-content"]);
+    assert_eq!(codes("not-a-zip.docx"), vec!["read.wrong-content"]);
+    assert_eq!(codes("no-document.docx"), vec!["read.damaged"]);
+    assert_eq!(codes("bomb.docx"), vec!["read.text-too-long"]);
+    let scanned = out.files.iter().find(|f| f.relpath == "scanned.pdf").unwrap();
+    assert!(scanned.diagnostics[0].message.contains("no text layer (scanned?)"), "{}", scanned.diagnostics[0].message);
+    // The good file among them is read whole.
+    let good = out.files.iter().find(|f| f.relpath == "good.pdf").unwrap();
+    assert_eq!(good.meetings[0].items.len(), 4);
+}
+
+/// Stray control characters, as PDF extraction and old exports leave them,
+/// cost a document nothing: the text is read, the characters dropped, and a
+/// note counts them.
+#[test]
+fn control_characters_in_text_are_dropped_not_the_document() {
+    let Some(shared) = support::shared("control_characters_in_text_are_dropped_not_the_document") else { return };
+    let corpus = shared.join("corpus");
+    let cfg = config();
+    let controls = ["\u{0}", "\u{0}\u{0}\u{0}", "\u{1}", "\u{8}", "\u{7f}", "\u{85}", "\u{9b}"];
+    for e in std::fs::read_dir(&corpus).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_none_or(|x| x != "txt") {
+            continue;
+        }
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(&p).unwrap();
+        // A few per page: after every 40th line.
+        let mut dirty = String::new();
+        let mut added = 0;
+        for (k, line) in text.split_inclusive('\n').enumerate() {
+            dirty.push_str(line);
+            if k % 40 == 20 {
+                let c = controls[k / 40 % controls.len()];
+                let mid = line.char_indices().nth(line.chars().count() / 2).map(|(i, _)| i).unwrap_or(0);
+                dirty.insert_str(dirty.len() - line.len() + mid, c);
+                added += c.chars().count();
+            }
+        }
+        let clean = arkiv_ingest::parse_bytes(&name, &name, text.as_bytes(), &cfg, &Default::default());
+        let got = arkiv_ingest::parse_bytes(&name, &name, dirty.as_bytes(), &cfg, &Default::default());
+        assert_eq!(shape(&got), shape(&clean), "{name}: same items with control characters in it");
+        let note = got.diagnostics.iter().find(|d| d.code == "decode.control-characters").unwrap_or_else(|| panic!("{name}: a note on the removed characters"));
+        assert_eq!(note.message, format!("{added} control characters removed"));
+    }
+}
