@@ -134,6 +134,7 @@ fn mixed_archive_indexes_and_reports_each_bad_file() {
         skipped_codes(&s),
         [
             ("bomb.docx", "read.text-too-long"),
+            ("broken-xref.pdf", "read.damaged"),
             ("encrypted.pdf", "read.encrypted"),
             ("no-document.docx", "read.damaged"),
             ("not-a-zip.docx", "read.wrong-content"),
@@ -156,7 +157,8 @@ fn mixed_archive_indexes_and_reports_each_bad_file() {
     let before = ids(&ix);
     std::fs::write(archive.join("ekstra.txt"), "Mødetid: Mandag d. 3. januar 2022\nMøde i Sundhedsstyregruppen\n1. Godkendelse af dagsorden\nBeslutning:\nGodkendt\n").unwrap();
     let (_, s) = index_output(&archive, &ix, &["--no-pdftotext"]);
-    assert_eq!(s["unchanged"], 23);
+    assert_eq!(s["unchanged"], 24);
+    assert_eq!(skipped_codes(&s).len(), 8, "unchanged broken files are reported again, not read again");
     assert_eq!(s["added"], 1);
     let after = ids(&ix);
     assert_eq!(after.len(), before.len() + 1);

@@ -84,6 +84,7 @@ fn broken_pdf_and_word_files_are_reported_with_their_reason() {
     };
     assert_eq!(codes("encrypted.pdf"), vec!["read.encrypted"]);
     assert_eq!(codes("truncated.pdf"), vec!["read.damaged"]);
+    assert_eq!(codes("broken-xref.pdf"), vec!["read.damaged"]);
     assert_eq!(codes("scanned.pdf"), vec!["read.no-text-layer"]);
     assert_eq!(codes("text-named.pdf"), vec!["read.wrong-content"]);
     assert_eq!(codes("not-a-zip.docx"), vec!["read.wrong-content"]);
@@ -130,4 +131,28 @@ fn control_characters_in_text_are_dropped_not_the_document() {
         let note = got.diagnostics.iter().find(|d| d.code == "decode.control-characters").unwrap_or_else(|| panic!("{name}: a note on the removed characters"));
         assert_eq!(note.message, format!("{added} control characters removed"));
     }
+}
+
+/// Where the built-in reader fails on a PDF that poppler can still read, the
+/// file is read with pdftotext and a note says so.
+#[test]
+fn pdftotext_reads_what_the_builtin_reader_cannot() {
+    if arkiv_ingest::read::pdf::pdftotext_path().is_none() {
+        if std::env::var_os("CI").is_some() {
+            panic!("pdftotext is missing; .ci/run installs poppler-utils");
+        }
+        eprintln!("SKIPPED pdftotext_reads_what_the_builtin_reader_cannot: pdftotext is not installed (apt-get install poppler-utils); nothing was checked");
+        return;
+    }
+    let root = support::root();
+    let mut cfg = Config::embedded();
+    cfg.read = ReadOptions::default();
+    let out = parse_paths(&[root.join("tests/fixtures/bad/broken-xref.pdf")], &cfg);
+    let f = &out.files[0];
+    assert_eq!(f.encoding, "pdftotext");
+    let note = f.diagnostics.iter().find(|d| d.code == "read.fallback").expect("a note says pdftotext read it");
+    assert!(note.message.contains("pdf-extract failed"), "{}", note.message);
+    let txt = parse_one(&root.join("tests/fixtures/documents/klynge-aarhus-2023-09-21-referat.txt"));
+    assert_eq!(shape(f), shape(&txt));
+    assert_eq!(f.pages, Some(3));
 }
