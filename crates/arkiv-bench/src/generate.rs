@@ -32,6 +32,8 @@ const MONTHS: [&str; 12] = ["januar", "februar", "marts", "april", "maj", "juni"
 const NAMES: &[&str] = &["Anne Holm", "Bo Riis", "Line Kjær", "Tom Nygaard", "Eva Friis", "Mette Krogh", "Jens Aagaard", "Sofie Lund", "Peter Dahl", "Karen Bøgh", "Hanne Juul", "Ole Bak", "Trine Møller", "Kasper Vinther"];
 
 pub struct Generator {
+    /// Write PDFs instead of text files.
+    pub pdf: bool,
     rng: ChaCha8Rng,
     bigrams: HashMap<String, Vec<String>>,
     starts: Vec<String>,
@@ -74,7 +76,7 @@ impl Generator {
         let groups = cfg.groups.iter().map(|g| (g.name.clone(), g.cluster.clone())).collect();
         let clusters = cfg.clusters.iter().map(|c| (c.name.clone(), c.municipalities.clone())).collect();
         let municipalities = cfg.municipalities.iter().map(|m| m.name.clone()).collect();
-        Generator { rng: ChaCha8Rng::seed_from_u64(seed), bigrams, starts, titles, groups, clusters, municipalities }
+        Generator { pdf: false, rng: ChaCha8Rng::seed_from_u64(seed), bigrams, starts, titles, groups, clusters, municipalities }
     }
 
     fn compound(&mut self) -> String {
@@ -278,10 +280,13 @@ impl Generator {
             let mut text = lines.join("\n");
             text.push('\n');
             let short = arkiv_ingest::Config::embedded().group_by_name(&group).map(|g| g.short.clone()).unwrap_or_else(|| "andre".into());
-            let path = dir.join(&short).join(y.to_string()).join(format!("{y}-{m:02}-{d:02}-{}-{files}.txt", if referat { "referat" } else { "dagsorden" }));
+            let ext = if self.pdf { "pdf" } else { "txt" };
+            let path = dir.join(&short).join(y.to_string()).join(format!("{y}-{m:02}-{d:02}-{}-{files}.{ext}", if referat { "referat" } else { "dagsorden" }));
             std::fs::create_dir_all(path.parent().unwrap())?;
             let fault: f64 = self.rng.random();
-            let data: Vec<u8> = if fault < 0.10 {
+            let data: Vec<u8> = if self.pdf {
+                pdf_document(&lines, &format!("{group} – {d}.{m}.{y}"))
+            } else if fault < 0.10 {
                 encoding_rs::WINDOWS_1252.encode(&text).0.into_owned()
             } else if fault < 0.20 {
                 text.replace('\n', "\r\n").into_bytes()
@@ -314,6 +319,74 @@ fn collect(d: &include_dir::Dir<'_>, out: &mut Vec<(String, Vec<u8>)>) {
     for s in d.dirs() {
         collect(s, out);
     }
+}
+
+/// A document as a PDF: Helvetica in WinAnsi, 50 lines a page, with a
+/// running header and a "Side N af M" footer on every page.
+pub fn pdf_document(lines: &[String], header: &str) -> Vec<u8> {
+    use lopdf::content::{Content, Operation};
+    use lopdf::{dictionary, Document, Object, Stream};
+    // WinAnsi is Windows-1252 for the letters Danish uses; what it lacks is '?'.
+    let enc = |s: &str| -> Object {
+        let folded = s.replace('ﬁ', "fi").replace('ﬂ', "fl");
+        let bytes: Vec<u8> = folded
+            .chars()
+            .map(|c| {
+                let mut b = [0u8; 4];
+                let (out, _, bad) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut b));
+                if bad || out.len() != 1 { b'?' } else { out[0] }
+            })
+            .collect();
+        Object::String(bytes, lopdf::StringFormat::Literal)
+    };
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" });
+    let resources = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
+    let chunks: Vec<&[String]> = lines.chunks(50).collect();
+    let total = chunks.len();
+    let mut kids = vec![];
+    for (k, chunk) in chunks.iter().enumerate() {
+        let mut ops = vec![
+            Operation::new("BT", vec![]),
+            Operation::new("Tf", vec!["F1".into(), 8.into()]),
+            Operation::new("Td", vec![60.into(), 810.into()]),
+            Operation::new("Tj", vec![enc(header)]),
+            Operation::new("ET", vec![]),
+            Operation::new("BT", vec![]),
+            Operation::new("Tf", vec!["F1".into(), 10.into()]),
+            Operation::new("TL", vec![14.into()]),
+            Operation::new("Td", vec![60.into(), 780.into()]),
+        ];
+        for l in chunk.iter() {
+            ops.push(Operation::new("Tj", vec![enc(l)]));
+            ops.push(Operation::new("T*", vec![]));
+        }
+        ops.push(Operation::new("ET", vec![]));
+        ops.extend([
+            Operation::new("BT", vec![]),
+            Operation::new("Tf", vec!["F1".into(), 8.into()]),
+            Operation::new("Td", vec![280.into(), 30.into()]),
+            Operation::new("Tj", vec![enc(&format!("Side {} af {total}", k + 1))]),
+            Operation::new("ET", vec![]),
+        ]);
+        let content = Content { operations: ops }.encode().unwrap_or_default();
+        let mut stream = Stream::new(dictionary! {}, content);
+        let _ = stream.compress();
+        let content_id = doc.add_object(stream);
+        kids.push(Object::from(doc.add_object(dictionary! { "Type" => "Page", "Parent" => pages_id, "Contents" => content_id })));
+    }
+    let count = kids.len() as i64;
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count, "Resources" => resources, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()] }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    doc.compress();
+    let mut out = vec![];
+    let _ = doc.save_to(&mut out);
+    out
 }
 
 /// 0 = Monday.

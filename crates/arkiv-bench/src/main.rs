@@ -29,6 +29,10 @@ enum Cmd {
         seed: u64,
         #[arg(long)]
         out: PathBuf,
+        /// Write each document as a PDF (pages of 50 lines with a running
+        /// header and a page footer) instead of text.
+        #[arg(long)]
+        pdf: bool,
     },
     /// Run the benchmark at each size and write report.csv and report.svg.
     Run(run::Args),
@@ -46,10 +50,12 @@ enum Cmd {
 
 fn main() -> Result<()> {
     match Cli::parse().cmd {
-        Cmd::Generate { items, seed, out } => {
+        Cmd::Generate { items, seed, out, pdf } => {
             let cfg = arkiv_ingest::Config::embedded();
             let t = std::time::Instant::now();
-            let (files, bytes) = generate::Generator::new(seed, &cfg).write_archive(&out, items)?;
+            let mut g = generate::Generator::new(seed, &cfg);
+            g.pdf = pdf;
+            let (files, bytes) = g.write_archive(&out, items)?;
             println!("{items} items in {files} files, {:.1} MB, in {:.1} s", bytes as f64 / 1e6, t.elapsed().as_secs_f64());
         }
         Cmd::Run(a) => run::run(a)?,

@@ -406,6 +406,14 @@ fn main() -> Result<()> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
+    if matches!(cli.cmd, Cmd::Parse { .. } | Cmd::Search(_) | Cmd::Index { .. }) {
+        // Output piped into `head` ends quietly when the reader goes, like
+        // any Unix tool, rather than with a panic about a broken pipe. (Not
+        // for the service: a client that hangs up must not stop it.)
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     match cli.cmd {
         Cmd::ReadWorker { format, memory_mb, max_text_mb, timeout_ms, no_pdftotext } => {
             let opts = arkiv_ingest::read::ReadOptions {

@@ -113,13 +113,43 @@ fn finish(text: String, encoding: &'static str, mut notes: Vec<(&'static str, St
 
 /// Removes stray control characters from text that is otherwise text, with
 /// a note that counts them. Extracted PDF and Word text goes through here too.
+/// A C1 control (U+0080–U+009F) that is a Windows-1252 letter or sign read
+/// as Latin-1 (U+0096 for "–", U+0092 for "’": what a PDF's standard font
+/// with WinAnsi encoding often gives) is read as that character instead.
 pub fn drop_controls(text: String, notes: &mut Vec<(&'static str, String)>) -> String {
-    let n = text.chars().filter(|&c| is_control(c)).count();
-    if n == 0 {
+    if !text.chars().any(is_control) {
         return text;
     }
-    notes.push(("decode.control-characters", format!("{n} control character{} removed", if n == 1 { "" } else { "s" })));
-    text.chars().filter(|&c| !is_control(c)).collect()
+    let (mut removed, mut repaired) = (0usize, 0usize);
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if !is_control(c) {
+            out.push(c);
+        } else if let Some(r) = windows_1252_for_c1(c) {
+            out.push(r);
+            repaired += 1;
+        } else {
+            removed += 1;
+        }
+    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    if removed > 0 {
+        notes.push(("decode.control-characters", format!("{removed} control character{} removed", plural(removed))));
+    }
+    if repaired > 0 {
+        notes.push(("decode.windows-1252-repaired", format!("{repaired} character{} U+0080–U+009F read as Windows-1252", plural(repaired))));
+    }
+    out
+}
+
+fn windows_1252_for_c1(c: char) -> Option<char> {
+    let cp = c as u32;
+    if !(0x80..0xa0).contains(&cp) {
+        return None;
+    }
+    let byte = [cp as u8];
+    let (s, _) = WINDOWS_1252.decode_without_bom_handling(&byte);
+    s.chars().next().filter(|r| !is_control(*r) && *r != '\u{fffd}')
 }
 
 #[cfg(test)]
@@ -171,8 +201,10 @@ mod tests {
         assert!(!d.text.chars().any(is_control));
         assert!(d.text.starts_with("Beslutning: Godkendt"));
         assert_eq!(d.notes, vec![("decode.control-characters", "4 control characters removed".to_string())]);
-        // C1 controls in UTF-8 text too.
-        let d = decode("Referat\u{85} fra mødet i Sundhedsstyregruppen den 3. maj\u{9f}".as_bytes()).unwrap();
-        assert_eq!(d.text, "Referat fra mødet i Sundhedsstyregruppen den 3. maj");
+        // A C1 control that is a Windows-1252 sign read as Latin-1 is that
+        // sign; one that is not (U+0081) is dropped.
+        let d = decode("Referat\u{81} fra mødet i Sundhedsstyregruppen \u{96} 3. maj\u{92}".as_bytes()).unwrap();
+        assert_eq!(d.text, "Referat fra mødet i Sundhedsstyregruppen – 3. maj’");
+        assert_eq!(d.notes.len(), 2);
     }
 }

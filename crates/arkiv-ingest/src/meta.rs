@@ -204,7 +204,11 @@ pub fn hash_id(parts: &[&str]) -> String {
 
 /// The group named in a meeting's header, if any.
 pub fn header_group(cfg: &Config, raw: &RawMeeting, facts: &[&Fact]) -> Option<String> {
-    let from_lines = raw.header.iter().find_map(|l| group_in_line(cfg, &l.text));
+    // A heading set large wraps the group's name over two lines ("Møde i
+    // Fokusgruppen Sundhed for" / "børn og unge"): a line, else it with the next.
+    let from_lines = raw.header.iter().enumerate().find_map(|(k, l)| {
+        group_in_line(cfg, &l.text).or_else(|| raw.header.get(k + 1).and_then(|n| group_in_line(cfg, &format!("{} {}", l.text, n.text))))
+    });
     let from_facts = facts.iter().find_map(|f| match f {
         Fact::RunningHeader(t) => group_in_line(cfg, t),
         _ => None,

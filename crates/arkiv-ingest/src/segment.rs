@@ -37,7 +37,9 @@ pub struct RawItem {
 }
 
 static ITEM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?i:(pkt|punkt))\.?\s*)?(\d{1,2})\s*([.):])?\s+(\S.*)$").unwrap()
+    // "1. Titel", "1 Titel", "Punkt 1 Titel", and "1.Titel" as a PDF's
+    // text gives a Word list label set apart by a tab stop.
+    Regex::new(r"^(?:(?i:(pkt|punkt))\.?\s*)?(\d{1,2})(?:\s*([.):])\s*|\s+)(\S.*)$").unwrap()
 });
 /// Header fields that open a meeting.
 static MEETING_FIELD: LazyLock<Regex> = LazyLock::new(|| {
@@ -123,6 +125,11 @@ fn parse_candidate(line: &str) -> Option<(u32, String, bool)> {
     let title = c[4].trim();
     let first = title.chars().next()?;
     if !(first.is_alphabetic() || "\"'”“„«".contains(first)) {
+        return None;
+    }
+    // Without a space after the number's point, only a capital starts a title.
+    let glued = c.get(3).zip(c.get(4)).is_some_and(|(p, t)| p.end() == t.start());
+    if glued && !first.is_uppercase() {
         return None;
     }
     if MONTH_START.is_match(title) {

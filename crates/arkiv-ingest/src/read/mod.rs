@@ -170,7 +170,7 @@ fn finish(ex: Extracted, opts: &ReadOptions) -> Result<Decoded, ReadError> {
 
 /// Note codes cross the worker pipe as strings; the diagnostics keep them static.
 fn static_code(c: &str) -> &'static str {
-    const CODES: &[&str] = &["read.fallback", "read.pages-without-text", "read.page-unreadable", "docx.numbering", "decode.control-characters"];
+    const CODES: &[&str] = &["read.fallback", "read.pages-without-text", "read.page-unreadable"];
     CODES.iter().find(|k| **k == c).copied().unwrap_or("read.note")
 }
 
