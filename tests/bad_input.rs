@@ -30,7 +30,21 @@ fn broken_files_are_reported_and_the_rest_parsed() {
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
     let locked_is_unreadable = std::fs::read_dir(&locked).is_err();
 
+    // Files that are not regular files: never opened (a FIFO would wait forever).
+    let fifo = std::ffi::CString::new(d.join("referat.txt").to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    let sock = std::os::unix::net::UnixListener::bind(d.join("sokkel.txt")).unwrap();
+    std::os::unix::fs::symlink("/dev/null", d.join("enhed.txt")).unwrap();
+    // Real binary data named .txt: an image and a zip.
+    let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec();
+    png.extend((0..3000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8));
+    std::fs::write(d.join("billede.txt"), &png).unwrap();
+    let mut zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00".to_vec();
+    zip.extend((0..3000u32).map(|i| (i.wrapping_mul(40503) >> 7) as u8));
+    std::fs::write(d.join("arkiv.txt"), &zip).unwrap();
+
     let out = parse_paths(&[d.to_path_buf()], &Config::embedded());
+    drop(sock);
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
 
     let code_for = |name: &str| -> Vec<String> {
@@ -41,6 +55,13 @@ fn broken_files_are_reported_and_the_rest_parsed() {
     assert_eq!(code_for("empty.txt"), vec!["decode.empty"]);
     assert_eq!(code_for("binary.txt"), vec!["decode.not-text"]);
     assert_eq!(code_for("invalid.txt"), vec!["decode.not-text"]);
+    assert_eq!(code_for("billede.txt"), vec!["decode.not-text"]);
+    assert_eq!(code_for("arkiv.txt"), vec!["decode.not-text"]);
+    for (name, what) in [("referat.txt", "a FIFO"), ("sokkel.txt", "a socket"), ("enhed.txt", "a device")] {
+        let f = out.files.iter().find(|f| f.path.ends_with(name)).unwrap_or_else(|| panic!("{name} is reported"));
+        assert_eq!(f.diagnostics[0].code, "walk.not-regular", "{name}");
+        assert!(f.diagnostics[0].message.contains(what), "{name}: {}", f.diagnostics[0].message);
+    }
     assert_eq!(code_for("huge.txt"), vec!["walk.too-large"]);
     assert_eq!(code_for("scan.pdf"), vec!["read.damaged"]);
     assert_eq!(code_for("picture.png"), vec!["walk.unsupported"]);

@@ -172,7 +172,7 @@ fn a_runaway_file_is_stopped_and_reported() {
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("archive");
     support::copy_dir(&support::root().join("tests/sample-archive/klynge-aarhus"), &archive);
-    std::fs::write(archive.join("lang.pdf"), support::pdf_with_lines(400_000)).unwrap();
+    std::fs::write(archive.join("lang.pdf"), support::pdf_with_lines(400_000, 0)).unwrap();
     let (_, s) = index_output(&archive, &dir.path().join("ix1"), &["--read-timeout", "0.3", "--no-pdftotext"]);
     assert_eq!(skipped_codes(&s), vec![("lang.pdf".to_string(), "read.timeout".to_string())]);
     assert_eq!(s["items_total"], 4);
@@ -193,4 +193,48 @@ fn parse_shows_the_text_of_each_page() {
     let two_col = text.find("fælles værktøjskasse").unwrap();
     assert!(p2 < two_col && two_col < p3, "the two-column text is on page 2");
     assert!(text.contains("3. Sundhedsaftalens indsats for mental sundhed – status på samarbejdet med psykiatrien  [line 63, pages 1-2"), "{text}");
+}
+
+/// Two runs on one index: the second refuses in arkiv's words (or waits
+/// with --wait), on a new index being built and on one being updated, and
+/// the index is whole afterwards.
+#[test]
+fn a_second_indexing_run_refuses_or_waits() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    for k in 0..30 {
+        support::copy_dir(&support::root().join("tests/sample-archive"), &archive.join(format!("kopi-{k:02}")));
+    }
+    let ix = dir.path().join("ix");
+    let run = |extra: &[&str]| arkiv().args(["index", "--archive"]).arg(&archive).arg("--index").arg(&ix).args(extra).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let mut copies = 30;
+    for case in ["new index", "update"] {
+        if case == "update" {
+            // Enough new files that the first run is still writing when the second starts.
+            for k in 30..50 {
+                support::copy_dir(&support::root().join("tests/sample-archive"), &archive.join(format!("kopi-{k:02}")));
+            }
+            copies = 50;
+        }
+        let first = run(&[]);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let second = run(&[]).wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&second.stderr);
+        let first = first.wait_with_output().unwrap();
+        assert!(first.status.success(), "{case}: {}", String::from_utf8_lossy(&first.stderr));
+        assert!(!second.status.success(), "{case}: the second run refuses");
+        assert!(err.contains("another `arkiv index` (or `arkiv serve --archive`) is writing this index"), "{case}: {err}");
+        assert!(!err.contains("LockBusy") && !err.contains("rebuilding"), "{case}: {err}");
+        assert_eq!(search_total(&ix, ""), 56 * copies, "{case}");
+    }
+    for k in 50..60 {
+        support::copy_dir(&support::root().join("tests/sample-archive"), &archive.join(format!("kopi-{k:02}")));
+    }
+    // With --wait the second run waits and then does what is left.
+    let first = run(&[]);
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let second = run(&["--wait"]).wait_with_output().unwrap();
+    assert!(first.wait_with_output().unwrap().status.success());
+    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    assert_eq!(search_total(&ix, ""), 56 * 60);
 }

@@ -172,3 +172,16 @@ fn word_processor_docx_and_pdf_parse_like_the_text() {
         assert_eq!(shape(&f), shape(&txt), "{ext}");
     }
 }
+
+/// A PDF is bounded by what reading it costs (time, memory, text), not by
+/// its size on disk: minutes with scanned attachments are often 50-150 MB.
+#[test]
+fn a_large_pdf_with_little_text_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("referat-med-bilag.pdf");
+    std::fs::write(&p, support::pdf_with_lines(40, 60 * 1024 * 1024)).unwrap();
+    let f = parse_one(&p);
+    assert!(f.bytes > 60 * 1024 * 1024);
+    assert!(f.diagnostics.iter().all(|d| !d.code.starts_with("walk.") && !d.code.starts_with("read.")), "{:?}", f.diagnostics);
+    assert_eq!(f.encoding, "pdf-extract");
+}

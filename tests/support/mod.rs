@@ -71,7 +71,9 @@ pub fn make_text_pdfs(test: &str, out: &std::path::Path, txts: &[PathBuf]) -> bo
 
 /// A valid one-page PDF whose content stream shows `lines` lines of text:
 /// with many lines, a file that keeps a reader busy and uses its memory.
-pub fn pdf_with_lines(lines: usize) -> Vec<u8> {
+/// `padding` bytes of an image-like stream make the file large, as scanned
+/// attachments do.
+pub fn pdf_with_lines(lines: usize, padding: usize) -> Vec<u8> {
     let mut content = String::from("BT /F1 10 Tf 50 800 Td 12 TL\n(Referat fra m\\370de i Sundhedsstyregruppen) Tj T*\n");
     for k in 0..lines {
         content.push_str(&format!("(Linje {k} af referatet om sundhedsaftalen) Tj T*\n"));
@@ -83,6 +85,7 @@ pub fn pdf_with_lines(lines: usize) -> Vec<u8> {
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>".to_string(),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
         format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+        format!("<< /Length {padding} >>\nstream\n{}\nendstream", "\u{7f}".repeat(padding)),
     ];
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = vec![];

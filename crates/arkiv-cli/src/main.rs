@@ -46,6 +46,9 @@ enum Cmd {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+        /// Wait for another run writing the same index to finish, instead of refusing.
+        #[arg(long)]
+        wait: bool,
         #[command(flatten)]
         read: ReadArgs,
     },
@@ -439,10 +442,10 @@ fn main() -> Result<()> {
                 }
             }
         }
-        Cmd::Index { archive, index, config, json, read } => {
+        Cmd::Index { archive, index, config, json, wait, read } => {
             let cfg = load_config(config.as_ref(), &read)?;
             let syn = synonyms_text(config.as_ref())?;
-            let summary = arkiv_index::index_archive(&archive, &index, &cfg, &syn)?;
+            let summary = if wait { arkiv_index::index_archive_waiting(&archive, &index, &cfg, &syn)? } else { arkiv_index::index_archive(&archive, &index, &cfg, &syn)? };
             if json {
                 println!("{}", serde_json::to_string_pretty(&summary)?);
             } else {

@@ -71,6 +71,35 @@ fn io_err(path: &Path, e: impl std::fmt::Display) -> IndexError {
     IndexError::Io { path: path.to_path_buf(), message: e.to_string() }
 }
 
+/// The file in an index folder whose lock a writing run holds.
+const WRITE_LOCK: &str = ".arkiv-write.lock";
+
+/// The writer's lock on an index folder, held for the whole run, from before
+/// the run decides whether to rebuild: two runs never both write, and the
+/// second says so in arkiv's words rather than tantivy's. The kernel lets go
+/// of it when the process ends, however it ends.
+struct WriteLock {
+    _file: std::fs::File,
+}
+
+impl WriteLock {
+    fn acquire(dir: &Path, wait: bool) -> Result<WriteLock, IndexError> {
+        use std::os::fd::AsRawFd;
+        let path = dir.join(WRITE_LOCK);
+        let f = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| io_err(&path, e))?;
+        let op = if wait { libc::LOCK_EX } else { libc::LOCK_EX | libc::LOCK_NB };
+        // SAFETY: flock on a descriptor we own.
+        if unsafe { libc::flock(f.as_raw_fd(), op) } != 0 {
+            let e = std::io::Error::last_os_error();
+            if e.raw_os_error() == Some(libc::EWOULDBLOCK) {
+                return Err(IndexError::Busy(dir.to_path_buf()));
+            }
+            return Err(io_err(&path, e));
+        }
+        Ok(WriteLock { _file: f })
+    }
+}
+
 /// Opens the index in `dir`, or creates it. An index of an older schema is
 /// rebuilt from scratch; a folder that holds something else is refused.
 fn open_or_create(dir: &Path) -> Result<(Index, bool), IndexError> {
@@ -85,14 +114,14 @@ fn open_or_create(dir: &Path) -> Result<(Index, bool), IndexError> {
         tracing::info!(dir = %dir.display(), "index of another version: rebuilding");
         for e in std::fs::read_dir(dir).map_err(|e| io_err(dir, e))? {
             let p = e.map_err(|e| io_err(dir, e))?.path();
-            if p.is_file() {
+            if p.is_file() && !p.ends_with(WRITE_LOCK) {
                 std::fs::remove_file(&p).map_err(|e| io_err(&p, e))?;
             }
         }
         let (schema, _) = schema::build();
         return Ok((Index::create_in_dir(dir, schema)?, true));
     }
-    let nonempty = std::fs::read_dir(dir).map_err(|e| io_err(dir, e))?.next().is_some();
+    let nonempty = std::fs::read_dir(dir).map_err(|e| io_err(dir, e))?.any(|e| e.map(|e| e.file_name() != WRITE_LOCK).unwrap_or(true));
     if nonempty {
         return Err(io_err(dir, "the folder is not empty and holds no arkiv index; give an empty or new folder"));
     }
@@ -100,12 +129,14 @@ fn open_or_create(dir: &Path) -> Result<(Index, bool), IndexError> {
     Ok((Index::create_in_dir(dir, schema)?, true))
 }
 
-pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str) -> Result<IndexSummary, IndexError> {
+pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wait: bool) -> Result<IndexSummary, IndexError> {
     let t0 = Instant::now();
     if !archive.is_dir() {
         return Err(io_err(archive, "not a folder"));
     }
     crate::Synonyms::parse(synonyms_toml).map_err(|message| IndexError::Config { path: dir.join(SYNONYMS_FILE), message })?;
+    std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+    let _lock = WriteLock::acquire(dir, wait)?;
     let (index, created) = open_or_create(dir)?;
     let fields = schema::fields_of(&index.schema())?;
     let old = read_manifest(&index);

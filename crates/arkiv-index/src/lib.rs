@@ -45,6 +45,8 @@ pub enum IndexError {
     Config { path: PathBuf, message: String },
     #[error("{path}: {message}")]
     Io { path: PathBuf, message: String },
+    #[error("{0}: another `arkiv index` (or `arkiv serve --archive`) is writing this index; try again when it has finished, or wait for it with --wait")]
+    Busy(PathBuf),
     #[error("index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
 }
@@ -170,7 +172,13 @@ fn load_synonyms(dir: &Path) -> Result<Synonyms, IndexError> {
     Synonyms::parse(&text).map_err(|message| IndexError::Config { path: p, message })
 }
 
-/// Builds or updates the index in `index_dir` from `archive`.
+/// Builds or updates the index in `index_dir` from `archive`. Refuses with
+/// [`IndexError::Busy`] while another run writes the same index.
 pub fn index_archive(archive: &Path, index_dir: &Path, cfg: &arkiv_ingest::Config, synonyms_toml: &str) -> Result<IndexSummary, IndexError> {
-    build::update(archive, index_dir, cfg, synonyms_toml)
+    build::update(archive, index_dir, cfg, synonyms_toml, false)
+}
+
+/// As [`index_archive`], but waits for another run writing the index to finish.
+pub fn index_archive_waiting(archive: &Path, index_dir: &Path, cfg: &arkiv_ingest::Config, synonyms_toml: &str) -> Result<IndexSummary, IndexError> {
+    build::update(archive, index_dir, cfg, synonyms_toml, true)
 }

@@ -458,10 +458,21 @@ impl Builder<'_> {
         if pieces.is_empty() {
             return Ok(false);
         }
-        let words: usize = pieces.iter().map(|p| if let Piece::Phrase(t) = p { t.split_whitespace().count() } else { 1 }).sum();
-        if words > MAX_QUERY_WORDS {
-            return Err(IndexError::BadRequest(format!("the query has {words} words; at most {MAX_QUERY_WORDS} are searched")));
-        }
+        // Past MAX_QUERY_WORDS words the rest of a query is not searched
+        // (as Meilisearch does past its ten): a pasted paragraph still finds
+        // what its first words say.
+        let mut budget = MAX_QUERY_WORDS;
+        let pieces: Vec<Piece> = pieces
+            .into_iter()
+            .filter_map(|p| {
+                let n = if let Piece::Phrase(t) = &p { t.split_whitespace().count().max(1) } else { 1 };
+                if budget == 0 {
+                    return None;
+                }
+                budget = budget.saturating_sub(n);
+                Some(p)
+            })
+            .collect();
         let mut clauses: Vec<Clause> = vec![];
         let mut i = 0;
         // Synonyms are matched on runs of plain words.
@@ -581,13 +592,11 @@ pub fn validate(req: &SearchRequest) -> Result<(), IndexError> {
     if req.limit > MAX_LIMIT {
         return Err(IndexError::BadRequest(format!("limit {} is above {MAX_LIMIT}", req.limit)));
     }
-    if req.offset + req.limit > MAX_WINDOW {
-        return Err(IndexError::BadRequest(format!("offset + limit is {}; results past {MAX_WINDOW} are not served", req.offset + req.limit)));
-    }
-    if let (Some(a), Some(b)) = (req.from, req.to) {
-        if a > b {
-            return Err(IndexError::BadRequest(format!("from ({a}) is after to ({b})")));
-        }
+    // A page that reaches past the window is cut at its end (so a client
+    // that pages on gets a short page, then an error with a reason); a date
+    // range that ends before it starts holds no meeting.
+    if req.offset >= MAX_WINDOW {
+        return Err(IndexError::BadRequest(format!("offset {} is past the {MAX_WINDOW} results that are served", req.offset)));
     }
     Ok(())
 }
@@ -711,7 +720,8 @@ pub fn search(idx: &ArkivIndex, req: &SearchRequest) -> Result<SearchResponse, I
     let mut b = Builder { idx, searcher: &searcher, h: Highlighter::default(), fuzzy_budget: MAX_FUZZY_WORDS, plan: Plan::default(), exact: vec![], typo: vec![] };
     let has_text = b.text_query(&req.q)?;
     let plan = std::mem::take(&mut b.plan);
-    let window = req.offset + req.limit;
+    let limit = req.limit.min(MAX_WINDOW - req.offset);
+    let window = req.offset + limit;
     let by_date = req.sort == Sort::Date || !has_text;
     let scored = window > 0 && !by_date;
     // Phase one: which items match (leaf by leaf, into bitsets, no scoring),
@@ -817,7 +827,7 @@ pub fn search(idx: &ArkivIndex, req: &SearchRequest) -> Result<SearchResponse, I
         set_facet(&mut facets, name, facet_counts(map, name == FacetName::Year));
     }
     let mut hits = vec![];
-    for e in top.into_sorted().into_iter().skip(req.offset).take(req.limit) {
+    for e in top.into_sorted().into_iter().skip(req.offset).take(limit) {
         let doc = searcher.doc(e.addr)?;
         let it = decode_doc(&doc, f)?;
         let body: String = it.section_order.iter().filter_map(|n| it.sections.get(n)).cloned().collect::<Vec<_>>().join("\n");

@@ -27,6 +27,19 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
 }
 
+fn special_kind(t: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device"
+    } else {
+        "not a file"
+    }
+}
+
 /// The documents under `root` in a stable order, and diagnostics for what
 /// could not be read. Hidden files and folders are skipped; sidecar files
 /// (`NAME.meta.toml`) are not documents.
@@ -54,8 +67,12 @@ pub fn walk_archive(root: &Path) -> (Vec<ArchiveFile>, Vec<Diagnostic>) {
             // file is read, and a link to nothing is reported.
             match std::fs::metadata(p) {
                 Ok(m) if m.is_file() => {}
-                Ok(_) => {
+                Ok(m) if m.is_dir() => {
                     diags.push(diag(p, "walk.link-to-folder", "skipped: links to folders are not followed"));
+                    continue;
+                }
+                Ok(m) => {
+                    diags.push(diag(p, "walk.not-regular", format!("skipped: not a regular file (a link to {})", special_kind(&m.file_type()))));
                     continue;
                 }
                 Err(e) => {
@@ -63,7 +80,11 @@ pub fn walk_archive(root: &Path) -> (Vec<ArchiveFile>, Vec<Diagnostic>) {
                     continue;
                 }
             }
+        } else if entry.file_type().is_dir() {
+            continue;
         } else if !entry.file_type().is_file() {
+            // Never opened: reading a FIFO would wait for a writer forever.
+            diags.push(diag(p, "walk.not-regular", format!("skipped: not a regular file ({})", special_kind(&entry.file_type()))));
             continue;
         }
         let name = entry.file_name().to_string_lossy().to_lowercase();

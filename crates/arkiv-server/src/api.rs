@@ -67,9 +67,8 @@ pub fn meeting_url(id: &str) -> String {
     format!("/meetings/{id}")
 }
 
-pub(crate) fn run_search(state: &AppState, p: &SearchParams) -> Result<ApiSearchResponse, ApiError> {
-    let req = p.to_request()?;
-    let r = state.index.search(&req)?;
+pub(crate) fn run_search(state: &AppState, req: &arkiv_index::SearchRequest) -> Result<ApiSearchResponse, ApiError> {
+    let r = state.index.search(req)?;
     Ok(ApiSearchResponse {
         query: r.query,
         total: r.total,
@@ -80,10 +79,19 @@ pub(crate) fn run_search(state: &AppState, p: &SearchParams) -> Result<ApiSearch
 
 /// Search agenda items.
 #[utoipa::path(get, path = "/api/search", params(SearchParams),
-    responses((status = 200, body = ApiSearchResponse), (status = 400, description = "bad parameters", body = ErrorBody)))]
-pub async fn search(State(state): State<Arc<AppState>>, q: Result<Query<SearchParams>, axum_extra::extract::QueryRejection>) -> Result<Json<ApiSearchResponse>, ApiError> {
+    responses(
+        (status = 200, description = "the hits and the facet counts", body = ApiSearchResponse),
+        (status = 400, description = "a parameter is not what the API takes; the message says which and why", body = ErrorBody),
+        (status = 414, description = "the URI is longer than the service reads"),
+    ))]
+pub async fn search(
+    State(state): State<Arc<AppState>>,
+    raw: axum::extract::RawQuery,
+    q: Result<Query<SearchParams>, axum_extra::extract::QueryRejection>,
+) -> Result<Json<ApiSearchResponse>, ApiError> {
+    crate::params::refuse_empty_typed(raw.0.as_deref())?;
     let Query(p) = q.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    blocking(move || run_search(&state, &p)).await.map(Json)
+    blocking(move || run_search(&state, &p.to_request()?)).await.map(Json)
 }
 
 pub(crate) fn load_item(state: &AppState, id: &str) -> Result<(ApiItem, MeetingView), ApiError> {
@@ -99,15 +107,23 @@ pub(crate) fn load_item(state: &AppState, id: &str) -> Result<(ApiItem, MeetingV
 }
 
 /// One whole item: all sections, its meeting and source.
-#[utoipa::path(get, path = "/api/items/{id}", params(("id" = String, Path, description = "item id")),
-    responses((status = 200, body = ApiItem), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/items/{id}", params(("id" = String, Path, description = "item id, as a search hit gives it", pattern = "^[0-9a-f]{16}$")),
+    responses(
+        (status = 200, description = "the item", body = ApiItem),
+        (status = 404, description = "no item has this id", body = ErrorBody),
+        (status = 414, description = "the URI is longer than the service reads"),
+    ))]
 pub async fn item(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<ApiItem>, ApiError> {
     blocking(move || load_item(&state, &id).map(|(i, _)| i)).await.map(Json)
 }
 
 /// A meeting with its items in order.
-#[utoipa::path(get, path = "/api/meetings/{id}", params(("id" = String, Path, description = "meeting id")),
-    responses((status = 200, body = ApiMeeting), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/meetings/{id}", params(("id" = String, Path, description = "meeting id, as an item gives it", pattern = "^[0-9a-f]{16}$")),
+    responses(
+        (status = 200, description = "the meeting", body = ApiMeeting),
+        (status = 404, description = "no meeting has this id", body = ErrorBody),
+        (status = 414, description = "the URI is longer than the service reads"),
+    ))]
 pub async fn meeting(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<ApiMeeting>, ApiError> {
     blocking(move || {
         let m = state.index.meeting(&id)?;
@@ -118,7 +134,7 @@ pub async fn meeting(State(state): State<Arc<AppState>>, Path(id): Path<String>)
 }
 
 /// Every facet value with its count over the whole archive.
-#[utoipa::path(get, path = "/api/facets", responses((status = 200, body = Facets)))]
+#[utoipa::path(get, path = "/api/facets", responses((status = 200, description = "every facet value with its count", body = Facets)))]
 pub async fn facets(State(state): State<Arc<AppState>>) -> Result<Json<Facets>, ApiError> {
     blocking(move || Ok(state.index.facets()?)).await.map(Json)
 }
@@ -127,11 +143,24 @@ pub async fn facets(State(state): State<Arc<AppState>>) -> Result<Json<Facets>, 
 #[openapi(
     info(title = "arkiv", description = "Search the archives of Danish cross-sector health meetings: agenda items with their decisions, by group, date, municipality and topic."),
     paths(search, item, meeting, facets),
-    components(schemas(ApiSearchResponse, ApiHit, ApiItem, ApiMeeting, Neighbour, ErrorBody))
+    components(schemas(ApiSearchResponse, ApiHit, ApiItem, ApiMeeting, Neighbour, ErrorBody, crate::params::KindParam, crate::params::SortParam))
 )]
 pub struct ApiDoc;
 
-/// This API's OpenAPI 3 description.
-pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// This API's OpenAPI 3 description, with the id of a real item and
+/// meeting of this archive as the examples of the id parameters (so that a
+/// client or tester generated from it reaches more than "not found").
+pub async fn openapi(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    let newest = blocking(move || Ok(state.index.search(&arkiv_index::SearchRequest { limit: 1, sort: arkiv_index::Sort::Date, ..Default::default() })?)).await;
+    if let Some(hit) = newest.ok().and_then(|r| r.hits.into_iter().next()) {
+        for (path, id) in [("/api/items/{id}", hit.id), ("/api/meetings/{id}", hit.meeting_id)] {
+            if let Some(params) = doc.pointer_mut(&format!("/paths/{}/get/parameters", path.replace('~', "~0").replace('/', "~1"))).and_then(|p| p.as_array_mut()) {
+                for p in params.iter_mut().filter(|p| p["name"] == "id") {
+                    p["example"] = serde_json::Value::String(id.clone());
+                }
+            }
+        }
+    }
+    Json(doc)
 }

@@ -30,7 +30,7 @@ pub async fn feed(State(state): State<Arc<AppState>>, headers: HeaderMap, q: Res
     }
     let base = base_url(&headers);
     let p2 = p.clone();
-    let r = blocking(move || run_search(&state, &p2)).await?;
+    let r = blocking(move || run_search(&state, &p2.to_request()?)).await?;
     let mut page = p.clone();
     page.sort = None;
     page.limit = None;

@@ -224,7 +224,7 @@ pub async fn search_page(State(state): State<Arc<AppState>>, q: Result<Query<Sea
     let st = state.clone();
     let res = blocking(move || {
         let req = p2.to_request()?;
-        Ok((run_search(&st, &p2)?, req.offset, req.limit))
+        Ok((run_search(&st, &req)?, req.offset, req.limit))
     })
     .await;
     // The page size is part of the state only when it is not the default.

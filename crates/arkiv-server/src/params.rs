@@ -10,38 +10,76 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// The query: words, "quoted phrases". Empty lists everything that passes the filters.
+    // The fields are kept as the text that came (the pages show it back);
+    // `value_type` says what the API takes, and `to_request` checks it.
+    /// The query: words, "quoted phrases". Empty lists everything that
+    /// passes the filters. Past 32 words the rest is not searched.
     #[serde(default)]
+    #[param(max_length = 500)]
     pub q: Option<String>,
-    /// Group (mødeforum), by canonical name.
+    /// Group (mødeforum), by canonical name; repeat for several (OR).
     #[serde(default)]
+    #[param(style = Form, explode)]
     pub group: Vec<String>,
+    /// Municipality; repeat for several (OR).
     #[serde(default)]
+    #[param(style = Form, explode)]
     pub municipality: Vec<String>,
-    /// Topic slug.
+    /// Topic slug; repeat for several (OR).
     #[serde(default)]
+    #[param(style = Form, explode)]
     pub topic: Vec<String>,
-    /// dagsorden or referat.
+    /// Kind of document; repeat for both.
     #[serde(default)]
+    #[param(style = Form, explode, value_type = Vec<KindParam>)]
     pub kind: Vec<String>,
-    /// First meeting date, YYYY-MM-DD.
+    /// First meeting date. A range that ends before it starts holds nothing.
     #[serde(default)]
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub from: Option<String>,
-    /// Last meeting date, YYYY-MM-DD.
+    /// Last meeting date.
     #[serde(default)]
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub to: Option<String>,
-    /// relevance (default) or date.
+    /// Order: by relevance (the default) or newest meeting first.
     #[serde(default)]
+    #[param(value_type = Option<SortParam>)]
     pub sort: Option<String>,
-    /// 1 to 100; default 20.
+    /// Hits on the page.
     #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<String>,
-    /// Default 0; offset + limit at most 1000.
+    /// Hits to skip. Results past the 1000th are not served: a page that
+    /// reaches past them is cut short.
     #[serde(default)]
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 999, default = 0)]
     pub offset: Option<String>,
     /// true (default): newer meetings get a gentle preference in relevance order; false turns it off.
     #[serde(default)]
+    #[param(value_type = Option<bool>, default = true)]
     pub recency: Option<String>,
+}
+
+/// The kinds of document (for the OpenAPI description of `kind`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = Kind)]
+#[allow(dead_code)]
+pub enum KindParam {
+    #[schema(rename = "dagsorden")]
+    Dagsorden,
+    #[schema(rename = "referat")]
+    Referat,
+}
+
+/// The orders of a search (for the OpenAPI description of `sort`).
+#[derive(utoipa::ToSchema)]
+#[schema(as = Sort)]
+#[allow(dead_code)]
+pub enum SortParam {
+    #[schema(rename = "relevance")]
+    Relevance,
+    #[schema(rename = "date")]
+    Date,
 }
 
 fn date(v: &Option<String>, name: &str) -> Result<Option<chrono::NaiveDate>, ApiError> {
@@ -58,6 +96,18 @@ fn number(v: &Option<String>, name: &str, default: usize) -> Result<usize, ApiEr
         None | Some("") => Ok(default),
         Some(s) => s.parse().map_err(|_| ApiError::bad_request(format!("{name}: '{s}' is not a whole number"))),
     }
+}
+
+/// The parameters that take a typed value (a date, a number, an order, a
+/// switch): the API refuses them given empty. (The pages' form sends empty
+/// fields for what is not filled in, and the pages read those as absent.)
+pub fn refuse_empty_typed(raw_query: Option<&str>) -> Result<(), ApiError> {
+    for (k, v) in form_urlencoded::parse(raw_query.unwrap_or("").as_bytes()) {
+        if matches!(k.as_ref(), "from" | "to" | "sort" | "limit" | "offset" | "recency") && v.trim().is_empty() {
+            return Err(ApiError::bad_request(format!("{k}: empty; give a value or leave the parameter out")));
+        }
+    }
+    Ok(())
 }
 
 fn clean(v: &[String]) -> Vec<String> {
