@@ -184,4 +184,7 @@ fn a_large_pdf_with_little_text_is_read() {
     assert!(f.bytes > 60 * 1024 * 1024);
     assert!(f.diagnostics.iter().all(|d| !d.code.starts_with("walk.") && !d.code.starts_with("read.")), "{:?}", f.diagnostics);
     assert_eq!(f.encoding, "pdf-extract");
+    // The same rule for stray control characters as for text files.
+    let note = f.diagnostics.iter().find(|d| d.code == "decode.control-characters").expect("the control character is noted");
+    assert_eq!(note.message, "1 control character removed");
 }
