@@ -179,6 +179,21 @@ async fn openapi_describes_what_is_served() {
         v["paths"]["/api/search"]["get"]["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect();
     let want: std::collections::BTreeSet<String> = ["q", "group", "municipality", "topic", "kind", "from", "to", "sort", "limit", "offset", "recency"].iter().map(|s| s.to_string()).collect();
     assert_eq!(params, want);
+    // The bounds the document states are the ones the search keeps.
+    let param = |name: &str| v["paths"]["/api/search"]["get"]["parameters"].as_array().unwrap().iter().find(|p| p["name"] == name).unwrap().clone();
+    use arkiv_index::search_limits::{MAX_LIMIT, MAX_QUERY_CHARS, MAX_WINDOW};
+    assert_eq!(param("limit")["schema"]["maximum"].as_u64(), Some(MAX_LIMIT as u64));
+    assert_eq!(param("offset")["schema"]["maximum"].as_u64(), Some(MAX_WINDOW as u64 - 1));
+    assert_eq!(param("q")["schema"]["maxLength"].as_u64(), Some(MAX_QUERY_CHARS as u64));
+    assert_eq!(param("from")["schema"]["format"], "date");
+    assert_eq!(param("recency")["schema"]["type"], "boolean");
+    let kinds: Vec<String> = v["components"]["schemas"]["Kind"]["enum"].as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect();
+    assert!(kinds.iter().all(|k| arkiv_ingest::Kind::parse(k).map(|x| x.as_str()) == Some(k.as_str())) && kinds.len() == 2, "{kinds:?}");
+    // The example ids are of this archive, so a generated client gets past 404.
+    for (path, api) in [("/api/items/{id}", "/api/items/"), ("/api/meetings/{id}", "/api/meetings/")] {
+        let example = v["paths"][path]["get"]["parameters"][0]["example"].as_str().unwrap_or_else(|| panic!("{path}: an example id"));
+        assert_eq!(json(&s, &format!("{api}{example}")).await.0, StatusCode::OK, "{path}");
+    }
     // Every field a real response has is in the schema of the hit.
     let (_, r) = json(&s, "/api/search?q=rygestop&limit=1").await;
     let schemas = &v["components"]["schemas"];
