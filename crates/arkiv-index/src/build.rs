@@ -63,6 +63,9 @@ pub struct IndexSummary {
 /// reading them again costs far more than reading a text file).
 const KEEP_PREPARED_BYTES: usize = 256 * 1024 * 1024;
 
+/// Files read at once in pass 1, across the cores.
+const PASS1_CHUNK: usize = 64;
+
 pub fn read_manifest(index: &Index) -> Manifest {
     index.load_metas().ok().and_then(|m| m.payload).and_then(|p| serde_json::from_str(&p).ok()).unwrap_or_default()
 }
@@ -197,31 +200,41 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     // Files that could be read before and cannot now: their items go.
     let mut removed_now: Vec<String> = vec![];
     let mut readable: Vec<(arkiv_ingest::ArchiveFile, Option<(arkiv_ingest::Prepared, String)>)> = Vec::with_capacity(to_parse.len());
-    for f in to_parse {
-        let Ok(bytes) = arkiv_ingest::read_document(&f) else { continue };
-        match arkiv_ingest::prepare(&f.relpath, &f.relpath, &bytes, cfg) {
-            Ok(p) => {
-                let mut size = 0;
-                for l in &p.cleaned.lines {
-                    lexicon.add_text(&l.text);
-                    size += l.text.len() + 48;
+    // Files are read and cleaned on every core, a chunk at a time (so what
+    // waits to be counted stays small), and counted in the archive's order.
+    use rayon::prelude::*;
+    for chunk in to_parse.chunks(PASS1_CHUNK) {
+        let read: Vec<Option<(Result<arkiv_ingest::Prepared, arkiv_ingest::FileParse>, String)>> = chunk
+            .par_iter()
+            .map(|f| {
+                let bytes = arkiv_ingest::read_document(f).ok()?;
+                Some((arkiv_ingest::prepare(&f.relpath, &f.relpath, &bytes, cfg), blake3::hash(&bytes).to_hex().to_string()))
+            })
+            .collect();
+        for (f, r) in chunk.iter().zip(read) {
+            let Some((prepared, hash)) = r else { continue };
+            match prepared {
+                Ok(p) => {
+                    let mut size = 0;
+                    for l in &p.cleaned.lines {
+                        lexicon.add_text(&l.text);
+                        size += l.text.len() + 48;
+                    }
+                    let keep = p.format != arkiv_ingest::formats::Format::Text && kept_bytes + size <= KEEP_PREPARED_BYTES;
+                    if keep {
+                        kept_bytes += size;
+                        readable.push((f.clone(), Some((p, hash))));
+                    } else {
+                        readable.push((f.clone(), None));
+                    }
                 }
-                let keep = p.format != arkiv_ingest::formats::Format::Text && kept_bytes + size <= KEEP_PREPARED_BYTES;
-                if keep {
-                    kept_bytes += size;
-                    let hash = blake3::hash(&bytes).to_hex().to_string();
-                    readable.push((f, Some((p, hash))));
-                } else {
-                    readable.push((f, None));
+                // A file that became unreadable loses its old items: they no
+                // longer say what the file says.
+                Err(fp) => {
+                    summary.skipped.extend(fp.diagnostics.iter().cloned());
+                    removed_now.push(f.relpath.clone());
+                    manifest.files.insert(f.relpath.clone(), FileEntry { hash, items: 0, skipped: Some(fp.diagnostics) });
                 }
-            }
-            // A file that became unreadable loses its old items: they no
-            // longer say what the file says.
-            Err(fp) => {
-                let hash = blake3::hash(&bytes).to_hex().to_string();
-                summary.skipped.extend(fp.diagnostics.iter().cloned());
-                removed_now.push(f.relpath.clone());
-                manifest.files.insert(f.relpath.clone(), FileEntry { hash, items: 0, skipped: Some(fp.diagnostics) });
             }
         }
     }
