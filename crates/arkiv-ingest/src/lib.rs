@@ -71,7 +71,7 @@ pub fn read_text(relpath: &str, bytes: &[u8], cfg: &Config) -> Result<decode::De
 /// diagnostic when the bytes are not a text document.
 pub fn prepare(path: &str, relpath: &str, bytes: &[u8], cfg: &Config) -> Result<Prepared, FileParse> {
     let format = formats::Format::of_path(relpath).unwrap_or(formats::Format::Text);
-    let decoded = match read_text(relpath, bytes, cfg) {
+    let decoded = match format.extract(bytes, &cfg.read) {
         Ok(d) => d,
         Err(e) => {
             return Err(FileParse {

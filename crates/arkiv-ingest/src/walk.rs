@@ -10,7 +10,6 @@ use crate::model::{ArchiveParse, Diagnostic, FileParse, Kind, Source};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-
 /// A document found in an archive.
 #[derive(Debug, Clone)]
 pub struct ArchiveFile {

@@ -37,7 +37,7 @@ pub fn read(bytes: &[u8], max_text: usize) -> Result<Extracted, ReadError> {
         return Err(damaged("it has no word/document.xml"));
     };
     let text = document_text(doc, &numbering, &style_numbers, max_text)?;
-    Ok(Extracted { text, pages: None, engine: "docx".into(), notes: vec![] })
+    Ok(Extracted { text, pages: None, engine: super::Engine::Docx, notes: vec![] })
 }
 
 fn part<'a, R: Read + Seek>(zip: &'a mut zip::ZipArchive<R>, name: &str) -> Result<Option<BufReader<zip::read::ZipFile<'a, R>>>, ReadError> {

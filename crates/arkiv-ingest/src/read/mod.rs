@@ -108,6 +108,24 @@ impl From<decode::DecodeError> for ReadError {
     }
 }
 
+/// What read a file's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Engine {
+    PdfExtract,
+    Pdftotext,
+    Docx,
+}
+
+impl Engine {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::PdfExtract => "pdf-extract",
+            Engine::Pdftotext => "pdftotext",
+            Engine::Docx => "docx",
+        }
+    }
+}
+
 /// What a reader gives: the text with pages separated by form feeds (where
 /// pages are known), the engine that read it, and notes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -115,7 +133,7 @@ pub struct Extracted {
     pub text: String,
     /// Pages, where the format has them.
     pub pages: Option<u32>,
-    pub engine: String,
+    pub engine: Engine,
     pub notes: Vec<(String, String)>,
 }
 
@@ -129,14 +147,13 @@ pub fn read_isolated(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result
     finish(ex, opts)
 }
 
-/// Runs the reader of `format` here, with panics caught.
+/// Runs the reader of `format` here, with panics caught. (Text is decoded
+/// by [`decode`], never here.)
 pub fn in_process(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Extracted, ReadError> {
     let run = || match format {
         Format::Pdf => pdf::read(bytes, opts),
         Format::Docx => docx::read(bytes, opts.max_text_bytes),
-        Format::Text => decode::decode(bytes)
-            .map(|d| Extracted { pages: d.pages, text: d.text, engine: d.encoding.to_string(), notes: vec![] })
-            .map_err(Into::into),
+        Format::Text => Err(ReadError::Crashed("text files are decoded, not read by a reader".into())),
     };
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|p| Err(ReadError::Crashed(panic_message(p))))
 }
@@ -160,12 +177,7 @@ fn finish(ex: Extracted, opts: &ReadOptions) -> Result<Decoded, ReadError> {
     if text.trim_matches(|c: char| c.is_whitespace()).is_empty() {
         return Err(ReadError::Empty);
     }
-    let engine: &'static str = match ex.engine.as_str() {
-        "pdftotext" => "pdftotext",
-        "docx" => "docx",
-        _ => "pdf-extract",
-    };
-    Ok(Decoded { text, encoding: engine, notes, pages: ex.pages })
+    Ok(Decoded { text, encoding: ex.engine.as_str(), notes, pages: ex.pages })
 }
 
 /// Note codes cross the worker pipe as strings; the diagnostics keep them static.

@@ -13,7 +13,7 @@
 //! and a note says it was used. `arkiv-ingest`'s example `pdf_compare`
 //! measures both on the same files.
 
-use super::{Extracted, ReadError, ReadOptions};
+use super::{Engine, Extracted, ReadError, ReadOptions};
 use pdf_extract::{Document, PlainTextOutput};
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -163,16 +163,16 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Extracted, ReadError> {
                     Ok(_) => "pdf-extract gave mostly unreadable characters".to_string(),
                     Err(e) => format!("pdf-extract failed: {e}"),
                 };
-                (pages, vec![("read.fallback".to_string(), format!("read with pdftotext ({why})"))], "pdftotext")
+                (pages, vec![("read.fallback".to_string(), format!("read with pdftotext ({why})"))], Engine::Pdftotext)
             }
             Err(_) => {
                 let (p, n) = first?;
-                (p, n, "pdf-extract")
+                (p, n, Engine::PdfExtract)
             }
         },
         (first, None) => {
             let (p, n) = first?;
-            (p, n, "pdf-extract")
+            (p, n, Engine::PdfExtract)
         }
     };
     let empty: Vec<usize> = pages.iter().enumerate().filter(|(_, p)| p.trim().is_empty()).map(|(k, _)| k + 1).collect();
@@ -199,5 +199,5 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Extracted, ReadError> {
         }
         text.push_str(p);
     }
-    Ok(Extracted { text, pages: Some(pages.len() as u32), engine: engine.to_string(), notes })
+    Ok(Extracted { text, pages: Some(pages.len() as u32), engine, notes })
 }
