@@ -221,6 +221,27 @@ pub fn worker_main(format: &str, opts: &ReadOptions) -> i32 {
     }
 }
 
+/// Waits for a program the reader started, and kills it (with its process
+/// group, where it leads one: a worker's pdftotext goes with it) when it
+/// runs past `deadline`. None: killed, or lost.
+pub(crate) fn wait_or_kill(child: &mut std::process::Child, deadline: Instant) -> Option<std::process::ExitStatus> {
+    loop {
+        match child.try_wait() {
+            Ok(Some(st)) => return Some(st),
+            Ok(None) if Instant::now() >= deadline => {
+                // SAFETY: a signal to a process group; a child that leads
+                // none makes this a no-op (ESRCH).
+                unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+            Err(_) => return None,
+        }
+    }
+}
+
 /// The parent's side: runs the worker with the bytes, kills it at the time
 /// limit, and tells a crash from running out of memory.
 fn in_worker(exe: &std::path::Path, format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Extracted, ReadError> {
@@ -262,21 +283,7 @@ fn in_worker(exe: &std::path::Path, format: Format, bytes: &[u8], opts: &ReadOpt
             let _ = std::io::copy(&mut stderr, &mut std::io::sink());
             v
         });
-        let status = loop {
-            match child.try_wait() {
-                Ok(Some(st)) => break Some(st),
-                Ok(None) if Instant::now() >= deadline => {
-                    // The worker leads its own process group: a pdftotext it
-                    // started goes with it.
-                    unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    break None;
-                }
-                Ok(None) => std::thread::sleep(Duration::from_millis(2)),
-                Err(_) => break None,
-            }
-        };
+        let status = wait_or_kill(&mut child, deadline);
         let out = out.join().unwrap_or_default();
         let err = String::from_utf8_lossy(&err.join().unwrap_or_default()).into_owned();
         let Some(status) = status else {

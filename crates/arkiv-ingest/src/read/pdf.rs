@@ -111,18 +111,7 @@ pub fn pages_pdftotext(exe: &std::path::Path, bytes: &[u8], opts: &ReadOptions) 
             let _ = std::io::copy(&mut stdout, &mut std::io::sink());
             v
         });
-        let status = loop {
-            match child.try_wait() {
-                Ok(Some(s)) => break Some(s),
-                Ok(None) if Instant::now() >= deadline => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    break None;
-                }
-                Ok(None) => std::thread::sleep(std::time::Duration::from_millis(2)),
-                Err(_) => break None,
-            }
-        };
+        let status = super::wait_or_kill(&mut child, deadline);
         let out = reader.join().unwrap_or_default();
         match status {
             None => Err(ReadError::Timeout(opts.timeout.as_secs_f64())),
