@@ -238,3 +238,18 @@ fn a_second_indexing_run_refuses_or_waits() {
     assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
     assert_eq!(search_total(&ix, ""), 56 * 60);
 }
+
+/// A folder that holds something else is refused as an index, and nothing
+/// is written into it.
+#[test]
+fn a_foreign_folder_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let foreign = dir.path().join("dokumenter");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("noter.txt"), "mine noter").unwrap();
+    let out = arkiv().args(["index", "--archive"]).arg(support::root().join("tests/sample-archive")).arg("--index").arg(&foreign).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no arkiv index"), "{}", String::from_utf8_lossy(&out.stderr));
+    let names: Vec<_> = std::fs::read_dir(&foreign).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("noter.txt")]);
+}

@@ -103,8 +103,21 @@ impl WriteLock {
     }
 }
 
+/// Refuses a folder that holds something other than an arkiv index, before
+/// anything (the write lock included) is written into it.
+fn refuse_foreign(dir: &Path) -> Result<(), IndexError> {
+    if !dir.is_dir() || dir.join("meta.json").exists() {
+        return Ok(());
+    }
+    let nonempty = std::fs::read_dir(dir).map_err(|e| io_err(dir, e))?.any(|e| e.map(|e| e.file_name() != WRITE_LOCK).unwrap_or(true));
+    if nonempty {
+        return Err(io_err(dir, "the folder is not empty and holds no arkiv index; give an empty or new folder"));
+    }
+    Ok(())
+}
+
 /// Opens the index in `dir`, or creates it. An index of an older schema is
-/// rebuilt from scratch; a folder that holds something else is refused.
+/// rebuilt from scratch.
 fn open_or_create(dir: &Path) -> Result<(Index, bool), IndexError> {
     std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
     if dir.join("meta.json").exists() {
@@ -124,10 +137,6 @@ fn open_or_create(dir: &Path) -> Result<(Index, bool), IndexError> {
         let (schema, _) = schema::build();
         return Ok((Index::create_in_dir(dir, schema)?, true));
     }
-    let nonempty = std::fs::read_dir(dir).map_err(|e| io_err(dir, e))?.any(|e| e.map(|e| e.file_name() != WRITE_LOCK).unwrap_or(true));
-    if nonempty {
-        return Err(io_err(dir, "the folder is not empty and holds no arkiv index; give an empty or new folder"));
-    }
     let (schema, _) = schema::build();
     Ok((Index::create_in_dir(dir, schema)?, true))
 }
@@ -138,6 +147,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
         return Err(io_err(archive, "not a folder"));
     }
     crate::Synonyms::parse(synonyms_toml).map_err(|message| IndexError::Config { path: dir.join(SYNONYMS_FILE), message })?;
+    refuse_foreign(dir)?;
     std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
     let _lock = WriteLock::acquire(dir, wait)?;
     let (index, created) = open_or_create(dir)?;
