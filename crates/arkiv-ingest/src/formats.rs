@@ -19,8 +19,6 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 3] = [Format::Text, Format::Pdf, Format::Docx];
-
     /// The format of a file, by its extension; None for files that are not
     /// documents arkiv reads.
     pub fn of_extension(ext: &str) -> Option<Format> {
@@ -68,12 +66,6 @@ impl Format {
             Format::Text => 32 * 1024 * 1024,
             Format::Pdf | Format::Docx => 1024 * 1024 * 1024,
         }
-    }
-
-    /// Whether reading runs foreign, format-parsing code that must be kept
-    /// from taking the run down (see [`crate::read`]).
-    pub fn needs_isolation(self) -> bool {
-        !matches!(self, Format::Text)
     }
 
     /// The document's text. Text is decoded here; PDF and Word go through
