@@ -1,18 +1,20 @@
 //! Building and updating the index from an archive: unchanged files are
 //! skipped, changed files re-indexed, removed files removed.
 
-use crate::model::{MeetingInfo, SourceRef, StoredItem};
+use crate::join;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 use crate::{IndexError, LEXICON_FILE, SYNONYMS_FILE};
 use arkiv_analysis::{Analyzer, Lexicon};
-use arkiv_ingest::{Config, Diagnostic, FileParse, Vocabulary};
+use arkiv_ingest::{Config, Diagnostic, Vocabulary};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
-use tantivy::schema::Facet;
-use tantivy::{DateTime, Index, TantivyDocument, Term};
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::{DateTime, Index, ReloadPolicy, TantivyDocument, Term};
 
 /// What the last commit indexed: stored as the commit's payload, so that it
 /// and the index change together or not at all.
@@ -25,6 +27,10 @@ pub struct Manifest {
     pub archive: Option<String>,
     /// Relative path -> what was indexed from it.
     pub files: BTreeMap<String, FileEntry>,
+    /// Meetings whose documents were indexed but not yet joined: a run
+    /// stopped between its two commits leaves them to the next run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejoin: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -160,7 +166,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     summary.skipped.extend(walk_diags.iter().cloned());
     summary.files_seen = files.len();
     let root = std::fs::canonicalize(archive).map_err(|e| io_err(archive, e))?;
-    let mut manifest = Manifest { version: SCHEMA_VERSION, archive: Some(root.to_string_lossy().into_owned()), files: BTreeMap::new() };
+    let mut manifest = Manifest { version: SCHEMA_VERSION, archive: Some(root.to_string_lossy().into_owned()), files: BTreeMap::new(), rejoin: vec![] };
     // What is new or changed. Bytes are not kept:
     // each pass reads the file again, so memory stays flat however large the
     // archive.
@@ -195,7 +201,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
         }
     }
     let seen: std::collections::HashSet<&str> = files.iter().map(|f| f.relpath.as_str()).collect();
-    let removed: Vec<String> = old.files.keys().filter(|k| !seen.contains(k.as_str())).cloned().collect();
+    let removed: Vec<String> = old.files.keys().filter(|k| !seen.contains(String::as_str(k))).cloned().collect();
     summary.removed = removed.len();
 
     // Pass 1: the archive's vocabulary, kept between runs and grown by what
@@ -258,10 +264,30 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     let analyzer = Analyzer::new(Arc::new(lexicon));
     arkiv_analysis::register(&index, &analyzer);
 
-    // Pass 2: segment and index, one file at a time.
+    // Pass 2: segment and index, one file at a time. An item is indexed
+    // joined with its meeting's other documents; a file that goes or
+    // changes takes its joined items with it, and the other documents'
+    // parts of them are indexed again, to be joined anew.
+    let old_searcher = index.reader()?.searcher();
     let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(2, 256 * 1024 * 1024)?;
-    for r in removed.iter().chain(&removed_now) {
+    let gone: std::collections::HashSet<String> =
+        removed.iter().chain(&removed_now).cloned().chain(readable.iter().map(|(f, _)| f.relpath.clone())).collect();
+    let mut run = RunKeys::default();
+    run.pending.extend(old.rejoin.iter().cloned());
+    let mut orphans = vec![];
+    for r in &gone {
+        for parts in joined_from_by_term(&old_searcher, fields, fields.file, r)? {
+            for part in parts {
+                run.pending.insert(part.head.key.clone());
+                if !gone.contains(&part.head.path) {
+                    orphans.push(part);
+                }
+            }
+        }
         writer.delete_term(Term::from_field_text(fields.file, r));
+    }
+    for part in join::regroup(orphans) {
+        run.add(&mut writer, fields, part)?;
     }
     for (f, kept) in readable {
         let (p, hash) = match kept {
@@ -291,25 +317,88 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
         summary.bytes_parsed += p.bytes;
         *summary.formats.entry(p.format.as_str().to_string()).or_default() += 1;
         let relpath = p.relpath.clone();
-        writer.delete_term(Term::from_field_text(fields.file, &relpath));
         let fp = arkiv_ingest::finish(p, &vocab, cfg, &ov);
         summary.diagnostics.extend(fp.diagnostics.iter().cloned());
         let mut n = 0;
-        for doc in documents(&fp, fields) {
-            writer.add_document(doc)?;
-            n += 1;
+        for part in join::parts_of(&fp) {
+            n += part.items.len();
+            run.add(&mut writer, fields, part)?;
         }
         summary.items_indexed += n;
         manifest.files.insert(relpath, FileEntry { hash, items: n, skipped: None });
     }
-    let payload = serde_json::to_string(&manifest).expect("manifest serializes");
+    // A meeting whose documents were not all indexed in this run may have
+    // others in the index already.
+    for key in run.keys.iter().filter(|(_, n)| **n == 1).map(|(k, _)| k) {
+        if old_searcher.doc_freq(&Term::from_field_text(fields.meeting_key, key))? > 0 {
+            run.pending.insert(key.clone());
+        }
+    }
+    run.pending.extend(run.keys.iter().filter(|(_, n)| **n > 1).map(|(k, _)| k.clone()));
+    drop(old_searcher);
+    // Commit the documents' items, with the meetings still to join named in
+    // the manifest: a run that is stopped here leaves them to the next.
+    manifest.rejoin = run.pending.iter().cloned().collect();
+    commit(&mut writer, &manifest)?;
+    if !manifest.rejoin.is_empty() {
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let searcher = reader.searcher();
+        for key in &manifest.rejoin {
+            let parts: Vec<join::StoredPart> = joined_from_by_term(&searcher, fields, fields.meeting_key, key)?.into_iter().flatten().collect();
+            writer.delete_term(Term::from_field_text(fields.meeting_key, key));
+            for j in join::join(join::regroup(parts)) {
+                writer.add_document(document(&j, fields))?;
+            }
+        }
+        manifest.rejoin.clear();
+        commit(&mut writer, &manifest)?;
+    }
+    writer.wait_merging_threads()?;
+    let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+    summary.items_total = reader.searcher().num_docs();
+    summary.seconds = t0.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn commit(writer: &mut tantivy::IndexWriter, manifest: &Manifest) -> Result<(), IndexError> {
+    let payload = serde_json::to_string(manifest).expect("manifest serializes");
     let mut prepared_commit = writer.prepare_commit()?;
     prepared_commit.set_payload(&payload);
     prepared_commit.commit()?;
-    writer.wait_merging_threads()?;
-    summary.items_total = manifest.files.values().map(|e| e.items as u64).sum();
-    summary.seconds = t0.elapsed().as_secs_f64();
-    Ok(summary)
+    Ok(())
+}
+
+/// The meetings indexed in one run: how many documents' parts of each
+/// were added, and which must be joined after the first commit.
+#[derive(Default)]
+struct RunKeys {
+    keys: std::collections::HashMap<String, u32>,
+    pending: std::collections::BTreeSet<String>,
+}
+
+impl RunKeys {
+    /// Indexes one document's meeting on its own; it is joined with the
+    /// meeting's other documents after the commit, where there are any.
+    fn add(&mut self, writer: &mut tantivy::IndexWriter, fields: Fields, part: join::Part) -> Result<(), IndexError> {
+        *self.keys.entry(part.head.key.clone()).or_default() += 1;
+        for j in join::join(vec![part]) {
+            writer.add_document(document(&j, fields))?;
+        }
+        Ok(())
+    }
+}
+
+/// The parts every item matching `value` in `field` was joined from.
+fn joined_from_by_term(searcher: &tantivy::Searcher, f: Fields, field: tantivy::schema::Field, value: &str) -> Result<Vec<Vec<join::StoredPart>>, IndexError> {
+    let q = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+    let addrs = searcher.search(&q, &DocSetCollector)?;
+    let mut out = vec![];
+    for addr in addrs {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let json = doc.get_first(f.joined_from).and_then(|v| v.as_str()).unwrap_or("[]");
+        out.push(serde_json::from_str(json).map_err(|e| IndexError::Tantivy(tantivy::TantivyError::InternalError(format!("stored parts: {e}"))))?);
+    }
+    Ok(out)
 }
 
 fn days_since_epoch(date: &str) -> Option<i64> {
@@ -320,87 +409,67 @@ fn days_since_epoch(date: &str) -> Option<i64> {
 /// Days since 1970 for sorting by date; meetings of unknown date sort last.
 pub const UNKNOWN_DATE: i64 = -1_000_000;
 
-/// The index documents of a parsed file: one per agenda item.
-pub fn documents(fp: &FileParse, f: Fields) -> Vec<TantivyDocument> {
-    let mut out = vec![];
-    let document = arkiv_ingest::document_id(&fp.relpath);
-    for m in &fp.meetings {
-        let info = MeetingInfo {
-            id: m.id.clone(),
-            group: m.group.clone(),
-            date: m.date.clone(),
-            kind: m.kind.map(|k| k.as_str().to_string()),
-            place: m.place.clone(),
-            participants: m.participants.clone(),
-            absentees: m.absentees.clone(),
-            chair: m.chair.clone(),
-            secretary: m.secretary.clone(),
-            case_number: m.case_number.clone(),
-            municipalities: m.municipalities.clone(),
-            line: m.line,
-        };
-        for (ordinal, it) in m.items.iter().enumerate() {
-            let stored = StoredItem {
-                id: it.id.clone(),
-                number: it.number,
-                title: it.title.clone(),
-                ordinal: ordinal as u32,
-                municipalities: it.municipalities.clone(),
-                topics: it.topics.clone(),
-                sections: it.sections.clone(),
-                section_order: it.section_order.clone(),
-                attachments: it.attachments.clone(),
-                meeting: info.clone(),
-                source: SourceRef {
-                    path: fp.relpath.clone(),
-                    line: it.line,
-                    document: document.clone(),
-                    format: fp.format.unwrap_or(arkiv_ingest::formats::Format::Text),
-                    page: it.page,
-                    page_end: it.page_end,
-                },
-            };
-            let mut d = TantivyDocument::new();
-            d.add_text(f.id, &it.id);
-            d.add_text(f.meeting_id, &m.id);
-            d.add_text(f.file, &fp.relpath);
-            d.add_text(f.document, &document);
-            d.add_u64(f.ordinal, ordinal as u64);
-            d.add_text(f.title, &it.title);
-            let mut all = it.title.clone();
-            for name in &it.section_order {
-                let text = &it.sections[name];
-                let field = match name.as_str() {
-                    "indstilling" => f.indstilling,
-                    "beslutning" => f.beslutning,
-                    _ => f.body,
-                };
-                d.add_text(field, text);
-                all.push('\n');
-                all.push_str(text);
-            }
-            d.add_text(f.parts, &all);
-            if let Some(g) = &m.group {
-                d.add_facet(f.group, Facet::from_path([g.as_str()]));
-            }
-            for mu in &it.municipalities {
-                d.add_facet(f.municipality, Facet::from_path([mu.as_str()]));
-            }
-            for t in &it.topics {
-                d.add_facet(f.topic, Facet::from_path([t.as_str()]));
-            }
-            if let Some(k) = m.kind {
-                d.add_facet(f.kind, Facet::from_path([k.as_str()]));
-            }
-            let days = m.date.as_deref().and_then(days_since_epoch);
-            if let Some(days) = days {
-                d.add_facet(f.year, Facet::from_path([&m.date.as_ref().unwrap()[..4]]));
-                d.add_date(f.date, DateTime::from_timestamp_secs(days * 86_400));
-            }
-            d.add_i64(f.sort_date, days.unwrap_or(UNKNOWN_DATE));
-            d.add_text(f.doc, serde_json::to_string(&stored).expect("item serializes"));
-            out.push(d);
-        }
+/// The index document of a joined item.
+pub fn document(j: &join::Joined, f: Fields) -> TantivyDocument {
+    let it = &j.item;
+    let m = &it.meeting;
+    let mut d = TantivyDocument::new();
+    d.add_text(f.id, &it.id);
+    for doc in &it.documents {
+        d.add_text(f.alias, &doc.id);
     }
-    out
+    d.add_text(f.meeting_id, &m.id);
+    for md in &m.documents {
+        d.add_text(f.meeting_alias, &md.id);
+    }
+    d.add_text(f.meeting_key, &j.key);
+    let mut files: Vec<(&str, &str)> = it.documents.iter().map(|doc| (doc.source.path.as_str(), doc.source.document.as_str())).collect();
+    files.dedup();
+    for (path, document) in files {
+        d.add_text(f.file, path);
+        d.add_text(f.document, document);
+    }
+    d.add_u64(f.ordinal, it.ordinal as u64);
+    d.add_text(f.title, &it.title);
+    let mut all = it.title.clone();
+    for name in &it.section_order {
+        let text = &it.sections[name];
+        let field = match name.as_str() {
+            "indstilling" => f.indstilling,
+            "beslutning" => f.beslutning,
+            _ => f.body,
+        };
+        d.add_text(field, text);
+        all.push('\n');
+        all.push_str(text);
+    }
+    d.add_text(f.parts, &all);
+    if let Some(g) = &m.group {
+        d.add_facet(f.group, Facet::from_path([g.as_str()]));
+    }
+    for mu in &it.municipalities {
+        d.add_facet(f.municipality, Facet::from_path([mu.as_str()]));
+    }
+    for t in &it.topics {
+        d.add_facet(f.topic, Facet::from_path([t.as_str()]));
+    }
+    if let Some(k) = &it.kind {
+        d.add_facet(f.kind, Facet::from_path([k.as_str()]));
+    }
+    let days = m.date.as_deref().and_then(days_since_epoch);
+    if let Some(days) = days {
+        d.add_facet(f.year, Facet::from_path([&m.date.as_ref().unwrap()[..4]]));
+        d.add_date(f.date, DateTime::from_timestamp_secs(days * 86_400));
+    }
+    d.add_i64(f.sort_date, days.unwrap_or(UNKNOWN_DATE));
+    let evidence = crate::history::Evidence::of(it);
+    for c in &evidence.cases {
+        d.add_text(f.case, c);
+    }
+    for r in &evidence.refers {
+        d.add_text(f.refers, r);
+    }
+    d.add_text(f.doc, serde_json::to_string(it).expect("item serializes"));
+    d.add_text(f.joined_from, serde_json::to_string(&j.parts).expect("parts serialize"));
+    d
 }

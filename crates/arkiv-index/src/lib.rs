@@ -8,6 +8,8 @@
 //! files is the commit's own payload, written atomically with it).
 
 mod build;
+mod history;
+pub mod join;
 mod leaf;
 mod schema;
 mod model;
@@ -17,6 +19,7 @@ mod table;
 mod tree;
 
 pub use build::{IndexSummary, Manifest};
+pub use history::{Reason, Related};
 pub use model::*;
 pub use schema::{Fields, SCHEMA_VERSION};
 pub use search::{escape, highlight, Highlighter, SearchRequest, Sort, SCORE_ALL_UP_TO};
@@ -126,11 +129,31 @@ impl ArkivIndex {
         self.stored_by_term(self.fields.id, id, 1)?.pop().ok_or_else(|| IndexError::NotFound(format!("no item with id '{id}'")))
     }
 
+    /// The item's id now, for an id it had before: the id one of its
+    /// documents gives it, from before its meeting's documents were joined.
+    /// `None` where no item had the id.
+    pub fn item_id_for(&self, old: &str) -> Result<Option<String>, IndexError> {
+        Ok(self.stored_by_term(self.fields.alias, old, 1)?.pop().map(|i| i.id))
+    }
+
+    /// The meeting's id now, for an id one of its documents gives it.
+    pub fn meeting_id_for(&self, old: &str) -> Result<Option<String>, IndexError> {
+        Ok(self.stored_by_term(self.fields.meeting_alias, old, 1)?.pop().map(|i| i.meeting.id))
+    }
+
     /// The source of a document in the index, by its document id: its path
     /// in the archive and format. Only documents the index holds items of
     /// are found, so a path never comes from the caller.
     pub fn document(&self, id: &str) -> Result<SourceRef, IndexError> {
-        self.stored_by_term(self.fields.document, id, 1)?.pop().map(|i| i.source).ok_or_else(|| IndexError::NotFound(format!("no document with id '{id}'")))
+        self.stored_by_term(self.fields.document, id, 1)?
+            .pop()
+            .and_then(|i| i.documents.into_iter().map(|d| d.source).find(|s| s.document == id))
+            .ok_or_else(|| IndexError::NotFound(format!("no document with id '{id}'")))
+    }
+
+    /// Earlier and later items on the same matter as this one, by date.
+    pub fn related(&self, item: &StoredItem) -> Result<Vec<Related>, IndexError> {
+        history::related(self, item)
     }
 
     /// A meeting with its items in order.
@@ -147,7 +170,7 @@ impl ArkivIndex {
             source,
             items: items
                 .into_iter()
-                .map(|i| ItemSummary { id: i.id, number: i.number, title: i.title, municipalities: i.municipalities, topics: i.topics })
+                .map(|i| ItemSummary { id: i.id, number: i.number, title: i.title, municipalities: i.municipalities, topics: i.topics, kind: i.kind })
                 .collect(),
         })
     }

@@ -28,6 +28,8 @@ pub struct MeetingInfo {
     pub id: String,
     pub group: Option<String>,
     pub date: Option<String>,
+    /// Which documents the meeting is in: dagsorden, referat, or
+    /// dagsorden-og-referat (see [`crate::join::KINDS`]).
     pub kind: Option<String>,
     pub place: Option<String>,
     pub participants: Vec<String>,
@@ -37,6 +39,43 @@ pub struct MeetingInfo {
     pub case_number: Option<String>,
     pub municipalities: Vec<String>,
     pub line: usize,
+    /// The documents the meeting is in (its agenda, its minutes), the one
+    /// whose id is the meeting's first. A permalink made from any of their
+    /// ids answers.
+    #[serde(default)]
+    pub documents: Vec<MeetingDocument>,
+}
+
+/// One document of a meeting.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+pub struct MeetingDocument {
+    /// The meeting's id in this document.
+    pub id: String,
+    /// dagsorden or referat, where the document says.
+    #[schema(value_type = Option<String>, example = "referat")]
+    pub kind: Option<arkiv_ingest::Kind>,
+    /// Path relative to the archive root.
+    pub path: String,
+    /// The document's id (the original is served at `/files/{document}`).
+    pub document: String,
+    /// 1-based line where the meeting starts in the document.
+    pub line: usize,
+}
+
+/// One document an item is in: its agenda, or its minutes.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+pub struct DocumentRef {
+    /// The item's id in this document. The item's own id is its first
+    /// document's; a permalink made from any of these answers.
+    pub id: String,
+    /// dagsorden or referat, where the document says.
+    #[schema(value_type = Option<String>, example = "dagsorden")]
+    pub kind: Option<arkiv_ingest::Kind>,
+    /// The number as this document prints it.
+    pub number: u32,
+    /// The title as this document prints it.
+    pub title: String,
+    pub source: SourceRef,
 }
 
 /// A whole agenda item as stored.
@@ -47,13 +86,23 @@ pub struct StoredItem {
     pub title: String,
     /// Position of the item in its meeting, from 0.
     pub ordinal: u32,
+    /// Which documents the item is in: dagsorden, referat, or
+    /// dagsorden-og-referat (see [`crate::join::KINDS`]).
+    pub kind: Option<String>,
     pub municipalities: Vec<String>,
     pub topics: Vec<String>,
     pub sections: BTreeMap<String, String>,
     pub section_order: Vec<String>,
     pub attachments: Vec<String>,
     pub meeting: MeetingInfo,
+    /// Where the item's first document has it.
     pub source: SourceRef,
+    /// Every document the item is in, the first one first: the agenda
+    /// before the minutes.
+    pub documents: Vec<DocumentRef>,
+    /// Section name -> the position in `documents` of the document it was
+    /// taken from (the case from the agenda, the decision from the minutes).
+    pub section_documents: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
@@ -68,6 +117,9 @@ pub struct Hit {
     pub topics: Vec<String>,
     pub meeting_id: String,
     pub source: SourceRef,
+    /// Every document the item is in (the agenda, the minutes), first the
+    /// one `source` names.
+    pub documents: Vec<DocumentRef>,
     /// The best passage, HTML-escaped, with the matches in `<mark>`.
     pub snippet: String,
     /// The title, HTML-escaped, with the matches in `<mark>`.
@@ -113,4 +165,6 @@ pub struct ItemSummary {
     pub title: String,
     pub municipalities: Vec<String>,
     pub topics: Vec<String>,
+    /// Which documents the item is in (as [`StoredItem::kind`]).
+    pub kind: Option<String>,
 }

@@ -7,12 +7,20 @@ use tantivy::schema::{
 
 /// Bumped when the schema or the analysis changes: an index of another
 /// version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
     pub id: Field,
+    /// Every id the item has had: its own and each document's id for it,
+    /// so that an old permalink finds the joined item.
+    pub alias: Field,
     pub meeting_id: Field,
+    /// Every id the meeting has: each of its documents' own.
+    pub meeting_alias: Field,
+    /// What joins documents into one meeting (see `join::meeting_key`).
+    pub meeting_key: Field,
+    /// The files the item is in.
     pub file: Field,
     /// The document id of the item's file (see `arkiv_ingest::document_id`).
     pub document: Field,
@@ -29,7 +37,14 @@ pub struct Fields {
     pub year: Field,
     pub date: Field,
     pub sort_date: Field,
+    /// Case numbers the item's own text names (see `history`).
+    pub case: Field,
+    /// Earlier meetings the item refers to (see `history`).
+    pub refers: Field,
     pub doc: Field,
+    /// The documents' own items the stored item was joined from (JSON of
+    /// `Vec<join::StoredPart>`), to join the meeting again.
+    pub joined_from: Field,
 }
 
 /// Main text fields with their weights: decisions weigh more than the case,
@@ -51,7 +66,10 @@ pub fn build() -> (Schema, Fields) {
     let facet = FacetOptions::default();
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
+        alias: b.add_text_field("alias", STRING),
         meeting_id: b.add_text_field("meeting_id", STRING | STORED),
+        meeting_alias: b.add_text_field("meeting_alias", STRING),
+        meeting_key: b.add_text_field("meeting_key", STRING),
         file: b.add_text_field("file", STRING),
         document: b.add_text_field("document", STRING),
         ordinal: b.add_u64_field("ordinal", NumericOptions::default().set_fast().set_stored()),
@@ -67,7 +85,10 @@ pub fn build() -> (Schema, Fields) {
         year: b.add_facet_field("year", facet),
         date: b.add_date_field("date", DateOptions::default().set_indexed().set_fast().set_precision(DateTimePrecision::Seconds)),
         sort_date: b.add_i64_field("sort_date", NumericOptions::default().set_fast()),
+        case: b.add_text_field("case", STRING),
+        refers: b.add_text_field("refers", STRING),
         doc: b.add_text_field("doc", TextOptions::default().set_stored()),
+        joined_from: b.add_text_field("joined_from", TextOptions::default().set_stored()),
     };
     (b.build(), fields)
 }
@@ -76,7 +97,10 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
     let g = |n: &str| schema.get_field(n);
     Ok(Fields {
         id: g("id")?,
+        alias: g("alias")?,
         meeting_id: g("meeting_id")?,
+        meeting_alias: g("meeting_alias")?,
+        meeting_key: g("meeting_key")?,
         file: g("file")?,
         document: g("document")?,
         ordinal: g("ordinal")?,
@@ -92,6 +116,9 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         year: g("year")?,
         date: g("date")?,
         sort_date: g("sort_date")?,
+        case: g("case")?,
+        refers: g("refers")?,
         doc: g("doc")?,
+        joined_from: g("joined_from")?,
     })
 }

@@ -839,11 +839,12 @@ pub fn search(idx: &ArkivIndex, req: &SearchRequest) -> Result<SearchResponse, I
             number: it.number,
             group: it.meeting.group,
             date: it.meeting.date,
-            kind: it.meeting.kind,
+            kind: it.kind,
             municipalities: it.municipalities,
             topics: it.topics,
             meeting_id: it.meeting.id,
             source: it.source,
+            documents: it.documents,
             score: if by_date { 0.0 } else { e.key as f32 },
         });
     }

@@ -1,0 +1,344 @@
+//! An item's history: the earlier and later items on the same matter
+//! ("Tidligere og senere behandling").
+//!
+//! Three kinds of evidence, each a reason staff can check:
+//! - **same case number**: the item's own text names a case number (one
+//!   that is not the meeting's, which every item of a meeting series
+//!   shares) that another item's text names too;
+//! - **follow-up**: the item refers to an earlier meeting of its group ("opfølgning
+//!   fra sidste møde", "jf. referat af 21. juni 2016", "punktet genoptages
+//!   fra februar 2020"), and an item of that meeting is on the same matter;
+//! - **similar text**: another meeting's item, in any group, is so alike in
+//!   its words that it is the same matter (more-like-this over the index,
+//!   relative to the item's likeness to itself).
+//!
+//! The evidence in an item's own text is found when it is indexed (the
+//! `case` and `refers` fields); the history is looked up from it with a
+//! few term queries when an item is shown, so it is always that of the
+//! current commit, whichever of two items was indexed first. Searching does
+//! none of this.
+
+use crate::model::StoredItem;
+use crate::{decode_doc, ArkivIndex, IndexError};
+use arkiv_analysis::Analyzer;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::ops::Bound;
+use std::sync::LazyLock;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, MoreLikeThisQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{Facet, IndexRecordOption, OwnedValue};
+use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
+
+/// Why an item is in another's history.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// Both items' texts name the same case number.
+    SameCaseNumber,
+    /// One item follows up on the other's meeting.
+    FollowUp,
+    /// Their texts are strongly alike.
+    SimilarText,
+}
+
+/// One earlier or later item on the same matter.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+pub struct Related {
+    pub id: String,
+    pub number: u32,
+    pub title: String,
+    pub group: Option<String>,
+    pub date: Option<String>,
+    /// dagsorden, referat or dagsorden-og-referat.
+    pub kind: Option<String>,
+    /// The item's decision, in one line, where it has one.
+    pub decision: Option<String>,
+    pub reason: Reason,
+}
+
+/// What an item's own text says about its history.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evidence {
+    /// Case numbers named in the text, the meeting's own left out.
+    pub cases: Vec<String>,
+    /// Earlier meetings referred to: `prev` (the group's previous meeting),
+    /// `d:YYYY-MM-DD`, or `m:YYYY-MM` (a meeting in that month).
+    pub refers: Vec<String>,
+}
+
+static CASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2}-\d{1,3}-\d{1,3}-\d{1,4}-\d{2})\b|\b(?:sagsnr|sagsnummer|j\.\s?nr|journalnr)\.?\s*:?\s*(\d[\d./-]{3,}\d)").unwrap()
+});
+static PREVIOUS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(?:sidste|forrige|seneste)\s+møde").unwrap());
+static CITED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:referat(?:et)?\s+(?:af|fra)|dagsorden(?:en)?\s+(?:af|fra|til)|møde(?:t)?\s+(?:den|d\.|i|af|fra)|genoptages\s+fra|behandlet\s+(?:den|d\.|i)|jf\.?)\s+(?:mødet\s+|referat(?:et)?\s+(?:af|fra)\s+)?(?:den\s+|d\.\s*)?(?:(\d{1,2})\.\s*)?(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)\s+(\d{4})",
+    )
+    .unwrap()
+});
+
+impl Evidence {
+    pub fn of(item: &StoredItem) -> Evidence {
+        let mut text = item.title.clone();
+        for name in &item.section_order {
+            text.push('\n');
+            text.push_str(&item.sections[name]);
+        }
+        let own = item.meeting.case_number.as_deref().map(normal_case);
+        let mut cases = BTreeSet::new();
+        for c in CASE.captures_iter(&text) {
+            let n = normal_case(c.get(1).or(c.get(2)).map(|m| m.as_str()).unwrap_or(""));
+            if own.as_deref() != Some(n.as_str()) {
+                cases.insert(n);
+            }
+        }
+        let mut refers = BTreeSet::new();
+        if PREVIOUS.is_match(&text) {
+            refers.insert("prev".to_string());
+        }
+        for c in CITED.captures_iter(&text) {
+            let (Some(month), Ok(year)) = (arkiv_ingest::dates::month(&c[2]), c[3].parse::<i32>()) else { continue };
+            match c.get(1).and_then(|d| d.as_str().parse::<u32>().ok()) {
+                Some(day) if chrono::NaiveDate::from_ymd_opt(year, month, day).is_some() => refers.insert(format!("d:{year:04}-{month:02}-{day:02}")),
+                _ => refers.insert(format!("m:{year:04}-{month:02}")),
+            };
+        }
+        // A meeting does not follow up on itself.
+        if let Some(d) = &item.meeting.date {
+            refers.remove(&format!("d:{d}"));
+        }
+        Evidence { cases: cases.into_iter().collect(), refers: refers.into_iter().collect() }
+    }
+}
+
+fn normal_case(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase()
+}
+
+/// Words of a title that say what a meeting does, not what the item is
+/// about: an item whose title has only these has no matter to follow.
+const PROCEDURE: &[&str] = &[
+    "godkendelse", "godkend", "dagsorden", "dagsordenen", "referat", "referatet", "eventuelt", "evt", "velkomst", "velkommen", "møde", "mødet", "møder",
+    "sidste", "forrige", "næste", "kommende", "opfølgning", "orientering", "gensidig", "status", "punkt", "punkter", "punktet", "genoptages", "fra", "og",
+    "af", "på", "til", "om", "med", "vedr", "ift", "i", "for", "den", "det", "de", "en", "et", "samt", "herunder", "mødedatoer", "evaluering", "prioritering",
+    "præsentation", "nyt", "siden", "jf",
+];
+
+/// The stems of what an item is about: its title's words, less those of
+/// procedure.
+fn matter(analyzer: &Analyzer, title: &str) -> HashSet<String> {
+    title
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2 && !PROCEDURE.contains(w) && !w.chars().all(|c| c.is_ascii_digit()))
+        .map(|w| analyzer.stem(w))
+        .collect()
+}
+
+/// Whether a candidate is on the matter: a word of it in the candidate's
+/// title, or two in its text.
+fn on_matter(analyzer: &Analyzer, m: &HashSet<String>, cand: &StoredItem) -> bool {
+    if m.is_empty() {
+        return false;
+    }
+    let title = matter(analyzer, &cand.title);
+    if m.iter().any(|w| title.contains(w)) {
+        return true;
+    }
+    let mut text = HashSet::new();
+    for t in cand.sections.values() {
+        for w in t.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3) {
+            text.insert(analyzer.stem(w));
+        }
+    }
+    m.iter().filter(|w| text.contains(*w)).count() >= 2.min(m.len())
+}
+
+/// More-like-this candidates are kept where they score at least this share
+/// of the item's score against its own words.
+const SIMILAR: f32 = 0.4;
+/// How many items more-like-this offers.
+const SIMILAR_CANDIDATES: usize = 8;
+
+fn day_of(date: &str) -> Option<i64> {
+    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    Some((d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days())
+}
+
+fn date_term(idx: &ArkivIndex, day: i64) -> Term {
+    Term::from_field_date(idx.fields.date, DateTime::from_timestamp_secs(day * 86_400))
+}
+
+struct Lookup<'a> {
+    idx: &'a ArkivIndex,
+    searcher: Searcher,
+}
+
+impl Lookup<'_> {
+    fn items(&self, q: &dyn Query, limit: usize) -> Result<Vec<StoredItem>, IndexError> {
+        let top = self.searcher.search(q, &TopDocs::with_limit(limit).order_by_score())?;
+        self.load(top.into_iter().map(|(_, a)| a))
+    }
+
+    fn load(&self, addrs: impl Iterator<Item = DocAddress>) -> Result<Vec<StoredItem>, IndexError> {
+        addrs
+            .map(|a| {
+                let doc: TantivyDocument = self.searcher.doc(a)?;
+                decode_doc(&doc, self.idx.fields)
+            })
+            .collect()
+    }
+
+    fn group_term(&self, group: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(Term::from_facet(self.idx.fields.group, &Facet::from_path([group])), IndexRecordOption::Basic))
+    }
+
+    fn term(&self, field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+    }
+
+    /// The items of a group's meetings on days `from..to` (days since 1970).
+    fn group_days(&self, group: &str, from: i64, to: i64, extra: Option<Box<dyn Query>>) -> Result<Vec<StoredItem>, IndexError> {
+        let range = RangeQuery::new(Bound::Included(date_term(self.idx, from)), Bound::Excluded(date_term(self.idx, to)));
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.group_term(group)), (Occur::Must, Box::new(range))];
+        if let Some(e) = extra {
+            clauses.push((Occur::Must, e));
+        }
+        self.items(&BooleanQuery::new(clauses), 200)
+    }
+
+    /// The day of the group's nearest meeting before (or after) `day`.
+    fn neighbour_meeting(&self, group: &str, day: i64, before: bool) -> Result<Option<i64>, IndexError> {
+        let (lo, hi) = if before { (Bound::Unbounded, Bound::Excluded(date_term(self.idx, day))) } else { (Bound::Excluded(date_term(self.idx, day)), Bound::Unbounded) };
+        let q = BooleanQuery::new(vec![(Occur::Must, self.group_term(group)), (Occur::Must, Box::new(RangeQuery::new(lo, hi)))]);
+        let order = if before { Order::Desc } else { Order::Asc };
+        let top: Vec<(Option<i64>, DocAddress)> = self.searcher.search(&q, &TopDocs::with_limit(1).order_by_fast_field::<i64>("sort_date", order))?;
+        Ok(top.into_iter().next().and_then(|(d, _)| d))
+    }
+}
+
+fn decision(item: &StoredItem) -> Option<String> {
+    let text = item.sections.get("beslutning")?;
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.is_empty() {
+        return None;
+    }
+    const MAX: usize = 160;
+    if line.chars().count() <= MAX {
+        return Some(line);
+    }
+    let cut: String = line.chars().take(MAX).collect();
+    let cut = cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut);
+    Some(format!("{cut} …"))
+}
+
+/// The history of an item, ordered by date.
+pub fn related(idx: &ArkivIndex, item: &StoredItem) -> Result<Vec<Related>, IndexError> {
+    let look = Lookup { idx, searcher: idx.reader.searcher() };
+    let f = idx.fields;
+    let an = &idx.analyzer;
+    let mut found: BTreeMap<String, (Reason, StoredItem)> = BTreeMap::new();
+    let add = |reason: Reason, cands: Vec<StoredItem>, found: &mut BTreeMap<String, (Reason, StoredItem)>| {
+        for c in cands {
+            if c.meeting.id == item.meeting.id {
+                continue;
+            }
+            match found.get(&c.id) {
+                Some((r, _)) if *r <= reason => {}
+                _ => {
+                    found.insert(c.id.clone(), (reason, c));
+                }
+            }
+        }
+    };
+    let ev = Evidence::of(item);
+    let topic = matter(an, &item.title);
+
+    // The same case number, in either direction.
+    for c in &ev.cases {
+        let cands = look.items(&*look.term(f.case, c), 50)?;
+        add(Reason::SameCaseNumber, cands, &mut found);
+    }
+
+    // Follow-ups, from this item back and from later items to this one.
+    if let (Some(group), Some(day)) = (item.meeting.group.as_deref(), item.meeting.date.as_deref().and_then(day_of)) {
+        let on = |v: Vec<StoredItem>| v.into_iter().filter(|c| on_matter(an, &topic, c)).collect::<Vec<_>>();
+        for r in &ev.refers {
+            let cands = if r == "prev" {
+                match look.neighbour_meeting(group, day, true)? {
+                    Some(d) => look.group_days(group, d, d + 1, None)?,
+                    None => vec![],
+                }
+            } else if let Some(d) = r.strip_prefix("d:").and_then(day_of) {
+                look.group_days(group, d, d + 1, None)?
+            } else if let Some(m) = r.strip_prefix("m:") {
+                match (day_of(&format!("{m}-01")), chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")) {
+                    (Some(first), Ok(d)) => {
+                        let next = d.checked_add_months(chrono::Months::new(1)).and_then(|n| day_of(&n.format("%Y-%m-%d").to_string())).unwrap_or(first + 31);
+                        look.group_days(group, first, next, None)?
+                    }
+                    _ => vec![],
+                }
+            } else {
+                vec![]
+            };
+            add(Reason::FollowUp, on(cands), &mut found);
+        }
+        if let Some(date) = item.meeting.date.as_deref() {
+            // Later items citing this meeting by its date or month.
+            for r in [format!("d:{date}"), format!("m:{}", &date[..7])] {
+                let q = BooleanQuery::new(vec![(Occur::Must, look.group_term(group)), (Occur::Must, look.term(f.refers, &r))]);
+                let cands = look.items(&q, 100)?;
+                add(Reason::FollowUp, on(cands), &mut found);
+            }
+            // Items of the group's next meeting that follow up on "the last meeting".
+            if let Some(next) = look.neighbour_meeting(group, day, false)? {
+                let cands = look.group_days(group, next, next + 1, Some(look.term(f.refers, "prev")))?;
+                add(Reason::FollowUp, on(cands), &mut found);
+            }
+        }
+    }
+
+    // Strongly similar text, in any group.
+    if !topic.is_empty() {
+        let mut text = item.title.clone();
+        for name in &item.section_order {
+            text.push('\n');
+            text.push_str(&item.sections[name]);
+        }
+        let mlt = || {
+            MoreLikeThisQuery::builder()
+                .with_min_doc_frequency(1)
+                .with_min_term_frequency(1)
+                .with_max_query_terms(30)
+                .with_min_word_length(4)
+                .with_document_fields(vec![(f.title, vec![OwnedValue::Str(item.title.clone())]), (f.parts, vec![OwnedValue::Str(text.clone())])])
+        };
+        let own = BooleanQuery::new(vec![(Occur::Must, Box::new(mlt()) as Box<dyn Query>), (Occur::Must, look.term(f.id, &item.id))]);
+        let self_score = look.searcher.search(&own, &TopDocs::with_limit(1).order_by_score())?.first().map(|(s, _)| *s);
+        if let Some(self_score) = self_score.filter(|s| *s > 0.0) {
+            let top = look.searcher.search(&mlt(), &TopDocs::with_limit(SIMILAR_CANDIDATES + 1).order_by_score())?;
+            let keep = top.into_iter().filter(|(s, _)| *s >= SIMILAR * self_score).map(|(_, a)| a);
+            let cands: Vec<StoredItem> = look.load(keep)?.into_iter().filter(|c| c.id != item.id && !matter(an, &c.title).is_empty()).collect();
+            add(Reason::SimilarText, cands, &mut found);
+        }
+    }
+
+    let mut out: Vec<Related> = found
+        .into_values()
+        .map(|(reason, c)| Related {
+            decision: decision(&c),
+            id: c.id,
+            number: c.number,
+            title: c.title,
+            group: c.meeting.group,
+            date: c.meeting.date,
+            kind: c.kind,
+            reason,
+        })
+        .collect();
+    out.sort_by(|a, b| a.date.cmp(&b.date).then(a.group.cmp(&b.group)).then(a.number.cmp(&b.number)));
+    Ok(out)
+}

@@ -1,0 +1,376 @@
+//! Joining the documents of one meeting. The agenda (dagsorden) and the
+//! minutes (referat) of a meeting, in two files or one, become one meeting,
+//! and an item that is in both becomes one item: the agenda's case text and
+//! the minutes' decision, each with its own source.
+//!
+//! Documents are of the same meeting when they name the same group and date
+//! (from the text, a sidecar or a path rule). Their items are paired by
+//! title and number, so a renumbering, a reworded title, an item added to
+//! the minutes or dropped from them, and "Punkt 3:" against "3." are all
+//! tolerated; an item without a partner stays on its own.
+//!
+//! **Architecture invariant:** a joined item's id is the id its first
+//! document gives it (the agenda's, where there is one), and every
+//! document's own id for it stays an alias, so a permalink made before the
+//! minutes arrived still opens the item.
+
+use crate::model::{DocumentRef, MeetingDocument, MeetingInfo, SourceRef, StoredItem};
+use arkiv_ingest::formats::Format;
+use arkiv_ingest::{FileParse, Item, Kind};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The values of the `kind` facet: which documents an item is in.
+pub const KINDS: [&str; 3] = ["dagsorden", "referat", "dagsorden-og-referat"];
+
+/// The `kind` value of something found in documents of these kinds.
+pub fn kind_value(kinds: impl IntoIterator<Item = Option<Kind>>) -> Option<&'static str> {
+    let (mut agenda, mut minutes) = (false, false);
+    for k in kinds.into_iter().flatten() {
+        match k {
+            Kind::Dagsorden => agenda = true,
+            Kind::Referat => minutes = true,
+        }
+    }
+    match (agenda, minutes) {
+        (true, true) => Some(KINDS[2]),
+        (false, true) => Some(KINDS[1]),
+        (true, false) => Some(KINDS[0]),
+        (false, false) => None,
+    }
+}
+
+/// One document's meeting, without its items.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PartHead {
+    /// What makes documents one meeting: the group and the date, or where
+    /// either is unknown the meeting's own id (it is then joined with none).
+    pub key: String,
+    pub kind: Option<Kind>,
+    /// The meeting as this document has it.
+    pub meeting: MeetingInfo,
+    pub path: String,
+    pub document: String,
+    pub format: Format,
+}
+
+/// One document's meeting with its items: what is joined.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub head: PartHead,
+    pub items: Vec<Item>,
+}
+
+/// One document's item as kept with the joined item it is part of, so that
+/// the meeting can be joined again when one of its documents changes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredPart {
+    pub head: PartHead,
+    /// Position of the item in this document's meeting.
+    pub ordinal: u32,
+    pub item: Item,
+}
+
+/// A joined item, ready to index.
+#[derive(Debug, Clone)]
+pub struct Joined {
+    pub key: String,
+    pub item: StoredItem,
+    pub parts: Vec<StoredPart>,
+}
+
+pub fn meeting_key(group: Option<&str>, date: Option<&str>, meeting_id: &str) -> String {
+    match (group, date) {
+        (Some(g), Some(d)) => format!("{g}\u{1f}{d}"),
+        _ => format!("\u{1f}{meeting_id}"),
+    }
+}
+
+/// The meetings of a parsed file, as parts to join.
+pub fn parts_of(fp: &FileParse) -> Vec<Part> {
+    let document = arkiv_ingest::document_id(&fp.relpath);
+    fp.meetings
+        .iter()
+        .filter(|m| !m.items.is_empty())
+        .map(|m| Part {
+            head: PartHead {
+                key: meeting_key(m.group.as_deref(), m.date.as_deref(), &m.id),
+                kind: m.kind,
+                meeting: MeetingInfo {
+                    id: m.id.clone(),
+                    group: m.group.clone(),
+                    date: m.date.clone(),
+                    kind: kind_value([m.kind]).map(str::to_string),
+                    place: m.place.clone(),
+                    participants: m.participants.clone(),
+                    absentees: m.absentees.clone(),
+                    chair: m.chair.clone(),
+                    secretary: m.secretary.clone(),
+                    case_number: m.case_number.clone(),
+                    municipalities: m.municipalities.clone(),
+                    line: m.line,
+                    documents: vec![],
+                },
+                path: fp.relpath.clone(),
+                document: document.clone(),
+                format: fp.format.unwrap_or(Format::Text),
+            },
+            items: m.items.clone(),
+        })
+        .collect()
+}
+
+/// Gives stored parts back as the parts they were cut from.
+pub fn regroup(stored: Vec<StoredPart>) -> Vec<Part> {
+    let mut by: BTreeMap<(String, String), (PartHead, Vec<(u32, Item)>)> = BTreeMap::new();
+    for s in stored {
+        let e = by.entry((s.head.path.clone(), s.head.meeting.id.clone())).or_insert_with(|| (s.head.clone(), vec![]));
+        if !e.1.iter().any(|(o, it)| *o == s.ordinal && it.id == s.item.id) {
+            e.1.push((s.ordinal, s.item));
+        }
+    }
+    by.into_values()
+        .map(|(head, mut items)| {
+            items.sort_by_key(|(o, _)| *o);
+            Part { head, items: items.into_iter().map(|(_, i)| i).collect() }
+        })
+        .collect()
+}
+
+fn kind_rank(k: Option<Kind>) -> u8 {
+    match k {
+        Some(Kind::Dagsorden) => 0,
+        None => 1,
+        Some(Kind::Referat) => 2,
+    }
+}
+
+/// A title as compared: lower case, words only.
+fn title_words(t: &str) -> Vec<String> {
+    t.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
+}
+
+/// How alike two titles are, from 0 to 1: the better of their edit
+/// similarity and the overlap of their words.
+fn title_similarity(a: &[String], b: &[String]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let edit = strsim::normalized_levenshtein(&a.join(" "), &b.join(" "));
+    let shared = a.iter().filter(|w| b.contains(w)).count() as f64;
+    let dice = 2.0 * shared / (a.len() + b.len()) as f64;
+    edit.max(dice)
+}
+
+/// Titles at least this alike are the same item whatever their numbers.
+const SAME_TITLE: f64 = 0.8;
+/// With the same number, titles this alike are a reworded title.
+const REWORDED_TITLE: f64 = 0.4;
+
+/// Pairs the items `b` of a document with the items `a` already joined:
+/// for each item of `b`, the position in `a` of its partner.
+fn pair(a: &[Vec<(u32, Vec<String>)>], b: &[(u32, Vec<String>)]) -> Vec<Option<usize>> {
+    let mut cand = vec![];
+    for (j, (nb, tb)) in b.iter().enumerate() {
+        for (i, forms) in a.iter().enumerate() {
+            let mut best = 0.0f64;
+            for (na, ta) in forms {
+                let sim = title_similarity(ta, tb);
+                let same = na == nb;
+                let score = if sim >= SAME_TITLE {
+                    2.0 + sim + if same { 0.5 } else { 0.0 }
+                } else if same && sim >= REWORDED_TITLE {
+                    1.0 + sim
+                } else {
+                    0.0
+                };
+                best = best.max(score);
+            }
+            if best > 0.0 {
+                cand.push((best, i, j));
+            }
+        }
+    }
+    cand.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let mut of_b: Vec<Option<usize>> = vec![None; b.len()];
+    let mut taken = vec![false; a.len()];
+    for (_, i, j) in cand {
+        if of_b[j].is_none() && !taken[i] {
+            of_b[j] = Some(i);
+            taken[i] = true;
+        }
+    }
+    // A title reworded past recognition ("Evt." for "Eventuelt") still
+    // pairs where it has the same number and sits between the same
+    // neighbours in both documents.
+    for j in 0..b.len() {
+        if of_b[j].is_some() {
+            continue;
+        }
+        let before = if j == 0 { Some(None) } else { of_b[j - 1].map(Some) };
+        let Some(before) = before else { continue };
+        let i = before.map_or(0, |i| i + 1);
+        if i >= a.len() || taken[i] || !a[i].iter().any(|(n, _)| *n == b[j].0) {
+            continue;
+        }
+        let after_ok = match (b.get(j + 1), of_b.get(j + 1).copied().flatten()) {
+            (None, _) => i + 1 == a.len() || taken[i + 1..].iter().all(|t| !t),
+            (Some(_), Some(next)) => next == i + 1,
+            (Some(_), None) => false,
+        };
+        if after_ok {
+            of_b[j] = Some(i);
+            taken[i] = true;
+        }
+    }
+    of_b
+}
+
+/// Joins the parts of one meeting (parts of one key) into its items, in
+/// the meeting's order.
+pub fn join(mut parts: Vec<Part>) -> Vec<Joined> {
+    parts.retain(|p| !p.items.is_empty());
+    parts.sort_by(|x, y| {
+        kind_rank(x.head.kind).cmp(&kind_rank(y.head.kind)).then_with(|| x.head.path.cmp(&y.head.path)).then(x.head.meeting.line.cmp(&y.head.meeting.line))
+    });
+    if parts.is_empty() {
+        return vec![];
+    }
+    // Each joined item: its (part, item) members, in the meeting's order.
+    let mut clusters: Vec<Vec<(usize, usize)>> = (0..parts[0].items.len()).map(|k| vec![(0, k)]).collect();
+    for p in 1..parts.len() {
+        let forms: Vec<Vec<(u32, Vec<String>)>> = clusters
+            .iter()
+            .map(|c| c.iter().map(|&(q, k)| (parts[q].items[k].number, title_words(&parts[q].items[k].title))).collect())
+            .collect();
+        let b: Vec<(u32, Vec<String>)> = parts[p].items.iter().map(|it| (it.number, title_words(&it.title))).collect();
+        let of_b = pair(&forms, &b);
+        // An unpaired item goes after the joined item its predecessor is in.
+        let mut at_start = vec![];
+        let mut after: Vec<Vec<Vec<(usize, usize)>>> = vec![vec![]; clusters.len()];
+        let mut last: Option<usize> = None;
+        for (k, m) in of_b.iter().enumerate() {
+            match m {
+                Some(i) => {
+                    clusters[*i].push((p, k));
+                    last = Some(*i);
+                }
+                None => match last {
+                    Some(i) => after[i].push(vec![(p, k)]),
+                    None => at_start.push(vec![(p, k)]),
+                },
+            }
+        }
+        let mut order = at_start;
+        for (c, more) in clusters.into_iter().zip(after) {
+            order.push(c);
+            order.extend(more);
+        }
+        clusters = order;
+    }
+    let documents_of_meeting: Vec<MeetingDocument> = parts
+        .iter()
+        .map(|p| MeetingDocument { id: p.head.meeting.id.clone(), kind: p.head.kind, path: p.head.path.clone(), document: p.head.document.clone(), line: p.head.meeting.line })
+        .collect();
+    let meeting = merge_meeting(&parts, documents_of_meeting);
+    clusters.iter().enumerate().map(|(ordinal, c)| merge_item(&parts, c, ordinal, &meeting)).collect()
+}
+
+fn union(into: &mut Vec<String>, more: &[String]) {
+    for m in more {
+        if !into.contains(m) {
+            into.push(m.clone());
+        }
+    }
+}
+
+fn merge_meeting(parts: &[Part], documents: Vec<MeetingDocument>) -> MeetingInfo {
+    let first = &parts[0].head.meeting;
+    let minutes_first: Vec<&MeetingInfo> = parts.iter().rev().filter(|p| p.head.kind == Some(Kind::Referat)).map(|p| &p.head.meeting).chain(parts.iter().map(|p| &p.head.meeting)).collect();
+    // Who came is what the minutes say; who was invited, the agenda.
+    let people = |f: fn(&MeetingInfo) -> &Vec<String>| minutes_first.iter().map(|m| f(m)).find(|v| !v.is_empty()).cloned().unwrap_or_default();
+    let first_some = |f: fn(&MeetingInfo) -> &Option<String>| parts.iter().find_map(|p| f(&p.head.meeting).clone());
+    let mut municipalities = vec![];
+    for p in parts {
+        union(&mut municipalities, &p.head.meeting.municipalities);
+    }
+    MeetingInfo {
+        id: first.id.clone(),
+        group: first.group.clone(),
+        date: first.date.clone(),
+        kind: kind_value(parts.iter().map(|p| p.head.kind)).map(str::to_string),
+        place: first_some(|m| &m.place),
+        participants: people(|m| &m.participants),
+        absentees: people(|m| &m.absentees),
+        chair: first_some(|m| &m.chair),
+        secretary: first_some(|m| &m.secretary),
+        case_number: first_some(|m| &m.case_number),
+        municipalities,
+        line: first.line,
+        documents,
+    }
+}
+
+fn merge_item(parts: &[Part], members: &[(usize, usize)], ordinal: usize, meeting: &MeetingInfo) -> Joined {
+    let (p0, k0) = members[0];
+    let first = &parts[p0].items[k0];
+    let source_of = |p: usize, it: &Item| SourceRef {
+        path: parts[p].head.path.clone(),
+        line: it.line,
+        document: parts[p].head.document.clone(),
+        format: parts[p].head.format,
+        page: it.page,
+        page_end: it.page_end,
+    };
+    let mut sections = BTreeMap::new();
+    let mut section_order = vec![];
+    let mut section_documents = BTreeMap::new();
+    let (mut municipalities, mut topics, mut attachments) = (vec![], vec![], vec![]);
+    let mut documents = vec![];
+    let mut stored = vec![];
+    for (d, &(p, k)) in members.iter().enumerate() {
+        let it = &parts[p].items[k];
+        let minutes = parts[p].head.kind == Some(Kind::Referat);
+        for name in &it.section_order {
+            let Some(text) = it.sections.get(name) else { continue };
+            match sections.get(name) {
+                None => {
+                    sections.insert(name.clone(), text.clone());
+                    section_order.push(name.clone());
+                    section_documents.insert(name.clone(), d);
+                }
+                // The decision is the minutes'; the case stays the agenda's.
+                Some(old) if name == "beslutning" && minutes && old != text => {
+                    sections.insert(name.clone(), text.clone());
+                    section_documents.insert(name.clone(), d);
+                }
+                Some(_) => {}
+            }
+        }
+        union(&mut municipalities, &it.municipalities);
+        union(&mut topics, &it.topics);
+        union(&mut attachments, &it.attachments);
+        documents.push(DocumentRef { id: it.id.clone(), kind: parts[p].head.kind, number: it.number, title: it.title.clone(), source: source_of(p, it) });
+        stored.push(StoredPart { head: parts[p].head.clone(), ordinal: k as u32, item: it.clone() });
+    }
+    Joined {
+        key: parts[p0].head.key.clone(),
+        item: StoredItem {
+            id: first.id.clone(),
+            number: first.number,
+            title: first.title.clone(),
+            ordinal: ordinal as u32,
+            kind: kind_value(documents.iter().map(|d| d.kind)).map(str::to_string),
+            municipalities,
+            topics,
+            sections,
+            section_order,
+            attachments,
+            meeting: meeting.clone(),
+            source: source_of(p0, first),
+            documents,
+            section_documents,
+        },
+        parts: stored,
+    }
+}
