@@ -23,7 +23,7 @@ use crate::{decode_doc, ArkivIndex, IndexError};
 use arkiv_analysis::Analyzer;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Bound;
 use std::sync::LazyLock;
 use tantivy::collector::TopDocs;
@@ -156,11 +156,36 @@ fn on_matter(analyzer: &Analyzer, m: &HashSet<String>, cand: &StoredItem) -> boo
     m.iter().filter(|w| text.contains(*w)).count() >= 2.min(m.len())
 }
 
-/// More-like-this candidates are kept where they score at least this share
-/// of the item's score against its own words.
-const SIMILAR: f32 = 0.4;
-/// How many items more-like-this offers.
-const SIMILAR_CANDIDATES: usize = 8;
+/// Two items are on the same matter where the mean of two cosines reaches
+/// this: of their whole texts' weighted words, and of their titles' words
+/// of matter (what a title is about, less the words of procedure).
+const SIMILAR: f32 = 0.25;
+/// How many candidates more-like-this offers for the cosine to judge.
+const SIMILAR_CANDIDATES: usize = 20;
+
+fn item_text(item: &StoredItem) -> String {
+    let mut text = item.title.clone();
+    for name in &item.section_order {
+        text.push('\n');
+        text.push_str(&item.sections[name]);
+    }
+    text
+}
+
+/// Marks the term that stands for a synonym set.
+const SYNONYM_MARK: char = '≈';
+
+/// A synonym set's term: the mark and the stem of its first one-word form
+/// (so its rarity is that form's).
+fn synonym_term(syn: &crate::Synonyms, set: usize) -> String {
+    let form = syn.sets[set].iter().find(|f| f.len() == 1).or(syn.sets[set].first()).map(|f| f.join(" ")).unwrap_or_default();
+    format!("{SYNONYM_MARK}{}", arkiv_analysis::stem(&form))
+}
+
+fn cosine(a: &HashMap<String, f32>, b: &HashMap<String, f32>) -> f32 {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    small.iter().filter_map(|(t, w)| large.get(t).map(|v| w * v)).sum()
+}
 
 fn day_of(date: &str) -> Option<i64> {
     let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
@@ -189,6 +214,67 @@ impl Lookup<'_> {
                 decode_doc(&doc, self.idx.fields)
             })
             .collect()
+    }
+
+    /// An item's words as a unit vector: each stem and compound part
+    /// weighted by (1 + ln tf) and its rarity in the archive, the title's
+    /// words counted twice.
+    fn vector(&self, item: &StoredItem) -> HashMap<String, f32> {
+        let texts = [(item.title.as_str(), 2.0f32)].into_iter().chain(item.section_order.iter().map(|n| (item.sections[n].as_str(), 1.0)));
+        self.weighted(texts, &[])
+    }
+
+    /// The title's words of matter as a unit vector, as [`Self::vector`].
+    fn title_vector(&self, item: &StoredItem) -> HashMap<String, f32> {
+        let procedure: Vec<String> = PROCEDURE.iter().map(|w| self.idx.analyzer.stem(w)).collect();
+        self.weighted([(item.title.as_str(), 1.0)].into_iter(), &procedure)
+    }
+
+    fn weighted<'t>(&self, texts: impl Iterator<Item = (&'t str, f32)>, skip: &[String]) -> HashMap<String, f32> {
+        let f = self.idx.fields;
+        let mut tf: HashMap<String, f32> = HashMap::new();
+        for (text, weight) in texts {
+            for t in self.idx.analyzer.analyze(text) {
+                for term in std::iter::once(t.stem).chain(t.hyphen_parts).chain(t.parts) {
+                    if term.chars().count() >= 2 && !term.chars().all(|c| c.is_ascii_digit()) && !skip.contains(&term) {
+                        *tf.entry(term).or_default() += weight;
+                    }
+                }
+            }
+            // The forms of one synonym set count as one word ("IV",
+            // "intravenøs"), under the set's first form.
+            let norm = arkiv_analysis::normalize(text);
+            let words: Vec<String> = arkiv_analysis::words(&norm).into_iter().flat_map(|(a, b)| norm[a..b].split('-').map(str::to_string).collect::<Vec<_>>()).filter(|w| !w.is_empty()).collect();
+            let mut i = 0;
+            while i < words.len() {
+                match self.idx.synonyms.match_at(&words, i) {
+                    Some((set, n)) => {
+                        *tf.entry(synonym_term(&self.idx.synonyms, set)).or_default() += weight;
+                        i += n;
+                    }
+                    None => i += 1,
+                }
+            }
+        }
+        let n = self.searcher.num_docs().max(1) as f32;
+        let mut v: HashMap<String, f32> = tf
+            .into_iter()
+            .map(|(term, tf)| {
+                let df = [f.title, f.indstilling, f.beslutning, f.body, f.parts]
+                    .iter()
+                    .map(|&field| self.searcher.doc_freq(&Term::from_field_text(field, term.trim_start_matches(SYNONYM_MARK))).unwrap_or(0))
+                    .max()
+                    .unwrap_or(0)
+                    .max(1) as f32;
+                let w = (1.0 + tf.ln()) * (1.0 + n / df).ln();
+                (term, w)
+            })
+            .collect();
+        let norm = v.values().map(|w| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            v.values_mut().for_each(|w| *w /= norm);
+        }
+        v
     }
 
     fn group_term(&self, group: &str) -> Box<dyn Query> {
@@ -301,29 +387,27 @@ pub fn related(idx: &ArkivIndex, item: &StoredItem) -> Result<Vec<Related>, Inde
         }
     }
 
-    // Strongly similar text, in any group.
+    // Strongly similar text, in any group: more-like-this finds the
+    // candidates, and the cosines of the two items' weighted words (the
+    // same both ways) decide.
     if !topic.is_empty() {
-        let mut text = item.title.clone();
-        for name in &item.section_order {
-            text.push('\n');
-            text.push_str(&item.sections[name]);
-        }
-        let mlt = || {
-            MoreLikeThisQuery::builder()
-                .with_min_doc_frequency(1)
-                .with_min_term_frequency(1)
-                .with_max_query_terms(30)
-                .with_min_word_length(4)
-                .with_document_fields(vec![(f.title, vec![OwnedValue::Str(item.title.clone())]), (f.parts, vec![OwnedValue::Str(text.clone())])])
-        };
-        let own = BooleanQuery::new(vec![(Occur::Must, Box::new(mlt()) as Box<dyn Query>), (Occur::Must, look.term(f.id, &item.id))]);
-        let self_score = look.searcher.search(&own, &TopDocs::with_limit(1).order_by_score())?.first().map(|(s, _)| *s);
-        if let Some(self_score) = self_score.filter(|s| *s > 0.0) {
-            let top = look.searcher.search(&mlt(), &TopDocs::with_limit(SIMILAR_CANDIDATES + 1).order_by_score())?;
-            let keep = top.into_iter().filter(|(s, _)| *s >= SIMILAR * self_score).map(|(_, a)| a);
-            let cands: Vec<StoredItem> = look.load(keep)?.into_iter().filter(|c| c.id != item.id && !matter(an, &c.title).is_empty()).collect();
-            add(Reason::SimilarText, cands, &mut found);
-        }
+        let text = item_text(item);
+        let all = |field| (field, vec![OwnedValue::Str(text.clone())]);
+        let mlt = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(1)
+            .with_min_term_frequency(1)
+            .with_max_query_terms(40)
+            .with_min_word_length(3)
+            .with_document_fields(vec![all(f.title), all(f.indstilling), all(f.beslutning), all(f.body)]);
+        let top = look.searcher.search(&mlt, &TopDocs::with_limit(SIMILAR_CANDIDATES).order_by_score())?;
+        let cands = look.load(top.into_iter().map(|(_, a)| a))?;
+        let (mine, mine_title) = (look.vector(item), look.title_vector(item));
+        let close: Vec<StoredItem> = cands
+            .into_iter()
+            .filter(|c| c.id != item.id && c.meeting.id != item.meeting.id && !matter(an, &c.title).is_empty())
+            .filter(|c| (cosine(&mine, &look.vector(c)) + cosine(&mine_title, &look.title_vector(c))) / 2.0 >= SIMILAR)
+            .collect();
+        add(Reason::SimilarText, close, &mut found);
     }
 
     let mut out: Vec<Related> = found

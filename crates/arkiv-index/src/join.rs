@@ -202,7 +202,7 @@ fn pair(a: &[Vec<(u32, Vec<String>)>], b: &[(u32, Vec<String>)]) -> Vec<Option<u
     }
     // A title reworded past recognition ("Evt." for "Eventuelt") still
     // pairs where it has the same number and sits between the same
-    // neighbours in both documents.
+    // neighbours in both documents, one of them at least a paired item.
     for j in 0..b.len() {
         if of_b[j].is_some() {
             continue;
@@ -213,14 +213,16 @@ fn pair(a: &[Vec<(u32, Vec<String>)>], b: &[(u32, Vec<String>)]) -> Vec<Option<u
         if i >= a.len() || taken[i] || !a[i].iter().any(|(n, _)| *n == b[j].0) {
             continue;
         }
-        let after_ok = match (b.get(j + 1), of_b.get(j + 1).copied().flatten()) {
-            (None, _) => i + 1 == a.len() || taken[i + 1..].iter().all(|t| !t),
-            (Some(_), Some(next)) => next == i + 1,
-            (Some(_), None) => false,
+        let after = match (b.get(j + 1), of_b.get(j + 1).copied().flatten()) {
+            (None, _) if i + 1 == a.len() => Some(false),
+            (Some(_), Some(next)) if next == i + 1 => Some(true),
+            _ => None,
         };
-        if after_ok {
-            of_b[j] = Some(i);
-            taken[i] = true;
+        if let Some(after_paired) = after {
+            if before.is_some() || after_paired {
+                of_b[j] = Some(i);
+                taken[i] = true;
+            }
         }
     }
     of_b
@@ -372,5 +374,127 @@ fn merge_item(parts: &[Part], members: &[(usize, usize)], ordinal: usize, meetin
             section_documents,
         },
         parts: stored,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pairs the items of a minutes document with an agenda's, both given
+    /// as (number, title), and checks each minutes item's partner.
+    fn check_pairing(agenda: &[(u32, &str)], minutes: &[(u32, &str)], expect: &[Option<usize>]) {
+        let a: Vec<Vec<(u32, Vec<String>)>> = agenda.iter().map(|(n, t)| vec![(*n, title_words(t))]).collect();
+        let b: Vec<(u32, Vec<String>)> = minutes.iter().map(|(n, t)| (*n, title_words(t))).collect();
+        assert_eq!(pair(&a, &b), expect, "agenda {agenda:?}, minutes {minutes:?}");
+    }
+
+    #[test]
+    fn same_items_pair_in_order() {
+        check_pairing(&[(1, "Godkendelse af dagsorden"), (2, "Rygestop"), (3, "Eventuelt")], &[(1, "Godkendelse af dagsorden"), (2, "Rygestop"), (3, "Eventuelt")], &[Some(0), Some(1), Some(2)]);
+    }
+
+    #[test]
+    fn a_renumbering_pairs_by_title() {
+        // An item added at the top of the minutes moves every number by one.
+        check_pairing(
+            &[(1, "Status på akutfunktionen"), (2, "Rygestop: henvisninger fra hospitalet"), (3, "Eventuelt")],
+            &[(1, "Godkendelse af referat"), (2, "Status på akutfunktionen"), (3, "Rygestop: henvisninger fra hospitalet"), (4, "Eventuelt")],
+            &[None, Some(0), Some(1), Some(2)],
+        );
+    }
+
+    #[test]
+    fn a_reworded_title_pairs_with_the_same_number() {
+        check_pairing(
+            &[(1, "Godkendelse af dagsorden"), (2, "Status på akutfunktionen i Hedensted og Horsens")],
+            &[(1, "Godkendelse af dagsordenen"), (2, "Status på den fælles akutfunktion i Horsens")],
+            &[Some(0), Some(1)],
+        );
+    }
+
+    #[test]
+    fn a_title_reworded_past_recognition_pairs_between_the_same_neighbours() {
+        check_pairing(&[(1, "Rygestop"), (2, "Eventuelt")], &[(1, "Rygestop"), (2, "Evt.")], &[Some(0), Some(1)]);
+        // Not where its neighbours say otherwise.
+        check_pairing(&[(1, "Rygestop"), (2, "Eventuelt")], &[(1, "Influenzavaccination"), (2, "Evt.")], &[None, None]);
+    }
+
+    #[test]
+    fn an_item_dropped_from_the_minutes_leaves_its_neighbours_paired() {
+        check_pairing(&[(1, "Rygestop"), (2, "Demens og udskrivelse"), (3, "Eventuelt")], &[(1, "Rygestop"), (3, "Eventuelt")], &[Some(0), Some(2)]);
+    }
+
+    #[test]
+    fn different_items_with_the_same_number_stay_apart() {
+        check_pairing(&[(2, "Rygestop: henvisninger")], &[(2, "Influenzavaccination af ældre")], &[None]);
+    }
+
+    fn part(path: &str, kind: Kind, items: &[(u32, &str, &[(&str, &str)])]) -> Part {
+        let meeting = MeetingInfo {
+            id: format!("m-{path}"),
+            group: Some("Klyngestyregruppen Horsensklyngen".into()),
+            date: Some("2021-03-10".into()),
+            kind: kind_value([Some(kind)]).map(str::to_string),
+            place: None,
+            participants: vec![],
+            absentees: vec![],
+            chair: None,
+            secretary: None,
+            case_number: None,
+            municipalities: vec![],
+            line: 1,
+            documents: vec![],
+        };
+        let items = items
+            .iter()
+            .enumerate()
+            .map(|(k, (n, title, sections))| Item {
+                id: format!("{path}#{n}"),
+                number: *n,
+                title: title.to_string(),
+                municipalities: vec![],
+                topics: vec![],
+                sections: sections.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
+                section_order: sections.iter().map(|(a, _)| a.to_string()).collect(),
+                attachments: vec![],
+                line: 10 * (k + 1),
+                page: None,
+                page_end: None,
+            })
+            .collect();
+        Part {
+            head: PartHead { key: meeting_key(meeting.group.as_deref(), meeting.date.as_deref(), &meeting.id), kind: Some(kind), meeting, path: path.into(), document: format!("doc-{path}"), format: Format::Text },
+            items,
+        }
+    }
+
+    #[test]
+    fn the_joined_item_has_the_agendas_case_and_the_minutes_decision() {
+        let agenda = part("dagsorden.txt", Kind::Dagsorden, &[(3, "Rygestop", &[("indstilling", "At gruppen drøfter rygestop."), ("sagsfremstilling", "Hospitalet henviser for få.")])]);
+        let minutes = part(
+            "referat.txt",
+            Kind::Referat,
+            &[(3, "Rygestop", &[("indstilling", "At gruppen drøfter rygestop."), ("beslutning", "Hospitalet spørger alle om rygning.")]), (4, "Eventuelt", &[("beslutning", "Intet.")])],
+        );
+        // Whichever order they come in, the agenda is first.
+        let joined = join(vec![minutes, agenda]);
+        assert_eq!(joined.len(), 2);
+        let it = &joined[0].item;
+        assert_eq!(it.id, "dagsorden.txt#3", "the agenda's id is the item's id");
+        assert_eq!(it.kind.as_deref(), Some("dagsorden-og-referat"));
+        assert_eq!(it.section_order, ["indstilling", "sagsfremstilling", "beslutning"]);
+        assert_eq!(it.sections["beslutning"], "Hospitalet spørger alle om rygning.");
+        assert_eq!(it.section_documents["sagsfremstilling"], 0);
+        assert_eq!(it.section_documents["beslutning"], 1);
+        assert_eq!(it.documents.iter().map(|d| d.source.path.as_str()).collect::<Vec<_>>(), ["dagsorden.txt", "referat.txt"]);
+        assert_eq!(it.meeting.id, "m-dagsorden.txt");
+        assert_eq!(it.meeting.documents.len(), 2);
+        // The item only in the minutes stands on its own, after its predecessor.
+        let evt = &joined[1].item;
+        assert_eq!((evt.id.as_str(), evt.kind.as_deref(), evt.ordinal), ("referat.txt#4", Some("referat"), 1));
+        // Joined again from what was stored, it is the same.
+        let again = join(regroup(joined.iter().flat_map(|j| j.parts.clone()).collect()));
+        assert_eq!(again.iter().map(|j| &j.item).collect::<Vec<_>>(), joined.iter().map(|j| &j.item).collect::<Vec<_>>());
     }
 }

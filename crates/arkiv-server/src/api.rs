@@ -2,8 +2,9 @@
 
 use crate::params::SearchParams;
 use crate::{blocking, ApiError, AppState, ErrorBody};
-use arkiv_index::{Facets, Hit, MeetingView, StoredItem};
+use arkiv_index::{Facets, Hit, IndexError, MeetingView, Related, StoredItem};
 use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use axum_extra::extract::Query;
 use serde::Serialize;
@@ -50,6 +51,16 @@ pub struct ApiItem {
     pub file_url: String,
     pub previous: Option<Neighbour>,
     pub next: Option<Neighbour>,
+    /// Earlier and later items on the same matter, by date, each with why.
+    pub related: Vec<ApiRelated>,
+}
+
+/// An item in another's history, with its permalink.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiRelated {
+    #[serde(flatten)]
+    pub related: Related,
+    pub url: String,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -94,8 +105,40 @@ pub async fn search(
     blocking(move || run_search(&state, &p.to_request()?)).await.map(Json)
 }
 
-pub(crate) fn load_item(state: &AppState, id: &str) -> Result<(ApiItem, MeetingView), ApiError> {
-    let item = state.index.item(id)?;
+/// What an id asked for is now: the thing itself, or the id it goes by
+/// since its meeting's documents were joined.
+pub(crate) enum Found<T> {
+    Here(T),
+    MovedTo(String),
+}
+
+/// Looks an id up, and where it is not found as it is, among the ids the
+/// joined items and meetings had before.
+pub(crate) fn find<T>(
+    id: &str,
+    get: impl FnOnce(&str) -> Result<T, IndexError>,
+    alias: impl FnOnce(&str) -> Result<Option<String>, IndexError>,
+) -> Result<Found<T>, ApiError> {
+    match get(id) {
+        Ok(x) => Ok(Found::Here(x)),
+        Err(IndexError::NotFound(m)) => match alias(id)? {
+            Some(now) if now != id => Ok(Found::MovedTo(now)),
+            _ => Err(ApiError::not_found(m)),
+        },
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A permanent redirect: the resource has one id from now on.
+pub(crate) fn moved(to: String) -> Response {
+    axum::response::Redirect::permanent(&to).into_response()
+}
+
+pub(crate) fn load_item(state: &AppState, id: &str) -> Result<Found<(ApiItem, MeetingView)>, ApiError> {
+    let item = match find(id, |i| state.index.item(i), |i| state.index.item_id_for(i))? {
+        Found::Here(item) => item,
+        Found::MovedTo(now) => return Ok(Found::MovedTo(now)),
+    };
     let meeting = state.index.meeting(&item.meeting.id)?;
     let pos = meeting.items.iter().position(|i| i.id == item.id);
     let neighbour = |k: Option<usize>| {
@@ -103,34 +146,41 @@ pub(crate) fn load_item(state: &AppState, id: &str) -> Result<(ApiItem, MeetingV
     };
     let previous = neighbour(pos.and_then(|p| p.checked_sub(1)));
     let next = neighbour(pos.map(|p| p + 1));
-    Ok((ApiItem { url: item_url(&item.id), meeting_url: meeting_url(&item.meeting.id), file_url: crate::file_url(&item.source), item, previous, next }, meeting))
+    let related = state.index.related(&item)?.into_iter().map(|r| ApiRelated { url: item_url(&r.id), related: r }).collect();
+    Ok(Found::Here((
+        ApiItem { url: item_url(&item.id), meeting_url: meeting_url(&item.meeting.id), file_url: crate::file_url(&item.source), item, previous, next, related },
+        meeting,
+    )))
 }
 
 /// One whole item: all sections, its meeting and source.
 #[utoipa::path(get, path = "/api/items/{id}", params(("id" = String, Path, description = "item id, as a search hit gives it", pattern = "^[0-9a-f]{16}$")),
     responses(
         (status = 200, description = "the item", body = ApiItem),
+        (status = 308, description = "the id is one the item had before its agenda and minutes were joined; `Location` gives the item's id now"),
         (status = 404, description = "no item has this id", body = ErrorBody),
         (status = 414, description = "the URI is longer than the service reads"),
     ))]
-pub async fn item(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<ApiItem>, ApiError> {
-    blocking(move || load_item(&state, &id).map(|(i, _)| i)).await.map(Json)
+pub async fn item(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    Ok(match blocking(move || load_item(&state, &id)).await? {
+        Found::Here((i, _)) => Json(i).into_response(),
+        Found::MovedTo(now) => moved(format!("/api{}", item_url(&now))),
+    })
 }
 
 /// A meeting with its items in order.
 #[utoipa::path(get, path = "/api/meetings/{id}", params(("id" = String, Path, description = "meeting id, as an item gives it", pattern = "^[0-9a-f]{16}$")),
     responses(
         (status = 200, description = "the meeting", body = ApiMeeting),
+        (status = 308, description = "the id is the one the meeting's minutes (or another of its documents) give it; `Location` gives the meeting's id"),
         (status = 404, description = "no meeting has this id", body = ErrorBody),
         (status = 414, description = "the URI is longer than the service reads"),
     ))]
-pub async fn meeting(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<ApiMeeting>, ApiError> {
-    blocking(move || {
-        let m = state.index.meeting(&id)?;
-        Ok(ApiMeeting { url: meeting_url(&id), meeting: m })
+pub async fn meeting(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    Ok(match blocking(move || find(&id, |i| state.index.meeting(i), |i| state.index.meeting_id_for(i))).await? {
+        Found::Here(m) => Json(ApiMeeting { url: meeting_url(&m.meeting.id), meeting: m }).into_response(),
+        Found::MovedTo(now) => moved(format!("/api{}", meeting_url(&now))),
     })
-    .await
-    .map(Json)
 }
 
 /// Every facet value with its count over the whole archive.
@@ -143,7 +193,7 @@ pub async fn facets(State(state): State<Arc<AppState>>) -> Result<Json<Facets>, 
 #[openapi(
     info(title = "arkiv", description = "Search the archives of Danish cross-sector health meetings: agenda items with their decisions, by group, date, municipality and topic."),
     paths(search, item, meeting, facets),
-    components(schemas(ApiSearchResponse, ApiHit, ApiItem, ApiMeeting, Neighbour, ErrorBody, crate::params::KindParam, crate::params::SortParam))
+    components(schemas(ApiSearchResponse, ApiHit, ApiItem, ApiMeeting, Neighbour, ApiRelated, ErrorBody, crate::params::KindParam, crate::params::SortParam))
 )]
 pub struct ApiDoc;
 

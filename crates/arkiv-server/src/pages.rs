@@ -3,7 +3,7 @@
 //! which escapes it; snippets come escaped from the index with only
 //! `<mark>` added.
 
-use crate::api::{item_url, load_item, meeting_url, run_search, ApiSearchResponse};
+use crate::api::{find, item_url, load_item, meeting_url, moved, run_search, ApiSearchResponse, Found};
 use crate::params::SearchParams;
 use crate::{blocking, ApiError, AppState};
 use arkiv_index::FacetCount;
@@ -63,6 +63,7 @@ fn kind_name(k: &str) -> &str {
     match k {
         "dagsorden" => "Dagsorden",
         "referat" => "Referat",
+        "dagsorden-og-referat" => "Dagsorden og referat",
         other => other,
     }
 }
@@ -165,7 +166,11 @@ fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: us
                                 (h.hit.group.as_deref().unwrap_or("Ukendt mødeforum")) " · "
                                 (date_da(h.hit.date.as_deref())) " · "
                                 (h.hit.kind.as_deref().map(kind_name).unwrap_or("ukendt type")) " · punkt " (h.hit.number)
-                                @if let Some(page) = h.hit.source.page { " · " a href=(h.file_url) { "s. " (page) } }
+                                @if h.hit.documents.len() > 1 {
+                                    @for d in &h.hit.documents {
+                                        " · " a href=(crate::file_url(&d.source)) { (document_name(d.kind)) @if let Some(page) = d.source.page { " s. " (page) } }
+                                    }
+                                } @else if let Some(page) = h.hit.source.page { " · " a href=(h.file_url) { "s. " (page) } }
                                 @if !h.hit.municipalities.is_empty() { " · " (h.hit.municipalities.join(", ")) }
                             }
                             @if !h.hit.snippet.is_empty() { p.snippet { (PreEscaped(&h.hit.snippet)) } }
@@ -263,44 +268,96 @@ fn section_heading(name: &str) -> String {
     }
 }
 
+fn section_html(it: &arkiv_index::StoredItem, name: &str) -> Markup {
+    let text = it.sections.get(name).cloned().unwrap_or_default();
+    html! {
+        @if name == "bilag" {
+            section.part aria-labelledby=(format!("s-{name}")) {
+                h2 id=(format!("s-{name}")) { "Bilag" }
+                @if it.attachments.is_empty() { p.text { (text) } } @else { ul { @for a in &it.attachments { li { (a) } } } }
+            }
+        } @else if name == "beslutning" {
+            section.beslutning aria-labelledby="s-beslutning" {
+                h2 #s-beslutning { (section_heading(name)) }
+                p.text { (text) }
+            }
+        } @else {
+            section.part aria-labelledby=(format!("s-{name}")) {
+                h2 id=(format!("s-{name}")) { (section_heading(name)) }
+                p.text { (text) }
+            }
+        }
+    }
+}
+
+/// "dagsordenen", "referatet": a document of a meeting, by its kind.
+fn document_name(k: Option<arkiv_ingest::Kind>) -> &'static str {
+    match k {
+        Some(arkiv_ingest::Kind::Dagsorden) => "dagsordenen",
+        Some(arkiv_ingest::Kind::Referat) => "referatet",
+        None => "dokumentet",
+    }
+}
+
+fn original_link(source: &arkiv_index::SourceRef, label: &str) -> Markup {
+    html! {
+        a.original href=(crate::file_url(source)) {
+            (label) " (" (source.format.as_str().to_uppercase())
+            @match (source.page, source.page_end) {
+                (Some(a), Some(b)) if b > a => { ", s. " (a) "–" (b) }
+                (Some(a), _) => { ", s. " (a) }
+                _ => {}
+            }
+            ")"
+        }
+    }
+}
+
+fn reason_name(r: arkiv_index::Reason) -> &'static str {
+    match r {
+        arkiv_index::Reason::SameCaseNumber => "samme sagsnummer",
+        arkiv_index::Reason::FollowUp => "opfølgning",
+        arkiv_index::Reason::SimilarText => "lignende tekst",
+    }
+}
+
 pub async fn item_page(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let st = state.clone();
     let (item, meeting) = match blocking(move || load_item(&st, &id)).await {
-        Ok(x) => x,
+        Ok(Found::Here(x)) => x,
+        Ok(Found::MovedTo(now)) => return moved(item_url(&now)),
         Err(e) if e.status == StatusCode::NOT_FOUND => return not_found_page("Punktet findes ikke i arkivet. Det kan være fjernet, eller adressen kan være forkert."),
         Err(e) => return error_page(e),
     };
     let it = &item.item;
     let m = &it.meeting;
+    let joined = it.documents.len() > 1;
     let body = html! {
         p.meta {
-            a href=(item.meeting_url) { (m.group.as_deref().unwrap_or("Ukendt mødeforum")) " · " (date_da(m.date.as_deref())) " · " (m.kind.as_deref().map(kind_name).unwrap_or("ukendt type")) }
+            a href=(item.meeting_url) { (m.group.as_deref().unwrap_or("Ukendt mødeforum")) " · " (date_da(m.date.as_deref())) " · " (it.kind.as_deref().map(kind_name).unwrap_or("ukendt type")) }
         }
         h1 { "Punkt " (it.number) ". " (it.title) }
         dl.meeting {
             dt { "Mødeforum" } dd { (m.group.as_deref().unwrap_or("ukendt")) }
             dt { "Dato" } dd { (date_da(m.date.as_deref())) }
-            dt { "Type" } dd { (m.kind.as_deref().map(kind_name).unwrap_or("ukendt")) }
+            dt { "Type" } dd { (it.kind.as_deref().map(kind_name).unwrap_or("ukendt")) }
             @if let Some(place) = &m.place { dt { "Sted" } dd { (place) } }
         }
-        @for name in &it.section_order {
-            @let text = it.sections.get(name).cloned().unwrap_or_default();
-            @if name == "bilag" {
-                section.part aria-labelledby=(format!("s-{name}")) {
-                    h2 id=(format!("s-{name}")) { "Bilag" }
-                    @if it.attachments.is_empty() { p.text { (text) } } @else { ul { @for a in &it.attachments { li { (a) } } } }
-                }
-            } @else if name == "beslutning" {
-                section.beslutning aria-labelledby="s-beslutning" {
-                    h2 #s-beslutning { (section_heading(name)) }
-                    p.text { (text) }
-                }
-            } @else {
-                section.part aria-labelledby=(format!("s-{name}")) {
-                    h2 id=(format!("s-{name}")) { (section_heading(name)) }
-                    p.text { (text) }
+        @if joined {
+            @for (k, d) in it.documents.iter().enumerate() {
+                section.document aria-labelledby=(format!("d-{k}")) {
+                    h2.document id=(format!("d-{k}")) { "Fra " (document_name(d.kind)) }
+                    p.original {
+                        @if d.number != it.number || d.title != it.title { "Punkt " (d.number) ". " (d.title) " · " }
+                        (original_link(&d.source, &format!("Åbn {}", document_name(d.kind))))
+                    }
+                    @for name in it.section_order.iter().filter(|n| it.section_documents.get(*n).copied().unwrap_or(0) == k) {
+                        (section_html(it, name))
+                    }
                 }
             }
+        } @else {
+            @for name in &it.section_order { (section_html(it, name)) }
         }
         @if !it.attachments.is_empty() && !it.section_order.iter().any(|n| n == "bilag") {
             section.part { h2 { "Bilag" } ul { @for a in &it.attachments { li { (a) } } } }
@@ -311,23 +368,40 @@ pub async fn item_page(State(state): State<Arc<AppState>>, Path(id): Path<String
         @if !it.topics.is_empty() {
             p.tags { "Emner: " @for t in &it.topics { a href=(SearchParams::default().toggle("topic", t).url("/")) { (state.topic_name(t)) } " " } }
         }
+        section.history aria-labelledby="historik" {
+            h2 #historik { "Tidligere og senere behandling" }
+            @if item.related.is_empty() {
+                p { "Arkivet har ingen andre punkter om samme sag." }
+            } @else {
+                ol.history {
+                    @for r in &item.related {
+                        li {
+                            span.date { (date_da(r.related.date.as_deref())) } " · "
+                            (r.related.group.as_deref().unwrap_or("ukendt mødeforum")) " · "
+                            a href=(r.url) { "Punkt " (r.related.number) ". " (r.related.title) }
+                            " " span.reason { "(" (reason_name(r.related.reason)) ")" }
+                            @if let Some(d) = &r.related.decision { p.decision { "Beslutning: " (d) } }
+                        }
+                    }
+                }
+            }
+        }
         nav.neighbours aria-label="Mødets punkter" {
             @if let Some(p) = &item.previous { a href=(p.url) rel="prev" { "← Punkt " (p.number) ". " (p.title) } } @else { span {} }
             a href=(item.meeting_url) { "Hele mødet (" (meeting.items.len()) " punkter)" }
             @if let Some(n) = &item.next { a href=(n.url) rel="next" { "Punkt " (n.number) ". " (n.title) " →" } }
         }
-        p.original {
-            a.original href=(item.file_url) {
-                "Åbn det oprindelige dokument (" (it.source.format.as_str().to_uppercase())
-                @match (it.source.page, it.source.page_end) {
-                    (Some(a), Some(b)) if b > a => { ", s. " (a) "–" (b) }
-                    (Some(a), _) => { ", s. " (a) }
-                    _ => {}
-                }
-                ")"
-            }
+        @if !joined {
+            p.original { (original_link(&it.source, "Åbn det oprindelige dokument")) }
         }
-        footer.source { "Kilde: " code { (it.source.path) } ", linje " (it.source.line) " · Permanent link: " a href=(item.url) { (item.url) } }
+        footer.source {
+            "Kilde: "
+            @for (k, d) in it.documents.iter().enumerate() {
+                @if k > 0 { "; " }
+                code { (d.source.path) } ", linje " (d.source.line)
+            }
+            " · Permanent link: " a href=(item.url) { (item.url) }
+        }
     };
     html_response(StatusCode::OK, layout(&it.title, body))
 }
@@ -335,8 +409,9 @@ pub async fn item_page(State(state): State<Arc<AppState>>, Path(id): Path<String
 pub async fn meeting_page(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
     let st = state.clone();
     let id2 = id.clone();
-    let view = match blocking(move || Ok(st.index.meeting(&id2)?)).await {
-        Ok(v) => v,
+    let view = match blocking(move || find(&id2, |i| st.index.meeting(i), |i| st.index.meeting_id_for(i))).await {
+        Ok(Found::Here(v)) => v,
+        Ok(Found::MovedTo(now)) => return moved(meeting_url(&now)),
         Err(e) if e.status == StatusCode::NOT_FOUND => return not_found_page("Mødet findes ikke i arkivet."),
         Err(e) => return error_page(e),
     };
@@ -344,6 +419,14 @@ pub async fn meeting_page(State(state): State<Arc<AppState>>, Path(id): Path<Str
     let title = format!("{} {}", m.group.as_deref().unwrap_or("Møde"), date_da(m.date.as_deref()));
     let body = html! {
         h1 { (m.kind.as_deref().map(kind_name).unwrap_or("Møde")) ": " (m.group.as_deref().unwrap_or("ukendt mødeforum")) }
+        @if !m.documents.is_empty() {
+            p.original {
+                @for (k, d) in m.documents.iter().enumerate() {
+                    @if k > 0 { " · " }
+                    a.original href=(format!("/files/{}", d.document)) { "Åbn " (document_name(d.kind)) }
+                }
+            }
+        }
         dl.meeting {
             dt { "Dato" } dd { (date_da(m.date.as_deref())) }
             @if let Some(p) = &m.place { dt { "Sted" } dd { (p) } }
@@ -359,7 +442,14 @@ pub async fn meeting_page(State(state): State<Arc<AppState>>, Path(id): Path<Str
                 li value=(it.number) { a href=(item_url(&it.id)) { (it.title) } }
             }
         }
-        footer.source { "Kilde: " code { (view.source) } ", linje " (m.line) " · Permanent link: " a href=(meeting_url(&id)) { (meeting_url(&id)) } }
+        footer.source {
+            "Kilde: "
+            @for (k, d) in m.documents.iter().enumerate() {
+                @if k > 0 { "; " }
+                code { (d.path) } ", linje " (d.line)
+            }
+            " · Permanent link: " a href=(meeting_url(&m.id)) { (meeting_url(&m.id)) }
+        }
     };
     html_response(StatusCode::OK, layout(&title, body))
 }

@@ -60,7 +60,8 @@ pub struct SearchParams {
     pub recency: Option<String>,
 }
 
-/// The kinds of document (for the OpenAPI description of `kind`).
+/// Which documents an item is in (for the OpenAPI description of `kind`):
+/// only the agenda, only the minutes, or both (`arkiv_index::join::KINDS`).
 #[derive(utoipa::ToSchema)]
 #[schema(as = Kind)]
 #[allow(dead_code)]
@@ -69,6 +70,8 @@ pub enum KindParam {
     Dagsorden,
     #[schema(rename = "referat")]
     Referat,
+    #[schema(rename = "dagsorden-og-referat")]
+    DagsordenOgReferat,
 }
 
 /// The orders of a search (for the OpenAPI description of `sort`).
@@ -126,8 +129,8 @@ impl SearchParams {
             Some(s) => return Err(ApiError::bad_request(format!("sort: '{s}' is neither relevance nor date"))),
         };
         for k in &self.kind {
-            if !matches!(k.trim(), "dagsorden" | "referat" | "") {
-                return Err(ApiError::bad_request(format!("kind: '{k}' is neither dagsorden nor referat")));
+            if !(k.trim().is_empty() || arkiv_index::join::KINDS.contains(&k.trim())) {
+                return Err(ApiError::bad_request(format!("kind: '{k}' is none of {}", arkiv_index::join::KINDS.join(", "))));
             }
         }
         Ok(SearchRequest {
