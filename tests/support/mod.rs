@@ -46,6 +46,25 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
+/// A copy of the sample archive at `to` (`ARCHIVE/kopi-NN`) whose meetings
+/// are other meetings than the original's, under [`config_for_copies`]:
+/// the same meetings again would be joined with the originals into one.
+pub fn sample_copy(to: &std::path::Path) {
+    copy_dir(&root().join("tests/sample-archive"), to);
+    // A sidecar's group wins over the path rule.
+    std::fs::remove_file(to.join("ukendt/notat-sundhedsstyregruppen.txt.meta.toml")).unwrap();
+}
+
+/// A configuration (the built-in one, with a path rule) under which every
+/// copy of the sample archive at `kopi-NN/` is a group of its own. Returns
+/// the folder to give as `--config`.
+pub fn config_for_copies(dir: &std::path::Path) -> PathBuf {
+    let cfg = dir.join("config");
+    copy_dir(&root().join("index-config"), &cfg);
+    std::fs::write(cfg.join("paths.toml"), "[[rule]]\npath = '^(?P<group>kopi-[0-9]+)/'\n").unwrap();
+    cfg
+}
+
 /// Sets text documents as PDFs with the project's fixture script
 /// (tests/fixtures/make_fixtures.py: fpdf2 and the DejaVu fonts). Where
 /// those are missing the test says plainly that it skipped, except under CI,
