@@ -105,6 +105,7 @@ async fn bad_input_is_a_400_with_a_reason() {
         "/api/search?recency=maybe",
         "/api/search?to=",
         "/api/search?limit=",
+        "/api/search?kind=",
     ] {
         let (st, v) = json(&s, uri).await;
         assert_eq!(st, StatusCode::BAD_REQUEST, "{uri}");

@@ -11,7 +11,7 @@ use arkiv_ingest::Config;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 static SAMPLE: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/../../tests/sample-archive");
@@ -161,7 +161,7 @@ impl Generator {
     }
 
     /// One meeting document with `n_items` items; returns its lines.
-    fn meeting(&mut self, group: &str, munis: &[String], date: (i32, u32, u32), kind_referat: bool, n_items: usize) -> Vec<String> {
+    fn meeting(&mut self, group: &str, munis: &[String], date: (i32, u32, u32), kind_referat: bool, titles: &[String]) -> Vec<String> {
         let (y, m, d) = date;
         let nd = chrono_weekday(y, m, d);
         let style = self.rng.random_range(0..4);
@@ -197,8 +197,7 @@ impl Generator {
         let case = format!("1-{}-100-{}-{:02}", self.rng.random_range(10..99), self.rng.random_range(1..40), y % 100);
         let case_style = self.rng.random_bool(0.2);
         let pkt = self.rng.random_bool(0.15);
-        for k in 1..=n_items {
-            let title = self.titles.choose(&mut self.rng).cloned().unwrap();
+        for (k, title) in (1..).zip(titles) {
             if case_style {
                 lines.push(case.clone());
             }
@@ -254,10 +253,18 @@ impl Generator {
         out
     }
 
-    /// Writes documents holding `items` agenda items under `dir`; returns
-    /// (files, bytes).
+    fn titles(&mut self, n: usize) -> Vec<String> {
+        (0..n).map(|_| self.titles.choose(&mut self.rng).cloned().unwrap()).collect()
+    }
+
+    /// Writes documents holding `items` agenda items under `dir` (an item
+    /// in a meeting's agenda and its minutes counts once, as the index
+    /// holds it); returns (files, bytes).
     pub fn write_archive(&mut self, dir: &Path, items: usize) -> std::io::Result<(usize, usize)> {
         let (mut written, mut files, mut bytes) = (0usize, 0usize, 0usize);
+        // A group meets once a day: documents of one group and day are of
+        // one meeting, and are joined.
+        let mut meetings: HashSet<(String, (i32, u32, u32))> = HashSet::new();
         while written < items {
             let (group, cluster) = self.groups.choose(&mut self.rng).cloned().unwrap();
             let munis: Vec<String> = match cluster.as_ref().and_then(|c| self.clusters.get(c)) {
@@ -265,48 +272,83 @@ impl Generator {
                 None => self.municipalities.choose_multiple(&mut self.rng, 4).cloned().collect(),
             };
             // Twenty years, more meetings in later ones.
-            let y = 2005 + (20.0 * self.rng.random::<f64>().sqrt()) as i32;
-            let (m, d) = (self.rng.random_range(1..=12), self.rng.random_range(1..=28));
+            let mut day = || {
+                let y = 2005 + (20.0 * self.rng.random::<f64>().sqrt()) as i32;
+                (y, self.rng.random_range(1..=12), self.rng.random_range(1..=28))
+            };
+            let Some((y, m, d)) = (0..50).map(|_| day()).find(|date| !meetings.contains(&(group.clone(), *date))) else { continue };
+            meetings.insert((group.clone(), (y, m, d)));
             let n_items = self.rng.random_range(3..=15).min(items - written).max(1);
+            let titles = self.titles(n_items);
+            if self.rng.random_bool(0.3) {
+                // The agenda and the minutes of the meeting, in two files.
+                // The minutes may leave the agenda's last item out, and open
+                // with an item of their own (every number moves by one).
+                let mut minutes_titles = titles.clone();
+                if minutes_titles.len() > 1 && self.rng.random_bool(0.1) {
+                    minutes_titles.pop();
+                }
+                if self.rng.random_bool(0.2) {
+                    minutes_titles.insert(0, "Godkendelse af referat fra sidste møde".to_string());
+                    written += 1;
+                }
+                written += n_items;
+                let agenda = self.meeting(&group, &munis, (y, m, d), false, &titles);
+                let minutes = self.meeting(&group, &munis, (y, m, d), true, &minutes_titles);
+                for (lines, referat) in [(agenda, false), (minutes, true)] {
+                    bytes += self.write_document(dir, &group, (y, m, d), referat, files, &lines)?;
+                    files += 1;
+                }
+                continue;
+            }
             let referat = self.rng.random_bool(0.6);
-            let mut lines = self.meeting(&group, &munis, (y, m, d), referat, n_items);
+            let mut lines = self.meeting(&group, &munis, (y, m, d), referat, &titles);
             written += n_items;
-            if self.rng.random_bool(0.03) && written < items {
+            let next = (y, m, (d + 1).min(28));
+            if self.rng.random_bool(0.03) && written < items && !meetings.contains(&(group.clone(), next)) {
                 // Two documents in one file.
+                meetings.insert((group.clone(), next));
                 let n2 = self.rng.random_range(1..=5).min(items - written);
-                lines.extend(self.meeting(&group, &munis, (y, m, (d + 1).min(28)), true, n2));
+                let more = self.titles(n2);
+                lines.extend(self.meeting(&group, &munis, next, true, &more));
                 written += n2;
             }
-            let mut text = lines.join("\n");
-            text.push('\n');
-            let short = arkiv_ingest::Config::embedded().group_by_name(&group).map(|g| g.short.clone()).unwrap_or_else(|| "andre".into());
-            let ext = if self.pdf { "pdf" } else { "txt" };
-            let path = dir.join(&short).join(y.to_string()).join(format!("{y}-{m:02}-{d:02}-{}-{files}.{ext}", if referat { "referat" } else { "dagsorden" }));
-            std::fs::create_dir_all(path.parent().unwrap())?;
-            let fault: f64 = self.rng.random();
-            let data: Vec<u8> = if self.pdf {
-                pdf_document(&lines, &format!("{group} – {d}.{m}.{y}"))
-            } else if fault < 0.10 {
-                encoding_rs::WINDOWS_1252.encode(&text).0.into_owned()
-            } else if fault < 0.20 {
-                text.replace('\n', "\r\n").into_bytes()
-            } else if fault < 0.25 {
-                let mut b = vec![0xef, 0xbb, 0xbf];
-                b.extend(text.as_bytes());
-                b
-            } else if fault < 0.28 {
-                use unicode_normalization::UnicodeNormalization;
-                text.nfd().collect::<String>().into_bytes()
-            } else if fault < 0.31 {
-                text.replace("fi", "ﬁ").replace("fl", "ﬂ").into_bytes()
-            } else {
-                text.into_bytes()
-            };
-            bytes += data.len();
-            std::fs::write(&path, data)?;
+            bytes += self.write_document(dir, &group, (y, m, d), referat, files, &lines)?;
             files += 1;
         }
         Ok((files, bytes))
+    }
+
+    /// Writes one document, with one of the archive's faults at times;
+    /// returns its size.
+    fn write_document(&mut self, dir: &Path, group: &str, (y, m, d): (i32, u32, u32), referat: bool, files: usize, lines: &[String]) -> std::io::Result<usize> {
+        let mut text = lines.join("\n");
+        text.push('\n');
+        let short = arkiv_ingest::Config::embedded().group_by_name(group).map(|g| g.short.clone()).unwrap_or_else(|| "andre".into());
+        let ext = if self.pdf { "pdf" } else { "txt" };
+        let path = dir.join(&short).join(y.to_string()).join(format!("{y}-{m:02}-{d:02}-{}-{files}.{ext}", if referat { "referat" } else { "dagsorden" }));
+        std::fs::create_dir_all(path.parent().unwrap())?;
+        let fault: f64 = self.rng.random();
+        let data: Vec<u8> = if self.pdf {
+            pdf_document(lines, &format!("{group} – {d}.{m}.{y}"))
+        } else if fault < 0.10 {
+            encoding_rs::WINDOWS_1252.encode(&text).0.into_owned()
+        } else if fault < 0.20 {
+            text.replace('\n', "\r\n").into_bytes()
+        } else if fault < 0.25 {
+            let mut b = vec![0xef, 0xbb, 0xbf];
+            b.extend(text.as_bytes());
+            b
+        } else if fault < 0.28 {
+            use unicode_normalization::UnicodeNormalization;
+            text.nfd().collect::<String>().into_bytes()
+        } else if fault < 0.31 {
+            text.replace("fi", "ﬁ").replace("fl", "ﬂ").into_bytes()
+        } else {
+            text.into_bytes()
+        };
+        std::fs::write(&path, &data)?;
+        Ok(data.len())
     }
 }
 
@@ -393,4 +435,28 @@ pub fn pdf_document(lines: &[String], header: &str) -> Vec<u8> {
 fn chrono_weekday(y: i32, m: u32, d: u32) -> usize {
     use chrono::Datelike;
     chrono::NaiveDate::from_ymd_opt(y, m, d).map(|d| d.weekday().num_days_from_monday() as usize).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The generated agendas and minutes of one meeting are joined item by
+    /// item, whatever header style, numbering ("Pkt. 3" or "3.") and faults
+    /// each document got: the index holds exactly the items generated.
+    #[test]
+    fn generated_agendas_and_minutes_join_item_by_item() {
+        let cfg = Config::embedded();
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join("archive");
+        let (files, _) = Generator::new(7, &cfg).write_archive(&archive, 600).unwrap();
+        let s = arkiv_index::index_archive(&archive, &dir.path().join("index"), &cfg, arkiv_ingest::EMBEDDED_SYNONYMS).unwrap();
+        assert_eq!(s.files_seen, files);
+        assert!(s.items_indexed > 600, "the documents hold more items than the index: {}", s.items_indexed);
+        assert_eq!(s.items_total, 600);
+        let idx = arkiv_index::ArkivIndex::open(&dir.path().join("index")).unwrap();
+        let kinds = idx.facets().unwrap().kind;
+        let both = kinds.iter().find(|k| k.value == "dagsorden-og-referat").map_or(0, |k| k.count);
+        assert!(both > 50, "{kinds:?}");
+    }
 }

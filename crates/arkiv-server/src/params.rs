@@ -106,7 +106,7 @@ fn number(v: &Option<String>, name: &str, default: usize) -> Result<usize, ApiEr
 /// fields for what is not filled in, and the pages read those as absent.)
 pub fn refuse_empty_typed(raw_query: Option<&str>) -> Result<(), ApiError> {
     for (k, v) in form_urlencoded::parse(raw_query.unwrap_or("").as_bytes()) {
-        if matches!(k.as_ref(), "from" | "to" | "sort" | "limit" | "offset" | "recency") && v.trim().is_empty() {
+        if matches!(k.as_ref(), "from" | "to" | "sort" | "kind" | "limit" | "offset" | "recency") && v.trim().is_empty() {
             return Err(ApiError::bad_request(format!("{k}: empty; give a value or leave the parameter out")));
         }
     }
