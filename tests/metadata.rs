@@ -25,6 +25,9 @@ fn header_fields() {
     assert_eq!(h.absentees, vec!["Henrik Mørch"]);
     assert_eq!(h.place.as_deref(), Some("Regionshospitalet Horsens, mødelokale 3"));
     assert_eq!(h.group_source, Some(Source::Header));
+    // The agenda's table of contents is not part of the field above it.
+    let a = m("klynge-horsens/2021-03-10-dagsorden.txt");
+    assert_eq!(a.secretary.as_deref(), Some("Sofie Lund"));
     let c = m("chefforum/2020-11-27-dagsorden.txt");
     assert_eq!(c.place.as_deref(), Some("Virtuelt møde (Teams)"), "the place under 'Tid & Sted:'");
     let i = m("impl-it/2020-04-22-referat.txt");

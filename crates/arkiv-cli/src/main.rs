@@ -300,15 +300,14 @@ fn print_results(r: &arkiv_index::SearchResponse) {
     println!("{} results for {:?}", r.total, r.query);
     for (i, h) in r.hits.iter().enumerate() {
         println!(
-            "{:>3}. {} [{} | {} | {}] {:.2}\n     {}:{}  id {}\n     {}",
+            "{:>3}. {} [{} | {} | {}] {:.2}\n     {}  id {}\n     {}",
             i + 1,
             h.title,
             h.group.as_deref().unwrap_or("?"),
             h.date.as_deref().unwrap_or("?"),
             h.kind.as_deref().unwrap_or("?"),
             h.score,
-            h.source.path,
-            h.source.line,
+            h.documents.iter().map(|d| format!("{}:{}", d.source.path, d.source.line)).collect::<Vec<_>>().join(" + "),
             h.id,
             h.snippet.replace("<mark>", "[").replace("</mark>", "]")
         );

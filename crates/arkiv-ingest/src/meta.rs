@@ -128,6 +128,12 @@ fn parse_header(lines: &[Line]) -> Header {
             continue;
         }
         let lower = t.to_lowercase();
+        // A table of contents ends the field above it ("Referent: Sofie
+        // Lund" / "Indhold" / "1. Godkendelse ........ 2").
+        if matches!(lower.trim_end_matches(':'), "indhold" | "indholdsfortegnelse") || t.contains("....") {
+            h.fields.push(("-".into(), vec![]));
+            continue;
+        }
         if lower.starts_with("dagsorden ") || lower.starts_with("referat ") || lower.starts_with("møde i ") {
             if let Some(k) = Kind::parse(lower.split_whitespace().next().unwrap_or("")) {
                 h.kind_words.push(k);
