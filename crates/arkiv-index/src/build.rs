@@ -287,8 +287,9 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
         writer.delete_term(Term::from_field_text(fields.file, r));
     }
     for part in join::regroup(orphans) {
-        run.add(&mut writer, fields, part)?;
+        run.add(part);
     }
+    run.end_file(&mut writer, fields)?;
     for (f, kept) in readable {
         let (p, hash) = match kept {
             Some(k) => k,
@@ -322,19 +323,20 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
         let mut n = 0;
         for part in join::parts_of(&fp) {
             n += part.items.len();
-            run.add(&mut writer, fields, part)?;
+            run.add(part);
         }
+        run.end_file(&mut writer, fields)?;
         summary.items_indexed += n;
         manifest.files.insert(relpath, FileEntry { hash, items: n, skipped: None });
     }
-    // A meeting whose documents were not all indexed in this run may have
-    // others in the index already.
-    for key in run.keys.iter().filter(|(_, n)| **n == 1).map(|(k, _)| k) {
-        if old_searcher.doc_freq(&Term::from_field_text(fields.meeting_key, key))? > 0 {
+    run.finish(&mut writer, fields)?;
+    // A meeting written in this run may have other documents in the index
+    // already.
+    for key in &run.written {
+        if !run.pending.contains(key) && old_searcher.doc_freq(&Term::from_field_text(fields.meeting_key, key))? > 0 {
             run.pending.insert(key.clone());
         }
     }
-    run.pending.extend(run.keys.iter().filter(|(_, n)| **n > 1).map(|(k, _)| k.clone()));
     drop(old_searcher);
     // Commit the documents' items, with the meetings still to join named in
     // the manifest: a run that is stopped here leaves them to the next.
@@ -368,21 +370,61 @@ fn commit(writer: &mut tantivy::IndexWriter, manifest: &Manifest) -> Result<(), 
     Ok(())
 }
 
-/// The meetings indexed in one run: how many documents' parts of each
-/// were added, and which must be joined after the first commit.
+/// Files a meeting's documents may lie apart in the archive's order and
+/// still be joined before they are written: an agenda and its minutes
+/// usually sit side by side. Documents further apart are joined after the
+/// first commit.
+const JOIN_WINDOW: u64 = 64;
+
+/// The meetings indexed in one run: the documents' meetings held back to
+/// be joined with the next files', and the meetings that must be joined
+/// after the first commit.
 #[derive(Default)]
 struct RunKeys {
-    keys: std::collections::HashMap<String, u32>,
+    /// Key -> the file it was last seen in, and its parts not yet written.
+    held: std::collections::HashMap<String, (u64, Vec<join::Part>)>,
+    /// Keys written in this run.
+    written: std::collections::HashSet<String>,
     pending: std::collections::BTreeSet<String>,
+    file_no: u64,
 }
 
 impl RunKeys {
-    /// Indexes one document's meeting on its own; it is joined with the
-    /// meeting's other documents after the commit, where there are any.
-    fn add(&mut self, writer: &mut tantivy::IndexWriter, fields: Fields, part: join::Part) -> Result<(), IndexError> {
-        *self.keys.entry(part.head.key.clone()).or_default() += 1;
-        for j in join::join(vec![part]) {
+    /// Takes one document's meeting, to be written joined with the other
+    /// documents of its meeting that come within the window.
+    fn add(&mut self, part: join::Part) {
+        let e = self.held.entry(part.head.key.clone()).or_insert_with(|| (self.file_no, vec![]));
+        e.0 = self.file_no;
+        e.1.push(part);
+    }
+
+    /// Ends a file: meetings last seen a window ago are written.
+    fn end_file(&mut self, writer: &mut tantivy::IndexWriter, fields: Fields) -> Result<(), IndexError> {
+        self.file_no += 1;
+        let due: Vec<String> = self.held.iter().filter(|(_, (seen, _))| seen + JOIN_WINDOW <= self.file_no).map(|(k, _)| k.clone()).collect();
+        for key in due {
+            self.write(writer, fields, &key)?;
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, writer: &mut tantivy::IndexWriter, fields: Fields, key: &str) -> Result<(), IndexError> {
+        let Some((_, parts)) = self.held.remove(key) else { return Ok(()) };
+        // Written before in this run: the two writings are joined later.
+        if !self.written.insert(key.to_string()) {
+            self.pending.insert(key.to_string());
+        }
+        for j in join::join(parts) {
             writer.add_document(document(&j, fields))?;
+        }
+        Ok(())
+    }
+
+    /// Writes every meeting still held.
+    fn finish(&mut self, writer: &mut tantivy::IndexWriter, fields: Fields) -> Result<(), IndexError> {
+        let keys: Vec<String> = self.held.keys().cloned().collect();
+        for key in keys {
+            self.write(writer, fields, &key)?;
         }
         Ok(())
     }

@@ -68,24 +68,23 @@ pub struct Evidence {
     pub refers: Vec<String>,
 }
 
+// Matched against lower-cased text, with ASCII word boundaries: the cue
+// words start and end in ASCII letters, and so the regexes run on the fast
+// automaton over every item that is indexed.
 static CASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,2}-\d{1,3}-\d{1,3}-\d{1,4}-\d{2})\b|\b(?:sagsnr|sagsnummer|j\.\s?nr|journalnr)\.?\s*:?\s*(\d[\d./-]{3,}\d)").unwrap()
+    Regex::new(r"(?-u:\b)(\d{1,2}-\d{1,3}-\d{1,3}-\d{1,4}-\d{2})(?-u:\b)|(?-u:\b)(?:sagsnr|sagsnummer|j\.\s?nr|journalnr)\.?\s*:?\s*(\d[\d./-]{3,}\d)").unwrap()
 });
-static PREVIOUS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(?:sidste|forrige|seneste)\s+møde").unwrap());
+static PREVIOUS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)(?:sidste|forrige|seneste)\s+møde").unwrap());
 static CITED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:referat(?:et)?\s+(?:af|fra)|dagsorden(?:en)?\s+(?:af|fra|til)|møde(?:t)?\s+(?:den|d\.|i|af|fra)|genoptages\s+fra|behandlet\s+(?:den|d\.|i)|jf\.?)\s+(?:mødet\s+|referat(?:et)?\s+(?:af|fra)\s+)?(?:den\s+|d\.\s*)?(?:(\d{1,2})\.\s*)?(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)\s+(\d{4})",
+        r"(?-u:\b)(?:referat(?:et)?\s+(?:af|fra)|dagsorden(?:en)?\s+(?:af|fra|til)|møde(?:t)?\s+(?:den|d\.|i|af|fra)|genoptages\s+fra|behandlet\s+(?:den|d\.|i)|jf\.?)\s+(?:mødet\s+|referat(?:et)?\s+(?:af|fra)\s+)?(?:den\s+|d\.\s*)?(?:(\d{1,2})\.\s*)?(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)\s+(\d{4})",
     )
     .unwrap()
 });
 
 impl Evidence {
     pub fn of(item: &StoredItem) -> Evidence {
-        let mut text = item.title.clone();
-        for name in &item.section_order {
-            text.push('\n');
-            text.push_str(&item.sections[name]);
-        }
+        let text = item_text(item).to_lowercase();
         let own = item.meeting.case_number.as_deref().map(normal_case);
         let mut cases = BTreeSet::new();
         for c in CASE.captures_iter(&text) {
