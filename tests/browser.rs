@@ -41,7 +41,11 @@ async fn search_facet_item_meeting_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let ix = dir.path().join("index");
     index_archive(&support::root().join("tests/sample-archive"), &ix, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
-    let mut state = arkiv_server::AppState::new(Arc::new(ArkivIndex::open(&ix).unwrap()));
+    let idx = ArkivIndex::open(&ix).unwrap();
+    // The rygestop item of Horsensklyngen's agenda and minutes: the id its minutes gave it.
+    let joined = idx.search(&arkiv_index::SearchRequest { q: "rygestop".into(), groups: vec!["Klyngestyregruppen Horsensklyngen".into()], limit: 1, ..Default::default() }).unwrap().hits.remove(0);
+    let minutes_id = joined.documents[1].id.clone();
+    let mut state = arkiv_server::AppState::new(Arc::new(idx));
     state.topic_names = Config::embedded().topics.iter().map(|t| (t.slug.clone(), t.name.clone())).collect();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -139,6 +143,22 @@ async fn search_facet_item_meeting_in_chromium() {
     let url = c.current_url().await.unwrap();
     assert_eq!(format!("{}#{}", url.path(), url.fragment().unwrap_or("")), href, "the browser is at the item's page of the file");
     std::fs::write(shots.join("original-pdf.png"), c.screenshot().await.unwrap()).unwrap();
+
+    // A joined item: the agenda's part and the minutes' part under their
+    // headings, and its history; the id from the minutes leads to it.
+    c.goto(&format!("{base}/items/{minutes_id}")).await.unwrap();
+    c.wait().for_element(Locator::Css("section.history")).await.unwrap();
+    assert_eq!(c.current_url().await.unwrap().path(), format!("/items/{}", joined.id), "the minutes' id redirects to the item");
+    let mut parts = vec![];
+    for h in c.find_all(Locator::Css("h2.document")).await.unwrap() {
+        parts.push(h.text().await.unwrap().to_lowercase());
+    }
+    assert_eq!(parts, ["fra dagsordenen", "fra referatet"]);
+    let decision = c.find(Locator::Css("section.document section.beslutning")).await.unwrap().text().await.unwrap();
+    assert!(decision.contains("spørgsmålsramme"), "{decision}");
+    assert!(c.find(Locator::Css("section.history h2")).await.unwrap().text().await.unwrap().contains("Tidligere og senere behandling"));
+    assert_eq!(c.find_all(Locator::Css("section.document a.original")).await.unwrap().len(), 2, "both originals are linked");
+    std::fs::write(shots.join("item-joined.png"), c.screenshot().await.unwrap()).unwrap();
 
     // The search page on a phone.
     c.set_window_size(390, 844).await.unwrap();

@@ -250,6 +250,7 @@ async fn atom_feed_of_a_search() {
     assert_eq!(st, StatusCode::OK);
     assert!(ct.starts_with("application/atom+xml"));
     assert!(body.contains("<feed") && body.matches("<entry>").count() == 1, "the agenda and the minutes give one entry: {body}");
+    assert_eq!(body.matches("rel=\"related\"").count(), 2, "the entry links both originals: {body}");
     assert!(body.contains("/items/"));
     assert!(!body.contains("Telemedicin"), "the filter applies");
     assert_eq!(get(&s, "/feed.atom?from=x").await.0, StatusCode::BAD_REQUEST);

@@ -48,10 +48,14 @@ pub async fn feed(State(state): State<Arc<AppState>>, headers: HeaderMap, q: Res
             e.set_id(format!("urn:arkiv:item:{}", h.hit.id));
             e.set_title(Text::plain(format!("{} – {}", h.hit.title, h.hit.group.as_deref().unwrap_or("ukendt mødeforum"))));
             e.set_updated(datetime(h.hit.date.as_deref()));
-            e.set_links(vec![
-                Link { href: url, rel: "alternate".into(), mime_type: Some("text/html".into()), ..Default::default() },
-                Link { href: format!("{base}{}", h.file_url), rel: "related".into(), mime_type: Some(h.hit.source.format.content_type().into()), ..Default::default() },
-            ]);
+            // The item's page, and each of its originals (its agenda, its minutes).
+            let originals = h.hit.documents.iter().map(|d| Link {
+                href: format!("{base}{}", crate::file_url(&d.source)),
+                rel: "related".into(),
+                mime_type: Some(d.source.format.content_type().into()),
+                ..Default::default()
+            });
+            e.set_links(std::iter::once(Link { href: url, rel: "alternate".into(), mime_type: Some("text/html".into()), ..Default::default() }).chain(originals).collect::<Vec<_>>());
             let mut c = Content::default();
             c.set_content_type(Some("html".to_string()));
             c.set_value(Some(h.hit.snippet.clone()));
