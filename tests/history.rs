@@ -107,3 +107,42 @@ fn history_finds_the_matters_that_come_back() {
     assert!(precision >= PRECISION_FLOOR, "precision {precision:.2} under {PRECISION_FLOOR}");
     assert!(recall >= RECALL_FLOOR, "recall {recall:.2} under {RECALL_FLOOR}");
 }
+
+/// Each reason on an archive written here: a follow-up of "the last
+/// meeting" and of a meeting cited by its date, a case number two items
+/// name, and none for an item of procedure. Found from both sides.
+#[test]
+fn each_reason_of_a_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("archive");
+    std::fs::create_dir_all(&a).unwrap();
+    let doc = |name: &str, text: &str| std::fs::write(a.join(name), text).unwrap();
+    doc("1.txt", "Referat\nKlyngestyregruppen Horsensklyngen\nMødedato: Onsdag d. 10. marts 2021\n1. Godkendelse af dagsorden\nBeslutning:\nGodkendt.\n2. Henvisninger til rygestop fra hospitalet\nBeslutning:\nHospitalet spørger alle indlagte om rygning.\n3. Demensvenlig udskrivelse\nBeslutning:\nTjeklisten blev godkendt.\n");
+    doc("2.txt", "Referat\nKlyngestyregruppen Horsensklyngen\nMødedato: Onsdag d. 15. september 2021\n1. Godkendelse af dagsorden\nBeslutning:\nGodkendt.\n2. Opfølgning fra sidste møde vedr. rygestop\nBeslutning:\nHenvisningerne er steget til 120.\n");
+    doc("3.txt", "Referat\nKlyngestyregruppen Horsensklyngen\nMødedato: Torsdag d. 9. december 2021\n1. Status på demens\nSagsfremstilling:\nJf. referat af 10. marts 2021 blev tjeklisten for udskrivelse godkendt.\nBeslutning:\nTaget til efterretning.\n");
+    doc("4.txt", "Referat\nChefforum for sundheds- og ældrechefer\nMødedato: Fredag d. 28. januar 2022\n1. Hjælpemidler til borgere i eget hjem\nSagsfremstilling:\nSagen har sagsnr. 21/12345 og blev forelagt regionen.\nBeslutning:\nDrøftet.\n");
+    doc("5.txt", "Referat\nFokusgruppen Sundhed for voksne\nMødedato: Tirsdag d. 7. juni 2022\n1. Fordeling af udgifter\nSagsfremstilling:\nRegionen har svaret i sagsnr. 21/12345.\nBeslutning:\nTaget til efterretning.\n");
+    let ix = tmp.path().join("index");
+    index_archive(&a, &ix, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
+    let idx = ArkivIndex::open(&ix).unwrap();
+    let items = all_items(&idx);
+    let by_title = |t: &str| items.iter().find(|i| i.title.starts_with(t)).unwrap_or_else(|| panic!("{t}"));
+    let history = |t: &str| -> Vec<(String, arkiv_index::Reason)> { idx.related(by_title(t)).unwrap().into_iter().map(|r| (r.title, r.reason)).collect() };
+    use arkiv_index::Reason::*;
+    // "Opfølgning fra sidste møde" finds the group's meeting before, on the same matter; and that item finds it back.
+    assert!(history("Opfølgning fra sidste møde").contains(&("Henvisninger til rygestop fra hospitalet".into(), FollowUp)), "{:?}", history("Opfølgning fra sidste møde"));
+    assert!(history("Henvisninger til rygestop").contains(&("Opfølgning fra sidste møde vedr. rygestop".into(), FollowUp)), "{:?}", history("Henvisninger til rygestop"));
+    // A meeting cited by its date, two meetings back.
+    assert!(history("Status på demens").contains(&("Demensvenlig udskrivelse".into(), FollowUp)), "{:?}", history("Status på demens"));
+    assert!(history("Demensvenlig udskrivelse").contains(&("Status på demens".into(), FollowUp)));
+    // The same case number, across groups.
+    assert_eq!(history("Hjælpemidler til borgere"), [("Fordeling af udgifter".to_string(), SameCaseNumber)]);
+    assert_eq!(history("Fordeling af udgifter"), [("Hjælpemidler til borgere i eget hjem".to_string(), SameCaseNumber)]);
+    // An item of procedure has no matter to follow.
+    assert!(history("Godkendelse af dagsorden").is_empty());
+    // The history is in date order, each item with its decision in a line.
+    let r = idx.related(by_title("Henvisninger til rygestop")).unwrap();
+    assert_eq!(r[0].decision.as_deref(), Some("Henvisningerne er steget til 120."));
+    let dates: Vec<_> = idx.related(by_title("Demensvenlig")).unwrap().into_iter().map(|r| r.date).collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+}

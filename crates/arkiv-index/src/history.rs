@@ -125,34 +125,44 @@ const PROCEDURE: &[&str] = &[
     "præsentation", "nyt", "siden", "jf",
 ];
 
-/// The stems of what an item is about: its title's words, less those of
-/// procedure.
-fn matter(analyzer: &Analyzer, title: &str) -> HashSet<String> {
-    title
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 2 && !PROCEDURE.contains(w) && !w.chars().all(|c| c.is_ascii_digit()))
-        .map(|w| analyzer.stem(w))
-        .collect()
+/// What an item is about: its title's words, less those of procedure,
+/// each with its stem.
+fn matter(analyzer: &Analyzer, title: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = vec![];
+    for w in title.to_lowercase().split(|c: char| !c.is_alphanumeric()) {
+        if w.chars().count() >= 2 && !PROCEDURE.contains(&w) && !w.chars().all(|c| c.is_ascii_digit()) && !out.iter().any(|(x, _)| x == w) {
+            out.push((w.to_string(), analyzer.stem(w)));
+        }
+    }
+    out
+}
+
+/// Two words are of one matter where their stems are the same, or one
+/// word (of five letters or more) begins the other: a compound names what
+/// it is about first ("demens" and "demensvenlig", "rygestop" and
+/// "rygestopindsatsen").
+fn same_word(a: &(String, String), b: &(String, String)) -> bool {
+    let begins = |x: &str, y: &str| x.chars().count() >= 5 && y.starts_with(x);
+    a.1 == b.1 || begins(&a.0, &b.0) || begins(&b.0, &a.0)
 }
 
 /// Whether a candidate is on the matter: a word of it in the candidate's
-/// title, or two in its text.
-fn on_matter(analyzer: &Analyzer, m: &HashSet<String>, cand: &StoredItem) -> bool {
+/// title, or two in its text (one, where the matter is one word).
+fn on_matter(analyzer: &Analyzer, m: &[(String, String)], cand: &StoredItem) -> bool {
     if m.is_empty() {
         return false;
     }
     let title = matter(analyzer, &cand.title);
-    if m.iter().any(|w| title.contains(w)) {
+    if m.iter().any(|w| title.iter().any(|t| same_word(w, t))) {
         return true;
     }
-    let mut text = HashSet::new();
+    let mut text: Vec<(String, String)> = vec![];
     for t in cand.sections.values() {
         for w in t.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3) {
-            text.insert(analyzer.stem(w));
+            text.push((w.to_string(), analyzer.stem(w)));
         }
     }
-    m.iter().filter(|w| text.contains(*w)).count() >= 2.min(m.len())
+    m.iter().filter(|w| text.iter().any(|t| same_word(w, t))).count() >= 2.min(m.len())
 }
 
 /// Two items are on the same matter where the mean of two cosines reaches
@@ -424,4 +434,59 @@ pub fn related(idx: &ArkivIndex, item: &StoredItem) -> Result<Vec<Related>, Inde
         .collect();
     out.sort_by(|a, b| a.date.cmp(&b.date).then(a.group.cmp(&b.group)).then(a.number.cmp(&b.number)));
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{MeetingInfo, SourceRef};
+
+    fn item(title: &str, text: &str, meeting_case: Option<&str>) -> StoredItem {
+        let source = SourceRef { path: "a.txt".into(), line: 1, document: "d".into(), format: arkiv_ingest::formats::Format::Text, page: None, page_end: None };
+        StoredItem {
+            id: "i".into(),
+            number: 1,
+            title: title.into(),
+            ordinal: 0,
+            kind: None,
+            municipalities: vec![],
+            topics: vec![],
+            sections: [("sagsfremstilling".to_string(), text.to_string())].into(),
+            section_order: vec!["sagsfremstilling".into()],
+            attachments: vec![],
+            meeting: MeetingInfo {
+                id: "m".into(),
+                group: None,
+                date: Some("2020-06-12".into()),
+                kind: None,
+                place: None,
+                participants: vec![],
+                absentees: vec![],
+                chair: None,
+                secretary: None,
+                case_number: meeting_case.map(str::to_string),
+                municipalities: vec![],
+                line: 1,
+                documents: vec![],
+            },
+            source,
+            documents: vec![],
+            section_documents: Default::default(),
+        }
+    }
+
+    fn check_evidence(title: &str, text: &str, meeting_case: Option<&str>, cases: &[&str], refers: &[&str]) {
+        let e = Evidence::of(&item(title, text, meeting_case));
+        assert_eq!((e.cases.iter().map(String::as_str).collect::<Vec<_>>(), e.refers.iter().map(String::as_str).collect::<Vec<_>>()), (cases.to_vec(), refers.to_vec()), "{title} / {text}");
+    }
+
+    #[test]
+    fn evidence_in_an_items_text() {
+        check_evidence("Opfølgning fra sidste møde vedr. LÆ-blanketter", "", None, &[], &["prev"]);
+        check_evidence("Samarbejde om udskrivelse – punktet genoptages fra februar 2020", "", None, &[], &["m:2020-02"]);
+        check_evidence("Status", "Jf. referat af 21. juni 2016 blev det aftalt. Sagsnr. 21/12345.", None, &["21/12345"], &["d:2016-06-21"]);
+        // The meeting's own case number is every item's; the meeting's own date is no reference.
+        check_evidence("Status", "1-52-100-22-09 og 1-30-72-45-19, drøftet på mødet den 12. juni 2020", Some("1-52-100-22-09"), &["1-30-72-45-19"], &[]);
+        check_evidence("Næste møde", "Næste møde holdes 8. december 2022.", None, &[], &[]);
+    }
 }
