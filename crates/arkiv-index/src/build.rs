@@ -268,7 +268,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     // joined with its meeting's other documents; a file that goes or
     // changes takes its joined items with it, and the other documents'
     // parts of them are indexed again, to be joined anew.
-    let old_searcher = index.reader()?.searcher();
+    let old_searcher = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?.searcher();
     let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(2, 256 * 1024 * 1024)?;
     let gone: std::collections::HashSet<String> =
         removed.iter().chain(&removed_now).cloned().chain(readable.iter().map(|(f, _)| f.relpath.clone())).collect();

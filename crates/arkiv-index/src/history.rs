@@ -23,7 +23,7 @@ use crate::{decode_doc, ArkivIndex, IndexError};
 use arkiv_analysis::Analyzer;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 use std::sync::LazyLock;
 use tantivy::collector::TopDocs;

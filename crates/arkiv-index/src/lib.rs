@@ -1,11 +1,14 @@
 //! arkiv-index: the tantivy index of agenda items: building and updating it
-//! from an archive, and searching it with facets, filters and snippets.
-//! It knows nothing about HTTP.
+//! from an archive, joining each meeting's agenda and minutes into one
+//! meeting (`join`), searching it with facets, filters and snippets, and an
+//! item's history (`history`). It knows nothing about HTTP.
 //!
 //! **Architecture invariant:** an item's id never changes while its file is
-//! unchanged: re-indexing skips unchanged files, and a crash or kill during
-//! indexing leaves the last committed index usable (the manifest of indexed
-//! files is the commit's own payload, written atomically with it).
+//! unchanged: re-indexing skips unchanged files, a joined item keeps its
+//! first document's id and answers to each document's (`item_id_for`), and a
+//! crash or kill during indexing leaves the last committed index usable (the
+//! manifest of indexed files is the commit's own payload, written atomically
+//! with it, and names the meetings still to be joined).
 
 mod build;
 mod history;
