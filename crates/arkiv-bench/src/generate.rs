@@ -271,12 +271,16 @@ impl Generator {
                 Some(m) => m.clone(),
                 None => self.municipalities.choose_multiple(&mut self.rng, 4).cloned().collect(),
             };
-            // Twenty years, more meetings in later ones.
-            let mut day = || {
-                let y = 2005 + (20.0 * self.rng.random::<f64>().sqrt()) as i32;
+            // Twenty years, more meetings in later ones. A group's days run
+            // out past about 6,700 meetings (a million items): then the
+            // twenty years before, and at last a day it has met on.
+            let mut day = |k: usize| {
+                let y = if k < 50 { 2005 + (20.0 * self.rng.random::<f64>().sqrt()) as i32 } else { 1985 + self.rng.random_range(0..20) };
                 (y, self.rng.random_range(1..=12), self.rng.random_range(1..=28))
             };
-            let Some((y, m, d)) = (0..50).map(|_| day()).find(|date| !meetings.contains(&(group.clone(), *date))) else { continue };
+            let first = day(0);
+            let free = |date: &(i32, u32, u32)| !meetings.contains(&(group.clone(), *date));
+            let (y, m, d) = if free(&first) { first } else { (1..100).map(&mut day).find(free).unwrap_or(first) };
             meetings.insert((group.clone(), (y, m, d)));
             let n_items = self.rng.random_range(3..=15).min(items - written).max(1);
             let titles = self.titles(n_items);

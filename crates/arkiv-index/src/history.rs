@@ -208,6 +208,9 @@ fn date_term(idx: &ArkivIndex, day: i64) -> Term {
 struct Lookup<'a> {
     idx: &'a ArkivIndex,
     searcher: Searcher,
+    /// Document frequencies looked up for this item's history: the
+    /// candidates share most of their words.
+    df: std::cell::RefCell<HashMap<String, u64>>,
 }
 
 impl Lookup<'_> {
@@ -269,12 +272,14 @@ impl Lookup<'_> {
         let mut v: HashMap<String, f32> = tf
             .into_iter()
             .map(|(term, tf)| {
-                let df = [f.title, f.indstilling, f.beslutning, f.body, f.parts]
-                    .iter()
-                    .map(|&field| self.searcher.doc_freq(&Term::from_field_text(field, term.trim_start_matches(SYNONYM_MARK))).unwrap_or(0))
-                    .max()
-                    .unwrap_or(0)
-                    .max(1) as f32;
+                let df = *self.df.borrow_mut().entry(term.clone()).or_insert_with(|| {
+                    [f.title, f.indstilling, f.beslutning, f.body, f.parts]
+                        .iter()
+                        .map(|&field| self.searcher.doc_freq(&Term::from_field_text(field, term.trim_start_matches(SYNONYM_MARK))).unwrap_or(0))
+                        .max()
+                        .unwrap_or(0)
+                });
+                let df = df.max(1) as f32;
                 let w = (1.0 + tf.ln()) * (1.0 + n / df).ln();
                 (term, w)
             })
@@ -331,7 +336,7 @@ fn decision(item: &StoredItem) -> Option<String> {
 
 /// The history of an item, ordered by date.
 pub fn related(idx: &ArkivIndex, item: &StoredItem) -> Result<Vec<Related>, IndexError> {
-    let look = Lookup { idx, searcher: idx.reader.searcher() };
+    let look = Lookup { idx, searcher: idx.reader.searcher(), df: Default::default() };
     let f = idx.fields;
     let an = &idx.analyzer;
     let mut found: BTreeMap<String, (Reason, StoredItem)> = BTreeMap::new();
