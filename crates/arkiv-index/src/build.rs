@@ -270,6 +270,9 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     // parts of them are indexed again, to be joined anew.
     let old_searcher = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?.searcher();
     let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(2, 256 * 1024 * 1024)?;
+    // No merges until the meetings are joined: a merge that ends while the
+    // joining opens its reader deletes the files the reader is opening.
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     let gone: std::collections::HashSet<String> =
         removed.iter().chain(&removed_now).cloned().chain(readable.iter().map(|(f, _)| f.relpath.clone())).collect();
     let mut run = RunKeys::default();
@@ -341,6 +344,9 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     // Commit the documents' items, with the meetings still to join named in
     // the manifest: a run that is stopped here leaves them to the next.
     manifest.rejoin = run.pending.iter().cloned().collect();
+    if manifest.rejoin.is_empty() {
+        writer.set_merge_policy(Box::<tantivy::indexer::LogMergePolicy>::default());
+    }
     commit(&mut writer, &manifest)?;
     if !manifest.rejoin.is_empty() {
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
@@ -353,6 +359,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
             }
         }
         manifest.rejoin.clear();
+        writer.set_merge_policy(Box::<tantivy::indexer::LogMergePolicy>::default());
         commit(&mut writer, &manifest)?;
     }
     writer.wait_merging_threads()?;
