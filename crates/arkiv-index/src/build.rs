@@ -69,6 +69,10 @@ pub struct IndexSummary {
 /// reading them again costs far more than reading a text file).
 const KEEP_PREPARED_BYTES: usize = 256 * 1024 * 1024;
 
+/// The index writer's threads and memory budget.
+const WRITER_THREADS: usize = 2;
+const WRITER_MEMORY: usize = 256 * 1024 * 1024;
+
 /// Files read at once in pass 1, across the cores.
 const PASS1_CHUNK: usize = 64;
 
@@ -269,10 +273,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     // changes takes its joined items with it, and the other documents'
     // parts of them are indexed again, to be joined anew.
     let old_searcher = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?.searcher();
-    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(2, 256 * 1024 * 1024)?;
-    // No merges until the meetings are joined: a merge that ends while the
-    // joining opens its reader deletes the files the reader is opening.
-    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)?;
     let gone: std::collections::HashSet<String> =
         removed.iter().chain(&removed_now).cloned().chain(readable.iter().map(|(f, _)| f.relpath.clone())).collect();
     let mut run = RunKeys::default();
@@ -344,11 +345,13 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     // Commit the documents' items, with the meetings still to join named in
     // the manifest: a run that is stopped here leaves them to the next.
     manifest.rejoin = run.pending.iter().cloned().collect();
-    if manifest.rejoin.is_empty() {
-        writer.set_merge_policy(Box::<tantivy::indexer::LogMergePolicy>::default());
-    }
     commit(&mut writer, &manifest)?;
     if !manifest.rejoin.is_empty() {
+        // The merges of the first commit's segments end before the joining
+        // reads them: a merge that ended while the reader opened a segment
+        // would delete its files under it.
+        writer.wait_merging_threads()?;
+        writer = index.writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let searcher = reader.searcher();
         for key in &manifest.rejoin {
@@ -359,7 +362,6 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
             }
         }
         manifest.rejoin.clear();
-        writer.set_merge_policy(Box::<tantivy::indexer::LogMergePolicy>::default());
         commit(&mut writer, &manifest)?;
     }
     writer.wait_merging_threads()?;
