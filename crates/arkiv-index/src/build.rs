@@ -452,7 +452,8 @@ fn joined_from_by_term(searcher: &tantivy::Searcher, f: Fields, field: tantivy::
     Ok(out)
 }
 
-fn days_since_epoch(date: &str) -> Option<i64> {
+/// Days since 1970 of a YYYY-MM-DD date.
+pub(crate) fn days_since_epoch(date: &str) -> Option<i64> {
     let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
     Some((d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days())
 }

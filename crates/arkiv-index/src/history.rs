@@ -18,6 +18,7 @@
 //! current commit, whichever of two items was indexed first. Searching does
 //! none of this.
 
+use crate::build::days_since_epoch;
 use crate::model::StoredItem;
 use crate::{decode_doc, ArkivIndex, IndexError};
 use arkiv_analysis::Analyzer;
@@ -173,12 +174,7 @@ const SIMILAR: f32 = 0.25;
 const SIMILAR_CANDIDATES: usize = 20;
 
 fn item_text(item: &StoredItem) -> String {
-    let mut text = item.title.clone();
-    for name in &item.section_order {
-        text.push('\n');
-        text.push_str(&item.sections[name]);
-    }
-    text
+    format!("{}\n{}", item.title, item.body())
 }
 
 /// Marks the term that stands for a synonym set.
@@ -194,11 +190,6 @@ fn synonym_term(syn: &crate::Synonyms, set: usize) -> String {
 fn cosine(a: &HashMap<String, f32>, b: &HashMap<String, f32>) -> f32 {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     small.iter().filter_map(|(t, w)| large.get(t).map(|v| w * v)).sum()
-}
-
-fn day_of(date: &str) -> Option<i64> {
-    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
-    Some((d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days())
 }
 
 fn date_term(idx: &ArkivIndex, day: i64) -> Term {
@@ -363,7 +354,7 @@ pub fn related(idx: &ArkivIndex, item: &StoredItem) -> Result<Vec<Related>, Inde
     }
 
     // Follow-ups, from this item back and from later items to this one.
-    if let (Some(group), Some(day)) = (item.meeting.group.as_deref(), item.meeting.date.as_deref().and_then(day_of)) {
+    if let (Some(group), Some(day)) = (item.meeting.group.as_deref(), item.meeting.date.as_deref().and_then(days_since_epoch)) {
         let on = |v: Vec<StoredItem>| v.into_iter().filter(|c| on_matter(an, &topic, c)).collect::<Vec<_>>();
         for r in &ev.refers {
             let cands = if r == "prev" {
@@ -371,12 +362,12 @@ pub fn related(idx: &ArkivIndex, item: &StoredItem) -> Result<Vec<Related>, Inde
                     Some(d) => look.group_days(group, d, d + 1, None)?,
                     None => vec![],
                 }
-            } else if let Some(d) = r.strip_prefix("d:").and_then(day_of) {
+            } else if let Some(d) = r.strip_prefix("d:").and_then(days_since_epoch) {
                 look.group_days(group, d, d + 1, None)?
             } else if let Some(m) = r.strip_prefix("m:") {
-                match (day_of(&format!("{m}-01")), chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")) {
+                match (days_since_epoch(&format!("{m}-01")), chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")) {
                     (Some(first), Ok(d)) => {
-                        let next = d.checked_add_months(chrono::Months::new(1)).and_then(|n| day_of(&n.format("%Y-%m-%d").to_string())).unwrap_or(first + 31);
+                        let next = d.checked_add_months(chrono::Months::new(1)).and_then(|n| days_since_epoch(&n.format("%Y-%m-%d").to_string())).unwrap_or(first + 31);
                         look.group_days(group, first, next, None)?
                     }
                     _ => vec![],

@@ -105,6 +105,13 @@ pub struct StoredItem {
     pub section_documents: BTreeMap<String, usize>,
 }
 
+impl StoredItem {
+    /// All text of the item, sections in order.
+    pub fn body(&self) -> String {
+        self.section_order.iter().filter_map(|n| self.sections.get(n)).cloned().collect::<Vec<_>>().join("\n")
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct Hit {
     pub id: String,

@@ -830,7 +830,7 @@ pub fn search(idx: &ArkivIndex, req: &SearchRequest) -> Result<SearchResponse, I
     for e in top.into_sorted().into_iter().skip(req.offset).take(limit) {
         let doc = searcher.doc(e.addr)?;
         let it = decode_doc(&doc, f)?;
-        let body: String = it.section_order.iter().filter_map(|n| it.sections.get(n)).cloned().collect::<Vec<_>>().join("\n");
+        let body = it.body();
         hits.push(Hit {
             snippet: snippet(&idx.analyzer, &b.h, &body, 30),
             title_html: highlight(&idx.analyzer, &b.h, &it.title),
