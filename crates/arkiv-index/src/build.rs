@@ -281,12 +281,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     let mut orphans = vec![];
     for r in &gone {
         for parts in joined_from_by_term(&old_searcher, fields, fields.file, r)? {
-            for part in parts {
-                run.pending.insert(part.head.key.clone());
-                if !gone.contains(&part.head.path) {
-                    orphans.push(part);
-                }
-            }
+            orphans.extend(parts.into_iter().filter(|part| !gone.contains(&part.head.path)));
         }
         writer.delete_term(Term::from_field_text(fields.file, r));
     }
@@ -335,9 +330,13 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     }
     run.finish(&mut writer, fields)?;
     // A meeting written in this run may have other documents in the index
-    // already.
+    // already: items none of whose files this run deleted.
     for key in &run.written {
-        if !run.pending.contains(key) && old_searcher.doc_freq(&Term::from_field_text(fields.meeting_key, key))? > 0 {
+        if run.pending.contains(key) || old_searcher.doc_freq(&Term::from_field_text(fields.meeting_key, key))? == 0 {
+            continue;
+        }
+        let kept = joined_from_by_term(&old_searcher, fields, fields.meeting_key, key)?.iter().any(|parts| parts.iter().all(|p| !gone.contains(&p.head.path)));
+        if kept {
             run.pending.insert(key.clone());
         }
     }
