@@ -34,7 +34,7 @@ mod walk;
 
 pub use config::{Config, ConfigError};
 pub use model::*;
-pub use walk::{overrides, parse_paths, read_document, walk_archive, ArchiveFile};
+pub use walk::{inside, name_text, open_regular, overrides, parse_paths, read_document, walk_archive, ArchiveFile};
 pub use meta::{document_id, Overrides};
 pub use clean::Vocabulary;
 

@@ -46,10 +46,13 @@ pub fn walk_archive(root: &Path) -> (Vec<ArchiveFile>, Vec<Diagnostic>) {
     let mut files = vec![];
     let mut diags = vec![];
     if root.is_file() {
-        let name = root.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = root.file_name().map(name_text).unwrap_or_default();
         files.push(ArchiveFile { path: root.to_path_buf(), relpath: name });
         return (files, diags);
     }
+    // Links are followed only to files inside the archive: a link out of it
+    // would put a file nobody published into the index and on /files.
+    let canonical_root = std::fs::canonicalize(root).ok();
     let walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
     for entry in walker {
         let entry = match entry {
@@ -65,6 +68,11 @@ pub fn walk_archive(root: &Path) -> (Vec<ArchiveFile>, Vec<Diagnostic>) {
             // Links are not followed into folders (no loops); a link to a
             // file is read, and a link to nothing is reported.
             match std::fs::metadata(p) {
+                Ok(m) if m.is_file() && !canonical_root.as_deref().is_some_and(|r| inside(r, p)) => {
+                    let to = std::fs::read_link(p).map(|t| t.display().to_string()).unwrap_or_default();
+                    diags.push(diag(p, "walk.link-outside", format!("skipped: a link to a file outside the archive ({to})")));
+                    continue;
+                }
                 Ok(m) if m.is_file() => {}
                 Ok(m) if m.is_dir() => {
                     diags.push(diag(p, "walk.link-to-folder", "skipped: links to folders are not followed"));
@@ -90,7 +98,7 @@ pub fn walk_archive(root: &Path) -> (Vec<ArchiveFile>, Vec<Diagnostic>) {
         if name.ends_with(".meta.toml") {
             continue;
         }
-        let relpath = p.strip_prefix(root).unwrap_or(p).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let relpath = p.strip_prefix(root).unwrap_or(p).components().map(|c| name_text(c.as_os_str())).collect::<Vec<_>>().join("/");
         let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase());
         match ext.as_deref().map(|e| (e, Format::of_extension(e))) {
             Some((_, Some(_))) => files.push(ArchiveFile { path: p.to_path_buf(), relpath }),
@@ -162,9 +170,45 @@ pub fn overrides(cfg: &Config, file: &ArchiveFile, diags: &mut Vec<Diagnostic>) 
     ov
 }
 
-/// Reads a document's bytes, or says why not.
+/// A file or folder name as text. Bytes that are not UTF-8 are written as
+/// `%XX`, so two names that differ only in them stay two paths (and two
+/// sets of ids), where a lossy conversion would make them one.
+pub fn name_text(name: &std::ffi::OsStr) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for chunk in name.as_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Whether `path` (followed through its links) is inside the folder
+/// `canonical_root` (already canonical).
+pub fn inside(canonical_root: &Path, path: &Path) -> bool {
+    std::fs::canonicalize(path).is_ok_and(|p| p.starts_with(canonical_root))
+}
+
+/// Opens a file for reading only if it is a regular file. It is opened
+/// without waiting (a FIFO put in a document's place would block an open
+/// for ever) and checked on the open handle, so what was checked is what is
+/// read, even if the name changes hands meanwhile.
+pub fn open_regular(path: &Path) -> std::io::Result<(std::fs::File, std::fs::Metadata)> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let f = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)?;
+    let m = f.metadata()?;
+    if !m.is_file() {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("not a regular file ({})", special_kind(&m.file_type()))));
+    }
+    Ok((f, m))
+}
+
+/// Reads a document's bytes, or says why not. A file that grows past its
+/// format's bound while it is read is refused like one that was too large.
 pub fn read_document(file: &ArchiveFile) -> Result<Vec<u8>, Diagnostic> {
-    let meta = std::fs::metadata(&file.path).map_err(|e| diag(&file.path, "walk.unreadable", format!("skipped: cannot read: {e}")))?;
+    let (f, meta) = open_regular(&file.path).map_err(|e| diag(&file.path, "walk.unreadable", format!("skipped: cannot read: {e}")))?;
     let format = Format::of_path(&file.relpath).unwrap_or(Format::Text);
     let max = format.max_file_bytes();
     if meta.len() > max {
@@ -174,7 +218,13 @@ pub fn read_document(file: &ArchiveFile) -> Result<Vec<u8>, Diagnostic> {
         };
         return Err(diag(&file.path, "walk.too-large", format!("skipped: {:.1} MB is larger than the {} MB {what}", meta.len() as f64 / 1e6, max / (1024 * 1024))));
     }
-    std::fs::read(&file.path).map_err(|e| diag(&file.path, "walk.unreadable", format!("skipped: cannot read: {e}")))
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    use std::io::Read;
+    f.take(max + 1).read_to_end(&mut bytes).map_err(|e| diag(&file.path, "walk.unreadable", format!("skipped: cannot read: {e}")))?;
+    if bytes.len() as u64 > max {
+        return Err(diag(&file.path, "walk.too-large", format!("skipped: the file grew past the {} MB it can be while it was read", max / (1024 * 1024))));
+    }
+    Ok(bytes)
 }
 
 pub(crate) fn skipped(file: &ArchiveFile, d: Diagnostic) -> FileParse {

@@ -11,7 +11,6 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use std::io::Read;
 use std::sync::Arc;
 
 /// The link to an item's original document, at its page where known.
@@ -46,22 +45,33 @@ pub async fn file(State(state): State<Arc<AppState>>, Path(id): Path<String>) ->
     })
     .await?;
     let gone = || ApiError::not_found(format!("the document {} is no longer in the archive", source.path));
-    let f = tokio::fs::File::open(&path).await.map_err(|_| gone())?;
-    let meta = f.metadata().await.map_err(|_| gone())?;
-    if !meta.is_file() {
-        return Err(gone());
-    }
+    // The file is opened as the walk reads it: a regular file only, never
+    // waiting on one (a FIFO in its place), and only inside the archive (a
+    // link put in its place since it was indexed could point anywhere).
+    let p = path.clone();
+    let root = state.archive.clone();
+    let opened = tokio::task::spawn_blocking(move || {
+        let root = root.and_then(|r| std::fs::canonicalize(r).ok())?;
+        if !arkiv_ingest::inside(&root, &p) {
+            return None;
+        }
+        let (f, meta) = arkiv_ingest::open_regular(&p).ok()?;
+        // The first 64 KB, for a text file's charset (read at an offset:
+        // the handle's position stays at the start for the body).
+        use std::os::unix::fs::FileExt;
+        let mut head = vec![0; 64 * 1024];
+        let n = f.read_at(&mut head, 0).unwrap_or(0);
+        head.truncate(n);
+        Some((f, meta, head))
+    })
+    .await
+    .ok()
+    .flatten();
+    let (f, meta, head) = opened.ok_or_else(gone)?;
+    let f = tokio::fs::File::from_std(f);
     let mut content_type = source.format.content_type().to_string();
     if source.format == arkiv_ingest::formats::Format::Text {
         // Text files are UTF-8 or Windows-1252 (see the decoder); say which.
-        let p = path.clone();
-        let head = tokio::task::spawn_blocking(move || {
-            let mut v = vec![];
-            let _ = std::fs::File::open(p).and_then(|f| f.take(64 * 1024).read_to_end(&mut v));
-            v
-        })
-        .await
-        .unwrap_or_default();
         let utf8 = match std::str::from_utf8(&head) {
             Ok(_) => true,
             Err(e) => e.error_len().is_none(),
