@@ -1,0 +1,169 @@
+//! Property tests (proptest) of the invariants the archive's users rely on:
+//! - normalization is idempotent, and decomposed (NFD) text analyses like
+//!   composed (NFC) text;
+//! - an item's id does not depend on the archive-wide word counts that
+//!   decide how a line-end hyphen is joined: whatever other documents say,
+//!   the same document gives the same ids;
+//! - `arkiv parse` and `arkiv index` give the same items, titles and ids
+//!   for the same archive (the sample archive, and ../shared/corpus).
+//!
+//! PROPTEST_CASES sets the cases per property (proptest's default, 256).
+
+mod support;
+
+use arkiv_analysis::{normalize, Analyzer, Lexicon};
+use arkiv_ingest::clean::normalize_chars;
+use arkiv_ingest::{Config, Vocabulary};
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use unicode_normalization::UnicodeNormalization;
+
+/// Danish text as PDF extraction gives it: letters with and without
+/// diacritics, ligatures, odd spaces, hyphens, digits and punctuation.
+fn text() -> impl Strategy<Value = String> {
+    proptest::string::string_regex("[a-zA-ZæøåÆØÅéüö0-9 .,:;()/\\-–ﬁﬂ\u{a0}\u{ad}\u{2009}\n]{0,80}").unwrap()
+}
+
+proptest! {
+    #[test]
+    fn normalizing_twice_changes_nothing(s in text()) {
+        let once = normalize_chars(&s);
+        prop_assert_eq!(normalize_chars(&once), once.clone());
+        let a = normalize(&once);
+        prop_assert_eq!(normalize(&a), a.clone());
+    }
+
+    #[test]
+    fn decomposed_text_cleans_and_analyses_like_composed_text(s in text()) {
+        let nfc: String = s.nfc().collect();
+        let nfd: String = s.nfd().collect();
+        prop_assert_eq!(normalize_chars(&nfd), normalize_chars(&nfc));
+        let mut lex = Lexicon::default();
+        lex.add_text("hjemmebehandling behandling hjemme sygeplejerske");
+        let a = Analyzer::new(Arc::new(lex));
+        let words = |t: &str| a.analyze(t).into_iter().map(|t| (t.position, t.word, t.stem, t.hyphen_parts, t.parts)).collect::<Vec<_>>();
+        prop_assert_eq!(words(&nfd), words(&nfc));
+    }
+}
+
+/// Words of agenda items, some long enough to be broken across lines.
+const WORDS: &[&str] = &[
+    "telemedicin", "hjertesvigt", "sundhedsaftale", "udskrivelse", "genoptræning", "kommune", "borgere", "med", "og", "for",
+    "IV-behandling", "KOL", "opfølgning", "forløbsprogram", "rygestop", "Beslutning:", "Sagsfremstilling:", "drøftelse",
+];
+
+/// A document whose lines may end in a word broken by a hyphen.
+fn document() -> impl Strategy<Value = String> {
+    let line = proptest::collection::vec((0..WORDS.len(), any::<bool>(), 1usize..6), 1..8);
+    let item = (line.clone(), proptest::collection::vec(line, 0..4));
+    proptest::collection::vec(item, 1..6).prop_map(|items| {
+        let mut s = String::from("Mødetid: Tirsdag d. 8. november 2022\nMøde i Sundhedsstyregruppen\n");
+        let render = |l: &Vec<(usize, bool, usize)>| {
+            let mut out = String::new();
+            for (k, (w, br, cut)) in l.iter().enumerate() {
+                let w = WORDS[*w];
+                if k > 0 {
+                    out.push(' ');
+                }
+                // Break the last word of the line across the line's end.
+                if *br && k + 1 == l.len() && w.chars().count() > *cut + 1 && w.chars().all(|c| c.is_alphabetic()) {
+                    let at = w.char_indices().nth(*cut).unwrap().0;
+                    out.push_str(&w[..at]);
+                    out.push_str("-\n");
+                    out.push_str(&w[at..]);
+                } else {
+                    out.push_str(w);
+                }
+            }
+            out
+        };
+        for (n, (title, body)) in items.iter().enumerate() {
+            s.push_str(&format!("{}. {}\n", n + 1, render(title)));
+            for l in body {
+                s.push_str(&render(l));
+                s.push('\n');
+            }
+        }
+        s
+    })
+}
+
+/// Word counts as other documents of an archive could give them: each
+/// word's joined and hyphenated forms seen or not.
+fn vocabulary() -> impl Strategy<Value = Vec<(usize, usize, u32)>> {
+    proptest::collection::vec((0..WORDS.len(), 1usize..6, 0u32..3), 0..30)
+}
+
+fn ids(doc: &str, extra: &[(usize, usize, u32)]) -> Vec<(u32, String)> {
+    let cfg = Config::embedded();
+    let p = arkiv_ingest::prepare("g/referat.txt", "g/referat.txt", doc.as_bytes(), &cfg).unwrap();
+    let mut v = Vocabulary::default();
+    v.add_lines(&p.cleaned.lines);
+    for &(w, cut, form) in extra {
+        let w = WORDS[w];
+        let Some((at, _)) = w.char_indices().nth(cut) else { continue };
+        match form {
+            0 => v.add_word(w, 3),
+            1 => v.add_word(&format!("{}-{}", &w[..at], &w[at..]), 3),
+            _ => {}
+        }
+    }
+    let f = arkiv_ingest::finish(p, &v, &cfg, &Default::default());
+    f.meetings.iter().flat_map(|m| m.items.iter().map(|i| (i.number, i.id.clone()))).collect()
+}
+
+proptest! {
+    #[test]
+    fn item_ids_do_not_depend_on_other_documents_words(doc in document(), a in vocabulary(), b in vocabulary()) {
+        prop_assert_eq!(ids(&doc, &a), ids(&doc, &b), "{}", doc);
+    }
+}
+
+/// What `arkiv parse` gives for a folder (one item per document part) and
+/// what `arkiv index` holds for it: every parsed item is an indexed item or
+/// joined into one (its id an alias of it), with the same title.
+fn parse_and_index_agree(archive: &std::path::Path, cfg: &Config) {
+    let parsed = arkiv_ingest::parse_paths(&[archive.to_path_buf()], cfg);
+    let dir = tempfile::tempdir().unwrap();
+    let ix = dir.path().join("ix");
+    arkiv_index::index_archive(archive, &ix, cfg, arkiv_ingest::EMBEDDED_SYNONYMS).unwrap();
+    let index = arkiv_index::ArkivIndex::open(&ix).unwrap();
+    let mut held: BTreeMap<String, usize> = BTreeMap::new();
+    let mut n = 0;
+    for f in &parsed.files {
+        for m in &f.meetings {
+            for it in &m.items {
+                n += 1;
+                let now = match index.item(&it.id) {
+                    Ok(s) => s,
+                    Err(_) => {
+                        let to = index.item_id_for(&it.id).unwrap().unwrap_or_else(|| panic!("{}: the parsed item {} '{}' is not in the index", f.relpath, it.id, it.title));
+                        index.item(&to).unwrap()
+                    }
+                };
+                *held.entry(now.id.clone()).or_default() += 1;
+                if now.id == it.id {
+                    assert_eq!(now.title, it.title, "{}: item {}", f.relpath, it.id);
+                } else {
+                    // A joined item keeps its first document's title; the
+                    // other document's title is the same item's title.
+                    assert!(now.documents.iter().any(|d| d.id == it.id && d.title == it.title), "{}: {} '{}' joined into {} without its title", f.relpath, it.id, it.title, now.id);
+                }
+            }
+        }
+    }
+    assert_eq!(held.values().sum::<usize>(), n);
+    assert_eq!(held.len() as u64, index.num_items(), "every indexed item comes from a parsed one");
+}
+
+#[test]
+fn parse_and_index_give_the_same_items_for_the_sample_archive() {
+    parse_and_index_agree(&support::root().join("tests/sample-archive"), &Config::embedded());
+}
+
+#[test]
+fn parse_and_index_give_the_same_items_for_the_shared_corpus() {
+    let Some(shared) = support::shared("parse_and_index_give_the_same_items_for_the_shared_corpus") else { return };
+    parse_and_index_agree(&shared.join("corpus"), &Config::embedded());
+}
