@@ -555,3 +555,53 @@ async fn original_files_are_served_at_the_items_page() {
     assert_eq!(st, StatusCode::NOT_FOUND);
     assert!(body.contains("no longer in the archive"), "{body}");
 }
+
+/// Hostile requests, by hand: each gets a 2xx, 3xx or 4xx with a reason,
+/// never a 5xx, and what it sends is escaped on every page and in the feed.
+/// (How long each took is printed, not asserted.)
+#[tokio::test]
+async fn hostile_requests_get_bounded_answers() {
+    let s = sample();
+    let words = |n: usize, f: &dyn Fn(usize) -> String| (0..n).map(f).collect::<Vec<_>>().join("+");
+    let cases: Vec<(&str, String)> = vec![
+        // (A URI is at most 64 KB; tests/clients.rs sends 100 KB over a socket.)
+        ("a 60 KB query", format!("/api/search?q={}", "rygestop+".repeat(60 * 1024 / 9))),
+        ("a thousand words", format!("/api/search?q={}", words(1000, &|k| format!("ord{k}")))),
+        ("a thousand words, short enough", format!("/api/search?q={}", words(1000, &|_| "a".into()).chars().take(499).collect::<String>())),
+        ("hundreds of phrases", format!("/api/search?q={}", words(120, &|_| "%22iv+behandling%22".into()))),
+        ("many typo-tolerant words", format!("/api/search?q={}", words(40, &|k| format!("telemedicn{}", k % 3)))),
+        ("a huge offset", "/api/search?q=rygestop&offset=99999999999999999999".into()),
+        ("the largest offset", "/api/search?q=rygestop&offset=999&limit=100".into()),
+        ("a facet repeated 5,000 times", format!("/api/search?q=rygestop&{}", (0..5000).map(|k| format!("group=g{k}")).collect::<Vec<_>>().join("&"))),
+        ("invalid percent-encoding", "/api/search?q=%ZZ%C3%28%&group=%FF".into()),
+        ("a lone surrogate escape", "/api/search?q=%ED%A0%80".into()),
+        ("NUL in the query", "/api/search?q=ryge%00stop".into()),
+    ];
+    for (what, uri) in &cases {
+        let t = std::time::Instant::now();
+        let (st, ct, body) = get(&s, uri).await;
+        eprintln!("{what}: {st} in {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        assert!(st.is_success() || st.is_client_error(), "{what}: {st}: {body}");
+        assert!(ct.starts_with("application/json"), "{what}: {ct}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{what}: {e}"));
+        if st.is_client_error() {
+            assert!(!v["error"]["message"].as_str().unwrap().is_empty(), "{what}: a reason");
+        }
+    }
+    // Path traversal in every route that takes an id.
+    for route in ["/items/", "/api/items/", "/meetings/", "/api/meetings/", "/files/"] {
+        for id in ["..%2F..%2Fetc%2Fpasswd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "....//....//etc//passwd", "%00", "a%2Fb", "0123456789abcdef%2F..", "%C0%AE%C0%AE%2F"] {
+            let uri = format!("{route}{id}");
+            let (st, _, body) = get(&s, &uri).await;
+            assert!(st == StatusCode::BAD_REQUEST || st == StatusCode::NOT_FOUND, "{uri}: {st}");
+            assert!(!body.contains("root:"), "{uri}: a file outside the archive");
+        }
+    }
+    // A query with HTML and script, on every page that shows it back.
+    let evil = "%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%3E%3Cimg+src%3Dx+onerror%3Dalert(2)%3E";
+    for uri in [format!("/?q={evil}"), format!("/?q=rygestop&group={evil}"), format!("/feed.atom?q={evil}"), format!("/?q={evil}&from={evil}")] {
+        let (st, _, body) = get(&s, &uri).await;
+        assert!(st.is_success() || st.is_client_error(), "{uri}: {st}");
+        assert!(!body.contains("<script>alert") && !body.contains("<img src=x"), "{uri}: unescaped: {body}");
+    }
+}

@@ -71,6 +71,12 @@ enum Cmd {
         /// An origin allowed to call the API from a browser (repeatable; also ARKIV_CORS_ORIGINS, comma-separated). None by default.
         #[arg(long = "cors-origin")]
         cors_origins: Vec<String>,
+        /// Seconds a client has to send a request's head before its connection is closed.
+        #[arg(long, default_value_t = 10.0)]
+        header_timeout: f64,
+        /// Connections served at once; more wait until one ends.
+        #[arg(long, default_value_t = 512)]
+        max_connections: usize,
         #[command(flatten)]
         read: ReadArgs,
     },
@@ -160,7 +166,7 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-fn serve(archive: Option<PathBuf>, index: Option<PathBuf>, config: Option<PathBuf>, addr: String, mut cors: Vec<String>, read: &ReadArgs) -> Result<()> {
+fn serve(archive: Option<PathBuf>, index: Option<PathBuf>, config: Option<PathBuf>, addr: String, mut cors: Vec<String>, limits: arkiv_server::Limits, read: &ReadArgs) -> Result<()> {
     let cfg = load_config(config.as_ref(), read)?;
     let data = data_dir();
     let (archive, index) = match (archive, index) {
@@ -197,7 +203,7 @@ fn serve(archive: Option<PathBuf>, index: Option<PathBuf>, config: Option<PathBu
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("listening on {addr}"))?;
         tracing::info!("serving on http://{}", listener.local_addr()?);
-        axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+        arkiv_server::serve(listener, app, limits, shutdown_signal()).await?;
         Ok(())
     })
 }
@@ -451,7 +457,16 @@ fn main() -> Result<()> {
                 print_summary(&summary);
             }
         }
-        Cmd::Serve { archive, index, config, addr, cors_origins, read } => serve(archive, index, config, addr, cors_origins, &read)?,
+        Cmd::Serve { archive, index, config, addr, cors_origins, header_timeout, max_connections, read } => {
+            if !(header_timeout.is_finite() && header_timeout > 0.0) {
+                anyhow::bail!("--header-timeout must be a positive number of seconds");
+            }
+            if max_connections == 0 {
+                anyhow::bail!("--max-connections must be at least 1");
+            }
+            let limits = arkiv_server::Limits { header_timeout: std::time::Duration::from_secs_f64(header_timeout), max_connections, ..Default::default() };
+            serve(archive, index, config, addr, cors_origins, limits, &read)?
+        }
         Cmd::Search(a) => {
             let idx = arkiv_index::ArkivIndex::open(&a.index)?;
             let req = arkiv_index::SearchRequest {

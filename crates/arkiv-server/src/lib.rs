@@ -13,11 +13,13 @@
 mod api;
 mod feed;
 mod files;
+mod listen;
 mod pages;
 mod params;
 
 pub use api::ApiDoc;
 pub use files::file_url;
+pub use listen::{serve, Limits};
 pub use params::SearchParams;
 
 use arkiv_index::{ArkivIndex, IndexError};
