@@ -4,6 +4,7 @@
 //!
 //! cargo build --release && target/release/arkiv-bench run --sizes 10000,100000,1000000
 
+mod faults;
 mod generate;
 mod pg;
 mod run;
@@ -36,6 +37,9 @@ enum Cmd {
     },
     /// Run the benchmark at each size and write report.csv and report.svg.
     Run(run::Args),
+    /// Mixed searches at many connections while the archive is re-indexed
+    /// twice into the index the service reads.
+    Faults(faults::Args),
     /// Time the query mix on an existing index, query by query.
     Search {
         #[arg(long)]
@@ -59,6 +63,7 @@ fn main() -> Result<()> {
             println!("{items} items in {files} files, {:.1} MB, in {:.1} s", bytes as f64 / 1e6, t.elapsed().as_secs_f64());
         }
         Cmd::Run(a) => run::run(a)?,
+        Cmd::Faults(a) => faults::run(a)?,
         Cmd::Search { index, rounds, only } => run::per_query(&index, rounds, only.as_deref())?,
     }
     Ok(())

@@ -266,7 +266,7 @@ pub fn per_query(index: &Path, rounds: usize, only: Option<&str>) -> Result<()> 
     Ok(())
 }
 
-fn collect_txt(d: &Path, out: &mut Vec<PathBuf>) {
+pub fn collect_txt(d: &Path, out: &mut Vec<PathBuf>) {
     if let Ok(rd) = std::fs::read_dir(d) {
         for e in rd.flatten() {
             let p = e.path();
