@@ -1,6 +1,8 @@
 //! Property tests (proptest) of the invariants the archive's users rely on:
 //! - normalization is idempotent, and decomposed (NFD) text analyses like
 //!   composed (NFC) text;
+//! - every line of a document is accounted for once: kept, or named as page
+//!   furniture, and each kept line in one meeting header or one item;
 //! - an item's id does not depend on the archive-wide word counts that
 //!   decide how a line-end hyphen is joined: whatever other documents say,
 //!   the same document gives the same ids;
@@ -166,4 +168,59 @@ fn parse_and_index_give_the_same_items_for_the_sample_archive() {
 fn parse_and_index_give_the_same_items_for_the_shared_corpus() {
     let Some(shared) = support::shared("parse_and_index_give_the_same_items_for_the_shared_corpus") else { return };
     parse_and_index_agree(&shared.join("corpus"), &Config::embedded());
+}
+
+/// A document with page furniture put in at random places: page numbers,
+/// case numbers, page breaks, lone numbers.
+fn document_with_furniture() -> impl Strategy<Value = String> {
+    (document(), proptest::collection::vec((0usize..200, 0u8..4), 0..12)).prop_map(|(doc, extra)| {
+        let mut lines: Vec<String> = doc.lines().map(str::to_string).collect();
+        for (at, what) in extra {
+            let line = match what {
+                0 => format!("Side {} af 9", at % 9 + 1),
+                1 => "1-52-100-22-09".to_string(),
+                2 => "\x0c".to_string(),
+                _ => format!("{}", at % 40),
+            };
+            let at = at % (lines.len() + 1);
+            lines.insert(at, line);
+        }
+        lines.join("\n")
+    })
+}
+
+proptest! {
+    /// Every line of a document is accounted for once: cleaning keeps it or
+    /// names it as page furniture, and segmentation puts each kept line in
+    /// one meeting's header or one item.
+    #[test]
+    fn every_line_is_accounted_for_once(doc in document_with_furniture(), paged in any::<bool>()) {
+        use arkiv_ingest::clean::{clean, join_hyphenated, normalize_chars, split_lines};
+        let mut before: Vec<(usize, String)> = split_lines(&normalize_chars(&doc)).into_iter().map(|l| (l.no, l.text)).collect();
+        let c = clean(&doc, paged, &|_| false);
+        let mut after: Vec<(usize, String)> = c.lines.iter().map(|l| (l.no, l.text.clone())).chain(c.furniture.iter().map(|(l, _)| (l.no, l.text.clone()))).collect();
+        before.sort();
+        after.sort();
+        prop_assert_eq!(before, after);
+        let mut lines = c.lines;
+        let mut v = Vocabulary::default();
+        v.add_lines(&lines);
+        join_hyphenated(&mut lines, &v);
+        let meetings = arkiv_ingest::segment::segment(&lines);
+        let mut next = 0;
+        for m in &meetings {
+            prop_assert_eq!(m.start, next, "meetings follow each other");
+            let first = m.items.first().map(|i| i.lines.start).unwrap_or(m.end);
+            prop_assert_eq!(m.header.len(), first - m.start, "the header is the lines before the first item");
+            let mut at = first;
+            for it in &m.items {
+                prop_assert_eq!(it.lines.start, at, "item {} follows the line before it", it.number);
+                prop_assert!(it.lines.end > it.lines.start, "item {} has its title line", it.number);
+                at = it.lines.end;
+            }
+            prop_assert_eq!(at, m.end, "the last item ends with its meeting");
+            next = m.end;
+        }
+        prop_assert_eq!(next, lines.len(), "the meetings hold every line");
+    }
 }

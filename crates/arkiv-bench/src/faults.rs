@@ -110,8 +110,9 @@ fn total(conn: &mut Conn, q: &str) -> Option<u64> {
     serde_json::from_slice::<serde_json::Value>(&body).ok()?["total"].as_u64()
 }
 
-/// Adds 1% new documents (each with a word of this round), changes 1% and
-/// removes 0.5% of the files.
+/// Adds 1% new documents (each with a word of this round, at meetings of
+/// their own: a month of the round's, so they are not joined with another
+/// round's), changes 1% and removes 0.5% of the files.
 fn change_archive(archive: &Path, round: usize) -> Result<(usize, usize, usize)> {
     let mut all = vec![];
     collect_txt(archive, &mut all);
@@ -123,7 +124,12 @@ fn change_archive(archive: &Path, round: usize) -> Result<(usize, usize, usize)>
     for k in 0..add {
         std::fs::write(
             dir.join(format!("{k:05}.txt")),
-            format!("Mødetid: Mandag d. {}. marts 2025\nMøde i Sundhedsstyregruppen\n1. Runde{round}markør nummer {k}\nBeslutning:\nGodkendt\n", 1 + k % 28),
+            format!(
+                "Mødetid: d. {}. {} {}\nMøde i Sundhedsstyregruppen\n1. Runde{round}markør nummer {k}\nBeslutning:\nGodkendt\n",
+                1 + k % 28,
+                ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"][round % 12],
+                2030 + k / 28
+            ),
         )?;
     }
     let mut changed = 0;
@@ -196,12 +202,14 @@ pub fn run(a: Args) -> Result<()> {
             })
         })
         .collect();
-    std::thread::sleep(Duration::from_secs(20.min(a.seconds / 6)));
+    // Memory once every query of the mix has run many times over.
+    std::thread::sleep(Duration::from_secs(a.seconds / 6));
     let rss_start = rss_mb(server.id());
     eprintln!("service memory once settled: {rss_start:.0} MB");
     for round in 1..=2 {
         let at = start + Duration::from_secs(a.seconds * round as u64 / 3);
         std::thread::sleep(at.saturating_duration_since(Instant::now()));
+        eprintln!("service memory before re-index {round}: {:.0} MB", rss_mb(server.id()));
         let (add, changed, removed) = change_archive(&archive, round)?;
         let t = Instant::now();
         let s = index_run()?;

@@ -40,6 +40,24 @@ pub struct Cleaned {
     /// The pages of the document are known (a PDF, or text with its form
     /// feeds), so each line's `page` means something.
     pub paged: bool,
+    /// The lines taken out as page furniture, each with what it was: with
+    /// `lines`, every line of the document once.
+    pub furniture: Vec<(Line, Furniture)>,
+}
+
+/// What a line of page furniture was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Furniture {
+    /// "Side 2 af 5", or a number alone on a line.
+    PageNumber,
+    /// A journal or case number line.
+    CaseNumber,
+    /// The secretariat's footer block ("Dato: ..." and contact lines).
+    Footer,
+    /// A running header naming the meeting or group.
+    RunningHeader,
+    /// A line at a page's top or bottom that repeats from page to page.
+    PageEdge,
 }
 
 /// Characters PDF extraction uses as bullets.
@@ -197,7 +215,7 @@ fn page_edge_furniture(lines: &[Line]) -> Vec<bool> {
 /// Removes page furniture and records what it said.
 pub fn strip_furniture(lines: Vec<Line>, paged: bool, group_line: &dyn Fn(&str) -> bool) -> Cleaned {
     let n = lines.len();
-    let mut drop = vec![false; n];
+    let mut drop: Vec<Option<Furniture>> = vec![None; n];
     let mut facts = vec![];
     let at_edge = if paged { page_edge_furniture(&lines) } else { vec![false; n] };
     // Lines that repeat: a running header when it names a date or a group.
@@ -211,9 +229,9 @@ pub fn strip_furniture(lines: Vec<Line>, paged: bool, group_line: &dyn Fn(&str) 
     while i < n {
         let t = lines[i].text.as_str();
         if SIDE.is_match(t) {
-            drop[i] = true;
+            drop[i] = Some(Furniture::PageNumber);
         } else if let Some(c) = CASE_NUMBER.captures(t) {
-            drop[i] = true;
+            drop[i] = Some(Furniture::CaseNumber);
             facts.push((lines[i].no, Fact::CaseNumber(c[1].to_string())));
         } else if let Some(c) = FOOTER_DATE.captures(t) {
             // "Dato: ..." followed within a few lines by contact lines is the
@@ -224,20 +242,20 @@ pub fn strip_furniture(lines: Vec<Line>, paged: bool, group_line: &dyn Fn(&str) 
                     facts.push((lines[i].no, Fact::DocumentDate(d)));
                 }
                 for d in drop.iter_mut().take(end + 1).skip(i) {
-                    *d = true;
+                    *d = Some(Furniture::Footer);
                 }
-                if i > 0 && !drop[i - 1] && group_line(&lines[i - 1].text) {
-                    drop[i - 1] = true;
+                if i > 0 && drop[i - 1].is_none() && group_line(&lines[i - 1].text) {
+                    drop[i - 1] = Some(Furniture::RunningHeader);
                     facts.push((lines[i - 1].no, Fact::RunningHeader(lines[i - 1].text.clone())));
                 }
                 i = end + 1;
                 continue;
             }
         } else if is_running_header(t, counts.get(t).copied().unwrap_or(0), lines.get(i + 1).map(|l| l.text.as_str()), group_line) {
-            drop[i] = true;
+            drop[i] = Some(Furniture::RunningHeader);
             facts.push((lines[i].no, Fact::RunningHeader(t.to_string())));
         } else if at_edge[i] {
-            drop[i] = true;
+            drop[i] = Some(Furniture::PageEdge);
             // A header that names the group or a date still says so.
             if t.chars().count() <= 100 && (group_line(t) || dates::find_date(t).is_some()) {
                 facts.push((lines[i].no, Fact::RunningHeader(t.to_string())));
@@ -247,24 +265,26 @@ pub fn strip_furniture(lines: Vec<Line>, paged: bool, group_line: &dyn Fn(&str) 
     }
     // Lone page numbers: a number alone on a line is never content here.
     for i in 0..n {
-        if LONE_NUMBER.is_match(&lines[i].text) {
-            drop[i] = true;
+        if drop[i].is_none() && LONE_NUMBER.is_match(&lines[i].text) {
+            drop[i] = Some(Furniture::PageNumber);
         }
     }
     let mut out = Vec::with_capacity(n);
+    let mut furniture = vec![];
     let mut case_before = false;
     for (i, mut l) in lines.into_iter().enumerate() {
-        if drop[i] {
+        if let Some(what) = drop[i] {
             if CASE_NUMBER.is_match(&l.text) {
                 case_before = true;
             }
+            furniture.push((l, what));
             continue;
         }
         l.after_case_number = case_before;
         case_before = false;
         out.push(l);
     }
-    Cleaned { lines: out, facts, paged }
+    Cleaned { lines: out, facts, paged, furniture }
 }
 
 /// A page header naming the meeting: a line that repeats on every page and

@@ -33,6 +33,10 @@ pub struct RawItem {
     pub line: usize,
     /// Pages of the item's first and last line.
     pub pages: (u32, u32),
+    /// Its lines, as indexes in the document's lines: from its title's
+    /// first to its last. A meeting's header and its items' lines hold each
+    /// line of the meeting once.
+    pub lines: std::ops::Range<usize>,
     pub sections: Vec<(String, Vec<String>)>,
 }
 
@@ -381,6 +385,7 @@ pub fn segment(lines: &[Line]) -> Vec<RawMeeting> {
                 title: tidy_title(&title),
                 line: lines[c.idx].no,
                 pages: (lines[c.idx].page, lines[body_end.max(c.idx + 1) - 1].page),
+                lines: c.idx..body_end,
                 sections: sections(&lines[c.title_end + 1..body_end]),
             });
         }
