@@ -40,7 +40,15 @@ async fn search_facet_item_meeting_in_chromium() {
     // The service, on a port of its own.
     let dir = tempfile::tempdir().unwrap();
     let ix = dir.path().join("index");
-    index_archive(&support::root().join("tests/sample-archive"), &ix, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
+    // The sample archive, and a document whose text carries HTML and script.
+    let archive = dir.path().join("archive");
+    support::copy_dir(&support::root().join("tests/sample-archive"), &archive);
+    std::fs::write(
+        archive.join("ukendt/injektion.txt"),
+        "Mødetid: Mandag d. 3. januar 2022\nMøde i Sundhedsstyregruppen\n1. Alarm <script>window.__injected=1</script>\nBeslutning:\nTeksten <img src=x onerror=\"window.__injected=2\"> om alarm.\n",
+    )
+    .unwrap();
+    index_archive(&archive, &ix, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
     let idx = ArkivIndex::open(&ix).unwrap();
     // The rygestop item of Horsensklyngen's agenda and minutes: the id its minutes gave it.
     let joined = idx.search(&arkiv_index::SearchRequest { q: "rygestop".into(), groups: vec!["Klyngestyregruppen Horsensklyngen".into()], limit: 1, ..Default::default() }).unwrap().hits.remove(0);
@@ -165,5 +173,23 @@ async fn search_facet_item_meeting_in_chromium() {
     c.goto(&format!("{base}/?q=rygestop")).await.unwrap();
     c.wait().for_element(Locator::Css("ol.results li")).await.unwrap();
     std::fs::write(shots.join("search-phone.png"), c.screenshot().await.unwrap()).unwrap();
+
+    // HTML and script, in a query, a filter and a document, on the search
+    // page, the item page and the meeting page: shown as text, never run.
+    let evil = ["%3Cscript%3Ewindow.__injected%3D3%3C%2Fscript%3E", "%22%3E%3Cimg%20src%3Dx%20onerror%3D%22window.__injected%3D4%22%3E"];
+    for q in evil {
+        c.goto(&format!("{base}/?q={q}&group={q}&from={q}")).await.unwrap();
+        assert_eq!(c.execute("return window.__injected === undefined", vec![]).await.unwrap(), serde_json::json!(true), "a query ran as script: {q}");
+        let shown = c.find(Locator::Id("q")).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
+        assert!(shown.contains('<'), "the query is shown back as typed: {shown}");
+    }
+    c.goto(&format!("{base}/?q=alarm")).await.unwrap();
+    c.find(Locator::Css("ol.results li h3 a")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    assert!(c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap().contains("<script>"), "the title is shown as text");
+    assert_eq!(c.execute("return window.__injected === undefined", vec![]).await.unwrap(), serde_json::json!(true), "the item page ran a document's script");
+    c.find(Locator::XPath("//nav[contains(@class,'neighbours')]//a[starts-with(normalize-space(.), 'Hele mødet')]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("ol.items")).await.unwrap();
+    assert_eq!(c.execute("return window.__injected === undefined", vec![]).await.unwrap(), serde_json::json!(true), "the meeting page ran a document's script");
     c.close().await.unwrap();
 }
