@@ -199,7 +199,11 @@ fn serve(archive: Option<PathBuf>, index: Option<PathBuf>, config: Option<PathBu
     state.cors_origins = cors;
     state.topic_names = cfg.topics.iter().map(|t| (t.slug.clone(), t.name.clone())).collect();
     let app = arkiv_server::app(std::sync::Arc::new(state));
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    // Searches run on the blocking pool. More of them at once than a few per
+    // core only wait on each other, and each thread may grow a malloc arena
+    // of its own: bound the pool (the others queue).
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(4 * cores).build()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("listening on {addr}"))?;
         tracing::info!("serving on http://{}", listener.local_addr()?);
