@@ -93,7 +93,8 @@ pub(crate) fn run_search(state: &AppState, req: &arkiv_index::SearchRequest) -> 
     responses(
         (status = 200, description = "the hits and the facet counts", body = ApiSearchResponse),
         (status = 400, description = "a parameter is not what the API takes; the message says which and why", body = ErrorBody),
-        (status = 414, description = "the URI is longer than the service reads"),
+        (status = 431, description = "the request's head (its URI and headers) is longer than the 64 KB the service reads"),
+        (status = 503, description = "the request ran past the service's time limit (10 s)"),
     ))]
 pub async fn search(
     State(state): State<Arc<AppState>>,
@@ -159,7 +160,8 @@ pub(crate) fn load_item(state: &AppState, id: &str) -> Result<Found<(ApiItem, Me
         (status = 200, description = "the item", body = ApiItem),
         (status = 308, description = "the id is one the item had before its agenda and minutes were joined; `Location` gives the item's id now"),
         (status = 404, description = "no item has this id", body = ErrorBody),
-        (status = 414, description = "the URI is longer than the service reads"),
+        (status = 431, description = "the request's head (its URI and headers) is longer than the 64 KB the service reads"),
+        (status = 503, description = "the request ran past the service's time limit (10 s)"),
     ))]
 pub async fn item(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, ApiError> {
     Ok(match blocking(move || load_item(&state, &id)).await? {
@@ -174,7 +176,8 @@ pub async fn item(State(state): State<Arc<AppState>>, Path(id): Path<String>) ->
         (status = 200, description = "the meeting", body = ApiMeeting),
         (status = 308, description = "the id is the one the meeting's minutes (or another of its documents) give it; `Location` gives the meeting's id"),
         (status = 404, description = "no meeting has this id", body = ErrorBody),
-        (status = 414, description = "the URI is longer than the service reads"),
+        (status = 431, description = "the request's head (its URI and headers) is longer than the 64 KB the service reads"),
+        (status = 503, description = "the request ran past the service's time limit (10 s)"),
     ))]
 pub async fn meeting(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, ApiError> {
     Ok(match blocking(move || find(&id, |i| state.index.meeting(i), |i| state.index.meeting_id_for(i))).await? {
@@ -184,7 +187,7 @@ pub async fn meeting(State(state): State<Arc<AppState>>, Path(id): Path<String>)
 }
 
 /// Every facet value with its count over the whole archive.
-#[utoipa::path(get, path = "/api/facets", responses((status = 200, description = "every facet value with its count", body = Facets)))]
+#[utoipa::path(get, path = "/api/facets", responses((status = 200, description = "every facet value with its count", body = Facets), (status = 503, description = "the request ran past the service's time limit (10 s)")))]
 pub async fn facets(State(state): State<Arc<AppState>>) -> Result<Json<Facets>, ApiError> {
     blocking(move || Ok(state.index.facets()?)).await.map(Json)
 }
