@@ -37,37 +37,29 @@ pub async fn file(State(state): State<Arc<AppState>>, Path(id): Path<String>) ->
     if !is_document_id(&id) {
         return Err(ApiError::bad_request("a document id is 16 lowercase hexadecimal characters"));
     }
-    let st = state.clone();
-    let (source, path) = crate::blocking(move || {
-        let source = st.index.document(&id)?;
-        let root = st.archive.as_ref().ok_or_else(|| ApiError::not_found("the archive folder of this index is not known, so its files cannot be served"))?;
-        Ok((source.clone(), root.join(&source.path)))
-    })
-    .await?;
-    let gone = || ApiError::not_found(format!("the document {} is no longer in the archive", source.path));
-    // The file is opened as the walk reads it: a regular file only, never
-    // waiting on one (a FIFO in its place), and only inside the archive (a
-    // link put in its place since it was indexed could point anywhere).
-    let p = path.clone();
-    let root = state.archive.clone();
-    let opened = tokio::task::spawn_blocking(move || {
-        let root = root.and_then(|r| std::fs::canonicalize(r).ok())?;
-        if !arkiv_ingest::inside(&root, &p) {
-            return None;
+    // Found and opened in one blocking task. The file is opened as the walk
+    // reads it: a regular file only, never waiting on one (a FIFO in its
+    // place), and only inside the archive (a link put in its place since it
+    // was indexed could point anywhere).
+    let (source, f, meta, head) = crate::blocking(move || {
+        let source = state.index.document(&id)?;
+        let root = state.archive.as_ref().ok_or_else(|| ApiError::not_found("the archive folder of this index is not known, so its files cannot be served"))?;
+        let gone = || ApiError::not_found(format!("the document {} is no longer in the archive", source.path));
+        let path = root.join(&source.path);
+        let root = std::fs::canonicalize(root).map_err(|_| gone())?;
+        if !arkiv_ingest::inside(&root, &path) {
+            return Err(gone());
         }
-        let (f, meta) = arkiv_ingest::open_regular(&p).ok()?;
+        let (f, meta) = arkiv_ingest::open_regular(&path).map_err(|_| gone())?;
         // The first 64 KB, for a text file's charset (read at an offset:
         // the handle's position stays at the start for the body).
         use std::os::unix::fs::FileExt;
         let mut head = vec![0; 64 * 1024];
         let n = f.read_at(&mut head, 0).unwrap_or(0);
         head.truncate(n);
-        Some((f, meta, head))
+        Ok((source, f, meta, head))
     })
-    .await
-    .ok()
-    .flatten();
-    let (f, meta, head) = opened.ok_or_else(gone)?;
+    .await?;
     let f = tokio::fs::File::from_std(f);
     let mut content_type = source.format.content_type().to_string();
     if source.format == arkiv_ingest::formats::Format::Text {
