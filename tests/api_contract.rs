@@ -9,15 +9,8 @@
 mod support;
 
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
-struct Kill(std::process::Child);
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use support::{arkiv, wait_for_port, Kill};
 
 #[test]
 fn api_conforms_to_its_openapi_document() {
@@ -34,7 +27,7 @@ fn api_conforms_to_its_openapi_document() {
     let dir = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let server = Kill(
-        Command::new(env!("CARGO_BIN_EXE_arkiv"))
+        arkiv()
             .args(["serve", "--archive"])
             .arg(support::root().join("tests/sample-archive"))
             .arg("--index")
@@ -46,15 +39,7 @@ fn api_conforms_to_its_openapi_document() {
             .spawn()
             .unwrap(),
     );
-    let mut up = false;
-    for _ in 0..300 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            up = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert!(up, "the service did not start");
+    assert!(wait_for_port(port, 30), "the service did not start");
     let examples = std::env::var("ARKIV_SCHEMATHESIS_EXAMPLES").unwrap_or_else(|_| "1000".into());
     let out = Command::new(st)
         .args(["run", &format!("http://127.0.0.1:{port}/api/openapi.json"), "--checks", "all", "--max-examples", &examples, "--workers", "2", "--seed", "1"])

@@ -4,18 +4,8 @@
 mod support;
 
 use std::path::Path;
-use std::process::Command;
 
-fn arkiv() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_arkiv"))
-}
-
-fn search_total(index: &Path, q: &str) -> u64 {
-    let out = arkiv().args(["search", "--index"]).arg(index).args(["--json", "--limit", "1", q]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["total"].as_u64().unwrap()
-}
+use support::{arkiv, search_total};
 
 
 #[test]

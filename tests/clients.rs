@@ -7,20 +7,14 @@ mod support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-struct Kill(std::process::Child);
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use support::{arkiv, wait_for_port, Kill};
 
 fn start(dir: &std::path::Path, extra: &[&str]) -> (Kill, u16) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new(env!("CARGO_BIN_EXE_arkiv"))
+    let child = arkiv()
         .args(["serve", "--archive"])
         .arg(support::root().join("tests/sample-archive"))
         .arg("--index")
@@ -33,13 +27,8 @@ fn start(dir: &std::path::Path, extra: &[&str]) -> (Kill, u16) {
         .spawn()
         .unwrap();
     let k = Kill(child);
-    for _ in 0..600 {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return (k, port);
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("the service did not start");
+    assert!(wait_for_port(port, 60), "the service did not start");
+    (k, port)
 }
 
 /// One request on its own connection: (status, body).

@@ -12,12 +12,10 @@ mod support;
 use arkiv_index::{ArkivIndex, SearchRequest};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-fn arkiv() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_arkiv"))
-}
+use support::{arkiv, search_total};
 
 /// Every item of an index: id -> (group, title). Read group by group
 /// (a search serves at most 1000 hits).
@@ -47,11 +45,8 @@ fn items_of(ix: &Path) -> BTreeMap<String, (String, String)> {
 }
 
 /// The index answers a search (the first thing a user would do after a crash).
-fn answers(ix: &Path) -> u64 {
-    let out = arkiv().args(["search", "--json", "--limit", "1", "--index"]).arg(ix).arg("rygestop").output().unwrap();
-    assert!(out.status.success(), "after a kill the index does not answer: {}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["total"].as_u64().unwrap()
+fn answers(ix: &Path) {
+    search_total(ix, "rygestop");
 }
 
 /// A small deterministic generator for the kill moments.

@@ -11,9 +11,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-fn arkiv() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_arkiv"))
-}
+use support::{arkiv, search_total};
 
 fn doc(day: u32, title: &str) -> String {
     format!("Mødetid: Mandag d. {day}. januar 2022\nMøde i Sundhedsstyregruppen\n1. {title}\nSagsfremstilling:\nTekst om {title}.\nBeslutning:\nGodkendt\n")
@@ -45,13 +43,6 @@ fn index(archive: &Path, ix: &Path, as_user: Option<u32>) -> serde_json::Value {
 
 fn code_of(summary: &serde_json::Value, name: &str) -> Vec<String> {
     summary["skipped"].as_array().unwrap().iter().filter(|d| d["path"].as_str().unwrap().ends_with(name)).map(|d| d["code"].as_str().unwrap().to_string()).collect()
-}
-
-fn search_total(ix: &Path, q: &str) -> u64 {
-    let out = arkiv().args(["search", "--json", "--limit", "1", "--index"]).arg(ix).arg(q).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["total"].as_u64().unwrap()
 }
 
 #[test]

@@ -122,3 +122,38 @@ pub fn pdf_with_lines(lines: usize, padding: usize) -> Vec<u8> {
     out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
     out
 }
+
+/// The `arkiv` binary, for the tests of the arkiv-cli package (the only
+/// ones Cargo builds it for).
+pub fn arkiv() -> std::process::Command {
+    std::process::Command::new(option_env!("CARGO_BIN_EXE_arkiv").expect("only the arkiv-cli package's tests run the arkiv binary"))
+}
+
+/// How many items `arkiv search` finds for `q` in the index at `index`;
+/// fails the test when the search does not answer.
+pub fn search_total(index: &std::path::Path, q: &str) -> u64 {
+    let out = arkiv().args(["search", "--index"]).arg(index).args(["--json", "--limit", "1", q]).output().unwrap();
+    assert!(out.status.success(), "the index at {} does not answer: {}", index.display(), String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["total"].as_u64().unwrap()
+}
+
+/// A child process killed and reaped when the test lets go of it.
+pub struct Kill(pub std::process::Child);
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Waits up to `seconds` for something to listen on the local `port`.
+pub fn wait_for_port(port: u16, seconds: u64) -> bool {
+    for _ in 0..seconds * 10 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
