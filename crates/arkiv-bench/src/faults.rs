@@ -8,7 +8,7 @@
 //! cargo build --release --workspace && target/release/arkiv-bench faults --items 20000 --seconds 300
 
 use crate::generate::Generator;
-use crate::run::{collect_txt, pct, query_mix};
+use crate::run::{collect_txt, pct, proc_status_mb, query_mix};
 use anyhow::{bail, Context, Result};
 use arkiv_index::{SearchRequest, Sort};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -92,14 +92,6 @@ impl Conn {
         }
         res
     }
-}
-
-fn rss_mb(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<f64>().ok()))
-        .unwrap_or(0.0)
-        / 1024.0
 }
 
 fn total(conn: &mut Conn, q: &str) -> Option<u64> {
@@ -204,12 +196,12 @@ pub fn run(a: Args) -> Result<()> {
         .collect();
     // Memory once every query of the mix has run many times over.
     std::thread::sleep(Duration::from_secs(a.seconds / 6));
-    let rss_start = rss_mb(server.id());
+    let rss_start = proc_status_mb(server.id(), "VmRSS");
     eprintln!("service memory once settled: {rss_start:.0} MB");
     for round in 1..=2 {
         let at = start + Duration::from_secs(a.seconds * round as u64 / 3);
         std::thread::sleep(at.saturating_duration_since(Instant::now()));
-        eprintln!("service memory before re-index {round}: {:.0} MB", rss_mb(server.id()));
+        eprintln!("service memory before re-index {round}: {:.0} MB", proc_status_mb(server.id(), "VmRSS"));
         let (add, changed, removed) = change_archive(&archive, round)?;
         let t = Instant::now();
         let s = index_run()?;
@@ -231,7 +223,7 @@ pub fn run(a: Args) -> Result<()> {
         );
     }
     std::thread::sleep((start + Duration::from_secs(a.seconds)).saturating_duration_since(Instant::now()));
-    let rss_end = rss_mb(server.id());
+    let rss_end = proc_status_mb(server.id(), "VmRSS");
     stop.store(true, Ordering::Relaxed);
     let (mut lat, mut failures, mut examples) = (vec![], 0, vec![]);
     for w in workers {

@@ -86,6 +86,16 @@ fn dir_size(p: &Path) -> u64 {
     n
 }
 
+/// A memory figure of a running process from /proc/PID/status (VmRSS now,
+/// VmHWM its peak), in MB; 0 where it can't be read.
+pub fn proc_status_mb(pid: u32, field: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.strip_prefix(field).is_some_and(|r| r.starts_with(':'))).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<f64>().ok()))
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
 pub fn pct(v: &mut [f64], p: f64) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     v[((v.len() as f64 - 1.0) * p).round() as usize]
@@ -136,11 +146,7 @@ fn http_load(arkiv: &Path, index: &Path, seconds: u32) -> Result<(f64, f64, f64)
     }
     let script = std::env::current_dir()?.join("bench/load.lua");
     let out = Command::new("wrk").args(["-t2", "-c16", &format!("-d{seconds}s"), "-s"]).arg(&script).arg(format!("http://127.0.0.1:{port}")).output();
-    let rss = std::fs::read_to_string(format!("/proc/{}/status", server.id()))
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<f64>().ok()))
-        .unwrap_or(0.0)
-        / 1024.0;
+    let rss = proc_status_mb(server.id(), "VmHWM");
     let _ = server.kill();
     let _ = server.wait();
     let out = match out {
