@@ -1,25 +1,17 @@
--- wrk script: a mix of searches, with and without facet filters, for the
--- load run in the README (wrk -t2 -c16 -d30s -s bench/load.lua URL).
-local paths = {
-  "/api/search?q=rygestop",
-  "/api/search?q=udskrivelse%20psykiatri",
-  "/api/search?q=%22den%20n%C3%A6re%20psykiatri%22",
-  "/api/search?q=alkohol&kind=referat",
-  "/api/search?q=ledsagerafatlen",
-  "/api/search?q=IV-behandling&municipality=Herning&municipality=Holstebro",
-  "/api/search?q=vaccination&sort=date",
-  "/api/search?group=Klyngestyregruppen%20Horsensklyngen&from=2021-01-01&to=2022-12-31",
-  "/api/search?q=hjemloese",
-  "/api/search?q=sygefrav%C3%A6r&topic=beskaeftigelse",
-}
+-- wrk script for the HTTP figures of `arkiv-bench run`: the benchmark's
+-- query mix (arkiv_index::query_mix), which arkiv-bench writes one path a
+-- line to the file given after `--`:
+--   wrk -t2 -c16 -d10s -s bench/load.lua URL -- PATHS
+local paths = {}
+init = function(args)
+  for line in io.lines(args[1]) do
+    if line ~= "" then paths[#paths + 1] = line end
+  end
+end
 local i = 0
 request = function()
   i = i + 1
   return wrk.format("GET", paths[(i % #paths) + 1])
-end
-local errors = 0
-response = function(status, headers, body)
-  if status ~= 200 then errors = errors + 1 end
 end
 done = function(summary, latency, requests)
   io.write(string.format("non-200 responses: %d\n", summary.errors.status))

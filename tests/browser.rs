@@ -52,7 +52,7 @@ async fn search_facet_item_meeting_in_chromium() {
     let idx = ArkivIndex::open(&ix).unwrap();
     // The rygestop item of Horsensklyngen's agenda and minutes: the id its minutes gave it.
     let joined = idx.search(&arkiv_index::SearchRequest { q: "rygestop".into(), groups: vec!["Klyngestyregruppen Horsensklyngen".into()], limit: 1, ..Default::default() }).unwrap().hits.remove(0);
-    let minutes_id = joined.documents[1].id.clone();
+    let minutes_id = joined.item.documents[1].id.clone();
     let mut state = arkiv_server::AppState::new(Arc::new(idx));
     state.topic_names = Config::embedded().topics.iter().map(|t| (t.slug.clone(), t.name.clone())).collect();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -156,7 +156,7 @@ async fn search_facet_item_meeting_in_chromium() {
     // headings, and its history; the id from the minutes leads to it.
     c.goto(&format!("{base}/items/{minutes_id}")).await.unwrap();
     c.wait().for_element(Locator::Css("section.history")).await.unwrap();
-    assert_eq!(c.current_url().await.unwrap().path(), format!("/items/{}", joined.id), "the minutes' id redirects to the item");
+    assert_eq!(c.current_url().await.unwrap().path(), format!("/items/{}", joined.item.id), "the minutes' id redirects to the item");
     let mut parts = vec![];
     for h in c.find_all(Locator::Css("h2.document")).await.unwrap() {
         parts.push(h.text().await.unwrap().to_lowercase());

@@ -30,8 +30,8 @@ fn items_of(ix: &Path) -> BTreeMap<String, (String, String)> {
             let req = SearchRequest { groups: vec![g.value.clone()], limit: 100, offset, ..SearchRequest::default() };
             let r = index.search(&req).unwrap();
             for h in &r.hits {
-                let prev = all.insert(h.id.clone(), (g.value.clone(), h.title.clone()));
-                assert!(prev.is_none(), "the item {} ({}) is in the index twice", h.id, h.title);
+                let prev = all.insert(h.item.id.clone(), (g.value.clone(), h.item.title.clone()));
+                assert!(prev.is_none(), "the item {} ({}) is in the index twice", h.item.id, h.item.title);
             }
             total += r.hits.len();
             offset += r.hits.len();

@@ -32,7 +32,7 @@ fn all_items(idx: &ArkivIndex) -> Vec<StoredItem> {
     loop {
         let r = idx.search(&SearchRequest { limit: 100, offset: ids.len(), sort: Sort::Date, ..Default::default() }).unwrap();
         let n = r.hits.len();
-        ids.extend(r.hits.into_iter().map(|h| h.id));
+        ids.extend(r.hits.into_iter().map(|h| h.item.id));
         if n == 0 || ids.len() >= r.total {
             break;
         }

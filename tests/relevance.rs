@@ -74,13 +74,13 @@ fn check_queries(idx: &ArkivIndex, qs: &Queries, limit: usize) {
         let mut dcg = 0.0;
         let mut got2 = std::collections::HashSet::new();
         for (i, h) in r.hits.iter().take(10).enumerate() {
-            let mut g = grade(q, &h.source.path, &h.title);
-            if !seen.insert((h.source.path[..3].to_string(), norm(&h.title))) {
+            let mut g = grade(q, &h.item.source.path, &h.item.title);
+            if !seen.insert((h.item.source.path[..3].to_string(), norm(&h.item.title))) {
                 g = 0;
             }
             dcg += (2f64.powi(g as i32) - 1.0) / ((i + 2) as f64).log2();
             for rel in q.relevant.iter().filter(|r| r.grade == 2) {
-                if h.source.path.starts_with(&rel.file) && norm(&h.title).starts_with(&prefix40(&rel.title)) {
+                if h.item.source.path.starts_with(&rel.file) && norm(&h.item.title).starts_with(&prefix40(&rel.title)) {
                     got2.insert((rel.file.clone(), prefix40(&rel.title)));
                 }
             }

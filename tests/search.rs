@@ -72,7 +72,7 @@ fn filters_combine_and_facets_stay_disjunctive() {
     let (_d, idx) = sample();
     let r = idx.search(&SearchRequest { groups: vec![CHEF.into()], limit: 100, ..Default::default() }).unwrap();
     assert_eq!(r.total, 6);
-    assert!(r.hits.iter().all(|h| h.group.as_deref() == Some(CHEF)));
+    assert!(r.hits.iter().all(|h| h.item.group.as_deref() == Some(CHEF)));
     // The group facet keeps the other groups' counts; the others are narrowed.
     assert_eq!(count(&r.facets.group, "Klyngestyregruppen Horsensklyngen"), 8);
     assert_eq!((count(&r.facets.kind, "dagsorden"), count(&r.facets.kind, "referat")), (3, 3));
@@ -91,10 +91,10 @@ fn filters_combine_and_facets_stay_disjunctive() {
     assert_eq!(count(&r.facets.year, "2019"), 9);
     let r = idx.search(&SearchRequest { municipalities: vec!["Holstebro".into()], limit: 100, ..Default::default() }).unwrap();
     assert_eq!(r.total, 6);
-    assert!(r.hits.iter().all(|h| h.municipalities.contains(&"Holstebro".to_string())));
+    assert!(r.hits.iter().all(|h| h.item.municipalities.contains(&"Holstebro".to_string())));
     // A query and a filter together.
     let r = idx.search(&SearchRequest { q: "rygestop".into(), kinds: vec!["dagsorden-og-referat".into()], limit: 10, ..Default::default() }).unwrap();
-    assert!(r.hits.iter().all(|h| h.kind.as_deref() == Some("dagsorden-og-referat")));
+    assert!(r.hits.iter().all(|h| h.item.kind.as_deref() == Some("dagsorden-og-referat")));
     assert!(r.total >= 2);
     let r = idx.search(&SearchRequest { q: "rygestop".into(), kinds: vec!["referat".into()], limit: 10, ..Default::default() }).unwrap();
     assert_eq!(r.total, 0, "every item on rygestop is in an agenda and its minutes: {:?}", titles(&r));
@@ -104,16 +104,16 @@ fn filters_combine_and_facets_stay_disjunctive() {
 fn sort_by_date_and_paging() {
     let (_d, idx) = sample();
     let r = idx.search(&SearchRequest { sort: Sort::Date, limit: 56, ..Default::default() }).unwrap();
-    let dates: Vec<String> = r.hits.iter().map(|h| h.date.clone().unwrap_or_default()).collect();
+    let dates: Vec<String> = r.hits.iter().map(|h| h.item.date.clone().unwrap_or_default()).collect();
     let mut sorted = dates.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(dates, sorted);
     let p1 = idx.search(&SearchRequest { sort: Sort::Date, limit: 5, offset: 5, ..Default::default() }).unwrap();
-    assert_eq!(p1.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>(), r.hits[5..10].iter().map(|h| h.id.clone()).collect::<Vec<_>>());
+    assert_eq!(p1.hits.iter().map(|h| h.item.id.clone()).collect::<Vec<_>>(), r.hits[5..10].iter().map(|h| h.item.id.clone()).collect::<Vec<_>>());
 }
 
 fn titles(r: &arkiv_index::SearchResponse) -> Vec<String> {
-    r.hits.iter().map(|h| h.title.clone()).collect()
+    r.hits.iter().map(|h| h.item.title.clone()).collect()
 }
 
 #[test]
@@ -122,19 +122,19 @@ fn danish_mechanisms_on_the_sample_archive() {
     // Inflection and compound: "rygestop" finds "rygestoptilbud" and "Rygestop:".
     let r = idx.search(&req("rygestop")).unwrap();
     assert!(titles(&r)[0].starts_with("Rygestop"), "{:?}", titles(&r));
-    assert!(r.hits[0].snippet.contains("<mark>"), "{}", r.hits[0].snippet);
+    assert!(!r.hits[0].snippet.marks.is_empty(), "{:?}", r.hits[0].snippet);
     // ASCII spelling.
     let r = idx.search(&req("hjemloese")).unwrap();
     assert_eq!(titles(&r)[0], "Hjemløse borgere – opsøgende behandling");
     // A typo.
     let r = idx.search(&req("influensavaccination")).unwrap();
     assert!(titles(&r)[0].starts_with("Influenzavaccination"), "{:?}", titles(&r));
-    assert!(r.hits[0].title_html.contains("<mark>"), "the typo's match is marked: {}", r.hits[0].title_html);
+    assert!(!r.hits[0].title_marks.is_empty(), "the typo's match is marked: {:?}", r.hits[0].title());
     // An abbreviation finds the full name, and the typed form ranks first.
     let r = idx.search(&req("RKSK")).unwrap();
     let t = titles(&r);
     assert!(t.iter().any(|x| x.starts_with("Alkohol og misbrug")), "Ringkøbing-Skjern Kommunes: {t:?}");
-    assert!(r.hits[0].snippet.contains("<mark>RKSK</mark>"), "{}", r.hits[0].snippet);
+    assert!(r.hits[0].snippet.marked().any(|w| w == "RKSK"), "{:?}", r.hits[0].snippet);
     // A phrase.
     let r = idx.search(&req("\"opsøgende behandling\"")).unwrap();
     assert_eq!(titles(&r), vec!["Hjemløse borgere – opsøgende behandling"]);
@@ -195,9 +195,11 @@ fn whole_words_outrank_compound_parts_and_text_is_escaped() {
     let whole = t.iter().position(|x| x == "Rehabilitering efter udskrivelse").unwrap();
     let part = t.iter().position(|x| x == "Hjerterehabilitering i kommunerne").unwrap();
     assert!(whole < part, "{t:?}");
-    let s = &r.hits.iter().find(|h| h.title == "Sikkerhed").unwrap().snippet;
-    assert!(s.contains("&lt;script&gt;") && !s.contains("<script>"), "{s}");
-    assert!(s.contains("&amp;"), "{s}");
+    // The index gives plain text and where the matches are; the server
+    // escapes it (tests/server.rs).
+    let s = &r.hits.iter().find(|h| h.item.title == "Sikkerhed").unwrap().snippet;
+    assert!(s.text.contains("<script>alert('x')</script>") && s.text.contains(" & "), "{s:?}");
+    assert_eq!(s.marked().collect::<Vec<_>>(), ["rehabilitering"], "{s:?}");
 }
 
 #[test]
@@ -212,7 +214,7 @@ fn reindexing_skips_unchanged_files_and_keeps_ids() {
     assert_eq!((s1.added, s1.unchanged, s1.items_total), (2, 0, 3));
     let ids = |ix: &Path| {
         let idx = ArkivIndex::open(ix).unwrap();
-        let mut v: Vec<(String, String)> = idx.search(&SearchRequest { limit: 100, ..Default::default() }).unwrap().hits.into_iter().map(|h| (h.title, h.id)).collect();
+        let mut v: Vec<(String, String)> = idx.search(&SearchRequest { limit: 100, ..Default::default() }).unwrap().hits.into_iter().map(|h| (h.item.title, h.item.id)).collect();
         v.sort();
         v
     };
@@ -280,11 +282,77 @@ fn narrowed_candidates_rank_as_full_scoring_does() {
         let full = idx.search(q).unwrap();
         idx.set_full_scoring_limit(0);
         let narrowed = idx.search(q).unwrap();
-        let a: Vec<(String, f32)> = full.hits.iter().map(|h| (h.id.clone(), h.score)).collect();
-        let b: Vec<(String, f32)> = narrowed.hits.iter().map(|h| (h.id.clone(), h.score)).collect();
+        let a: Vec<(String, f32)> = full.hits.iter().map(|h| (h.item.id.clone(), h.score)).collect();
+        let b: Vec<(String, f32)> = narrowed.hits.iter().map(|h| (h.item.id.clone(), h.score)).collect();
         assert_eq!(a, b, "{:?}", q.q);
         assert_eq!(full.total, narrowed.total);
         seen_hits += a.len();
     }
     assert!(seen_hits >= 20, "the queries should find items: {seen_hits}");
+}
+
+/// The narrowing really cuts here: 600 of 2,000 items match, more than the
+/// 200 candidates that a result window of up to 40 is narrowed to by the
+/// BM25 sum of the plain terms before the full score (`search/rank.rs`), in
+/// two segments. A quarter of them say the word often in a short text, their
+/// BM25 within a few percent of each other, so that the recency tweak (up to
+/// 5%) reorders them; the rest say it once in a long text, far below. The
+/// full ranking's best are then all among the first 200 by BM25 but not the
+/// first 20 or 40, so a narrowed search must give exactly the full ranking,
+/// and a cut-off that kept too few candidates, the wrong ones, or one
+/// segment's only, fails it.
+#[test]
+fn narrowing_that_cuts_keeps_the_best() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let mut seed = 7u64;
+    let mut next = |n: u64| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let mut batch = |from: usize, to: usize| {
+        for f in from..to {
+            let items: Vec<(String, String)> = (0..10)
+                .map(|k| {
+                    let (says, filler) = match k {
+                        0 if f % 4 != 3 => (6, 2 + next(2)),
+                        0..=2 => (1, 10 + next(6)),
+                        _ => (0, 2 + next(12)),
+                    };
+                    let body = format!("{}{}", "Rygestop i kommunen. ".repeat(says), "Borgerne blev drøftet af gruppen. ".repeat(filler as usize));
+                    (format!("Punkt {f} {k} om borgerne"), body)
+                })
+                .collect();
+            let items: Vec<(&str, &str)> = items.iter().map(|(t, b)| (t.as_str(), b.as_str())).collect();
+            // One meeting a month over seventeen years, in no order of the files.
+            let m = (f * 37) % 200;
+            let month = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"][m % 12];
+            write(&a, &format!("{f:03}.txt"), &doc("Sundhedsstyregruppen", &format!("3. {month} {}", 2010 + m / 12), &items));
+        }
+    };
+    batch(0, 100);
+    let dir_idx = dir.path().join("index");
+    index_archive(&a, &dir_idx, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
+    batch(100, 200);
+    index_archive(&a, &dir_idx, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
+    let mut idx = ArkivIndex::open(&dir_idx).unwrap();
+    assert!(idx.reader.searcher().segment_readers().len() >= 2, "two segments");
+    let (mut later, mut reordered) = (0, 0);
+    for (offset, limit) in [(0, 20), (20, 20), (0, 40)] {
+        let q = SearchRequest { offset, limit, ..req("rygestop") };
+        idx.set_full_scoring_limit(usize::MAX);
+        let full = idx.search(&q).unwrap();
+        idx.set_full_scoring_limit(0);
+        let narrowed = idx.search(&q).unwrap();
+        assert_eq!(full.total, 600);
+        assert_eq!(narrowed.hits.len(), limit);
+        let ids = |r: &arkiv_index::SearchResponse| r.hits.iter().map(|h| (h.item.id.clone(), h.score)).collect::<Vec<_>>();
+        assert_eq!(ids(&narrowed), ids(&full), "offset {offset}, limit {limit}");
+        later += full.hits.iter().filter(|h| h.item.source.path.as_str() >= "100.txt").count();
+        // Without recency the order is another: the tweak reorders here.
+        let plain = idx.search(&SearchRequest { recency: false, ..q.clone() }).unwrap();
+        reordered += (ids(&plain).iter().map(|x| &x.0).collect::<Vec<_>>() != ids(&full).iter().map(|x| &x.0).collect::<Vec<_>>()) as usize;
+    }
+    assert!(later > 0 && later < 80, "the best items lie in both segments: {later} of 80 in the later");
+    assert_eq!(reordered, 3, "recency reorders every page");
 }

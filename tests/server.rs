@@ -198,7 +198,7 @@ async fn openapi_describes_what_is_served() {
     // Every field a real response has is in the schema of the hit.
     let (_, r) = json(&s, "/api/search?q=rygestop&limit=1").await;
     let schemas = &v["components"]["schemas"];
-    let hit_props = serde_json::to_string(&schemas["ApiHit"]).unwrap() + &serde_json::to_string(&schemas["Hit"]).unwrap();
+    let hit_props = serde_json::to_string(&schemas["ApiHit"]).unwrap() + &serde_json::to_string(&schemas["HitItem"]).unwrap();
     for k in r["hits"][0].as_object().unwrap().keys() {
         assert!(hit_props.contains(&format!("\"{k}\"")), "hit field {k} is documented");
     }
@@ -272,7 +272,9 @@ async fn document_text_is_escaped_everywhere() {
     assert!(page.contains("&lt;script&gt;") || page.contains("&lt;<mark>script"), "{page}");
     let (_, v) = json(&s, "/api/search?q=alarm").await;
     let hit = &v["hits"][0];
-    assert!(hit["snippet"].as_str().unwrap().contains("&lt;img"));
+    let snippet = hit["snippet"].as_str().unwrap();
+    assert!(snippet.contains("&lt;img") && snippet.contains("<mark>alarm</mark> &amp; &quot;citat&quot;"), "{snippet}");
+    assert!(hit["title_html"].as_str().unwrap().starts_with("<mark>Alarm</mark> &lt;script&gt;"), "{hit}");
     assert!(hit["title"].as_str().unwrap().contains("<script>"), "the raw title stays raw in JSON; its HTML form is escaped");
     assert!(!hit["title_html"].as_str().unwrap().contains("<script>"));
     let (_, _, item) = get(&s, hit["url"].as_str().unwrap()).await;
@@ -396,7 +398,7 @@ async fn permalinks_survive_the_minutes_arriving() {
         let idx = ArkivIndex::open(&ix).unwrap();
         let r = idx.search(&arkiv_index::SearchRequest { q: "rygestop".into(), limit: 10, ..Default::default() }).unwrap();
         assert_eq!(r.total, 1, "{first}");
-        let before = r.hits[0].id.clone();
+        let before = r.hits[0].item.id.clone();
         drop(idx);
         std::fs::copy(src.join(later), a.join(later)).unwrap();
         index_archive(&a, &ix, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
@@ -431,7 +433,7 @@ fn the_minutes_changed_or_removed_rejoin_the_meeting() {
     let total = |q: &str| ArkivIndex::open(&ix).unwrap().search(&arkiv_index::SearchRequest { q: q.into(), limit: 10, ..Default::default() }).unwrap();
     let before = total("rygestop");
     assert_eq!(before.total, 1);
-    let id = before.hits[0].id.clone();
+    let id = before.hits[0].item.id.clone();
     let minutes = a.join("2021-03-10-referat.txt");
     // The file is Windows-1252: "Næste møde holdes i Hedensted." in its bytes.
     let text = std::fs::read(&minutes).unwrap();
@@ -443,13 +445,13 @@ fn the_minutes_changed_or_removed_rejoin_the_meeting() {
     let s = index_archive(&a, &ix, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
     assert_eq!((s.changed, s.items_total), (1, 8));
     let r = total("hedensted næste møde");
-    assert!(r.hits.iter().any(|h| h.title == "Eventuelt" && h.kind.as_deref() == Some("dagsorden-og-referat")), "the changed decision is found in the joined item");
-    assert_eq!(total("rygestop").hits[0].id, id);
+    assert!(r.hits.iter().any(|h| h.item.title == "Eventuelt" && h.item.kind.as_deref() == Some("dagsorden-og-referat")), "the changed decision is found in the joined item");
+    assert_eq!(total("rygestop").hits[0].item.id, id);
     std::fs::remove_file(&minutes).unwrap();
     let s = index_archive(&a, &ix, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
     assert_eq!((s.removed, s.items_total), (1, 8));
     let r = total("rygestop");
-    assert_eq!((r.total, r.hits[0].id.as_str(), r.hits[0].kind.as_deref()), (1, id.as_str(), Some("dagsorden")));
+    assert_eq!((r.total, r.hits[0].item.id.as_str(), r.hits[0].item.kind.as_deref()), (1, id.as_str(), Some("dagsorden")));
     let idx = ArkivIndex::open(&ix).unwrap();
     assert!(idx.item(&id).unwrap().sections.get("beslutning").is_none(), "the decision went with the minutes");
 }

@@ -8,9 +8,9 @@
 //! cargo build --release --workspace && target/release/arkiv-bench faults --items 20000 --seconds 300
 
 use crate::generate::Generator;
-use crate::run::{collect_txt, pct, proc_status_mb, query_mix};
+use crate::run::{collect_txt, pct, proc_status_mb, query_string};
+use arkiv_index::query_mix;
 use anyhow::{bail, Context, Result};
-use arkiv_index::{SearchRequest, Sort};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -33,21 +33,6 @@ pub struct Args {
     out: PathBuf,
     #[arg(long, default_value = "target/release/arkiv")]
     arkiv: PathBuf,
-}
-
-/// A search of the mix as the API's query string.
-fn query_string(r: &SearchRequest) -> String {
-    let enc = |s: &str| s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>();
-    let mut q = format!("q={}&limit={}", enc(&r.q), r.limit);
-    for (k, vs) in [("group", &r.groups), ("municipality", &r.municipalities), ("topic", &r.topics), ("kind", &r.kinds)] {
-        for v in vs {
-            q.push_str(&format!("&{k}={}", enc(v)));
-        }
-    }
-    if r.sort == Sort::Date {
-        q.push_str("&sort=date");
-    }
-    q
 }
 
 /// A keep-alive HTTP/1.1 connection: GET, and the status and body.

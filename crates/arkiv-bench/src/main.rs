@@ -40,6 +40,8 @@ enum Cmd {
     /// Mixed searches at many connections while the archive is re-indexed
     /// twice into the index the service reads.
     Faults(faults::Args),
+    /// The query mix as API paths, one a line (for `bench/load.lua`).
+    Mix,
     /// Time the query mix on an existing index, query by query.
     Search {
         #[arg(long)]
@@ -64,6 +66,7 @@ fn main() -> Result<()> {
         }
         Cmd::Run(a) => run::run(a)?,
         Cmd::Faults(a) => faults::run(a)?,
+        Cmd::Mix => arkiv_index::query_mix().iter().for_each(|r| println!("/api/search?{}", run::query_string(r))),
         Cmd::Search { index, rounds, only } => run::per_query(&index, rounds, only.as_deref())?,
     }
     Ok(())

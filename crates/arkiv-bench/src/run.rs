@@ -2,7 +2,7 @@
 
 use crate::generate::Generator;
 use anyhow::{bail, Context, Result};
-use arkiv_index::{ArkivIndex, SearchRequest, Sort};
+use arkiv_index::{query_mix, ArkivIndex, SearchRequest, Sort};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -101,22 +101,24 @@ pub fn pct(v: &mut [f64], p: f64) -> f64 {
     v[((v.len() as f64 - 1.0) * p).round() as usize]
 }
 
-/// The fixed query mix: one word, two words, a phrase, a compound part, a
-/// typo, with and without filters, all with facet counts, and by date.
-pub fn query_mix() -> Vec<SearchRequest> {
-    let r = |q: &str| SearchRequest { q: q.into(), limit: 20, ..Default::default() };
-    vec![
-        r("rygestop"),
-        r("udskrivelse psykiatri"),
-        r("\"sikker mail\""),
-        r("rehabilitering"),
-        r("ledsagerafatlen"),
-        SearchRequest { kinds: vec!["referat".into()], ..r("sygefravær") },
-        SearchRequest { municipalities: vec!["Herning".into(), "Holstebro".into()], ..r("behandling") },
-        SearchRequest { groups: vec!["Chefforum for sundheds- og ældrechefer".into()], ..r("aftale") },
-        SearchRequest { sort: Sort::Date, ..r("vaccination") },
-        SearchRequest { sort: Sort::Date, ..r("") },
-    ]
+/// A search of the mix as the API's query string.
+pub fn query_string(r: &SearchRequest) -> String {
+    let enc = |s: &str| s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>();
+    let mut q = format!("q={}&limit={}", enc(&r.q), r.limit);
+    for (k, vs) in [("group", &r.groups), ("municipality", &r.municipalities), ("topic", &r.topics), ("kind", &r.kinds)] {
+        for v in vs {
+            q.push_str(&format!("&{k}={}", enc(v)));
+        }
+    }
+    for (k, d) in [("from", r.from), ("to", r.to)] {
+        if let Some(d) = d {
+            q.push_str(&format!("&{k}={d}"));
+        }
+    }
+    if r.sort == Sort::Date {
+        q.push_str("&sort=date");
+    }
+    q
 }
 
 fn index_once(arkiv: &Path, archive: &Path, index: &Path) -> Result<(f64, f64, serde_json::Value)> {
@@ -145,7 +147,10 @@ fn http_load(arkiv: &Path, index: &Path, seconds: u32) -> Result<(f64, f64, f64)
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let script = std::env::current_dir()?.join("bench/load.lua");
-    let out = Command::new("wrk").args(["-t2", "-c16", &format!("-d{seconds}s"), "-s"]).arg(&script).arg(format!("http://127.0.0.1:{port}")).output();
+    // The requests: the query mix, one path a line, for the script to read.
+    let paths = index.with_extension("paths");
+    std::fs::write(&paths, query_mix().iter().map(|r| format!("/api/search?{}\n", query_string(r))).collect::<String>())?;
+    let out = Command::new("wrk").args(["-t2", "-c16", &format!("-d{seconds}s"), "-s"]).arg(&script).arg(format!("http://127.0.0.1:{port}")).arg("--").arg(&paths).output();
     let rss = proc_status_mb(server.id(), "VmHWM");
     let _ = server.kill();
     let _ = server.wait();

@@ -306,20 +306,38 @@ fn print_summary(s: &arkiv_index::IndexSummary) {
     }
 }
 
+/// A text with the query's matches in [brackets], for a terminal.
+fn emphasised(h: &arkiv_index::Highlighted) -> String {
+    let mut out = String::with_capacity(h.text.len() + 2 * h.marks.len());
+    let mut at = 0;
+    for m in &h.marks {
+        if m.start < at || h.text.get(m.start..m.end).is_none() {
+            continue;
+        }
+        out.push_str(&h.text[at..m.start]);
+        out.push('[');
+        out.push_str(&h.text[m.start..m.end]);
+        out.push(']');
+        at = m.end;
+    }
+    out.push_str(&h.text[at..]);
+    out
+}
+
 fn print_results(r: &arkiv_index::SearchResponse) {
     println!("{} results for {:?}", r.total, r.query);
     for (i, h) in r.hits.iter().enumerate() {
         println!(
             "{:>3}. {} [{} | {} | {}] {:.2}\n     {}  id {}\n     {}",
             i + 1,
-            h.title,
-            h.group.as_deref().unwrap_or("?"),
-            h.date.as_deref().unwrap_or("?"),
-            h.kind.as_deref().unwrap_or("?"),
+            emphasised(&h.title()),
+            h.item.group.as_deref().unwrap_or("?"),
+            h.item.date.as_deref().unwrap_or("?"),
+            h.item.kind.as_deref().unwrap_or("?"),
             h.score,
-            h.documents.iter().map(|d| format!("{}:{}", d.source.path, d.source.line)).collect::<Vec<_>>().join(" + "),
-            h.id,
-            h.snippet.replace("<mark>", "[").replace("</mark>", "]")
+            h.item.documents.iter().map(|d| format!("{}:{}", d.source.path, d.source.line)).collect::<Vec<_>>().join(" + "),
+            h.item.id,
+            emphasised(&h.snippet)
         );
     }
     let show = |name: &str, v: &[arkiv_index::FacetCount]| {

@@ -1,10 +1,11 @@
 //! Indexing throughput, index size and search latency (with all facets).
 //!
 //! cargo run --release -p arkiv-index --example bench -- [ARCHIVE|INDEX] [ROUNDS]
-//! (default: tests/sample-archive, 200 rounds of the query mix; given an
+//! (default: tests/sample-archive, 200 rounds of the query mix
+//! `arkiv_index::query_mix`, the one `arkiv-bench` runs; given an
 //! index folder, it searches that index as it is)
 
-use arkiv_index::{index_archive, ArkivIndex, SearchRequest, Sort};
+use arkiv_index::{index_archive, query_mix, ArkivIndex};
 use arkiv_ingest::{Config, EMBEDDED_SYNONYMS};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -46,17 +47,7 @@ fn main() {
 }
 
 fn search_bench(idx: &ArkivIndex, rounds: usize) {
-    let mix: Vec<SearchRequest> = vec![
-        SearchRequest { q: "rygestop".into(), ..Default::default() },
-        SearchRequest { q: "udskrivelse psykiatri".into(), ..Default::default() },
-        SearchRequest { q: "\"den nære psykiatri\"".into(), ..Default::default() },
-        SearchRequest { q: "alkohol".into(), ..Default::default() },
-        SearchRequest { q: "ledsagerafatlen".into(), ..Default::default() },
-        SearchRequest { q: "sygefravær".into(), kinds: vec!["referat".into()], ..Default::default() },
-        SearchRequest { q: "IV-behandling".into(), municipalities: vec!["Herning".into(), "Holstebro".into()], ..Default::default() },
-        SearchRequest { q: "vaccination".into(), sort: Sort::Date, ..Default::default() },
-        SearchRequest { q: String::new(), sort: Sort::Date, ..Default::default() },
-    ];
+    let mix = query_mix();
     let mut lat = vec![];
     for _ in 0..rounds {
         for r in &mix {

@@ -16,6 +16,7 @@ pub mod join;
 mod leaf;
 mod schema;
 mod model;
+mod query_mix;
 mod search;
 mod synonyms;
 mod table;
@@ -24,8 +25,9 @@ mod tree;
 pub use build::{IndexSummary, Manifest};
 pub use history::{Reason, Related};
 pub use model::*;
+pub use query_mix::query_mix;
 pub use schema::{Fields, SCHEMA_VERSION};
-pub use search::{escape, highlight, Highlighter, SearchRequest, Sort, SCORE_ALL_UP_TO};
+pub use search::{Highlighter, SearchRequest, Sort, SCORE_ALL_UP_TO};
 
 /// The limits one search may ask for.
 pub mod search_limits {

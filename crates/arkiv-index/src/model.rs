@@ -1,5 +1,5 @@
-//! What the index stores for each item, and what search returns. These are
-//! the JSON of `arkiv search --json` and of the HTTP API.
+//! What the index stores for each item, and what search returns: the JSON
+//! of `arkiv search --json`, and what the HTTP API's JSON is made from.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -112,8 +112,9 @@ impl StoredItem {
     }
 }
 
+/// What a search hit says of its item.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
-pub struct Hit {
+pub struct HitItem {
     pub id: String,
     pub title: String,
     pub number: u32,
@@ -127,11 +128,46 @@ pub struct Hit {
     /// Every document the item is in (the agenda, the minutes), first the
     /// one `source` names.
     pub documents: Vec<DocumentRef>,
-    /// The best passage, HTML-escaped, with the matches in `<mark>`.
-    pub snippet: String,
-    /// The title, HTML-escaped, with the matches in `<mark>`.
-    pub title_html: String,
+}
+
+/// One match of the query in a text: its byte range.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Mark {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A text with the query's matches in it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Highlighted {
+    pub text: String,
+    /// In order, not overlapping.
+    pub marks: Vec<Mark>,
+}
+
+impl Highlighted {
+    /// The marked words.
+    pub fn marked(&self) -> impl Iterator<Item = &str> {
+        self.marks.iter().filter_map(|m| self.text.get(m.start..m.end))
+    }
+}
+
+/// A search hit: its item, where the query matched its title, the best
+/// passage of its text, and its score (0 in date order).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Hit {
+    #[serde(flatten)]
+    pub item: HitItem,
+    pub title_marks: Vec<Mark>,
+    pub snippet: Highlighted,
     pub score: f32,
+}
+
+impl Hit {
+    /// The title with its marks.
+    pub fn title(&self) -> Highlighted {
+        Highlighted { text: self.item.title.clone(), marks: self.title_marks.clone() }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -149,7 +185,7 @@ pub struct Facets {
     pub year: Vec<FacetCount>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SearchResponse {
     pub query: String,
     pub total: usize,

@@ -10,6 +10,8 @@
 //! of matches that is not empty, whatever the number of matches.
 
 use crate::build::UNKNOWN_DATE;
+use crate::model::{FacetCount, Facets};
+use crate::SearchRequest;
 use fixedbitset::FixedBitSet;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -17,8 +19,24 @@ use tantivy::schema::Facet;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher, SearcherGeneration, SegmentReader, Warmer};
 
-/// The facet fields, in the order their tables are kept.
-pub(crate) const FACET_FIELDS: [&str; 5] = ["group", "municipality", "topic", "kind", "year"];
+/// The facets, numbered in the order their tables are kept.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum FacetName {
+    Group = 0,
+    Municipality = 1,
+    Topic = 2,
+    Kind = 3,
+    Year = 4,
+}
+
+impl FacetName {
+    pub const ALL: [FacetName; 5] = [FacetName::Group, FacetName::Municipality, FacetName::Topic, FacetName::Kind, FacetName::Year];
+
+    /// The index field that holds the facet.
+    pub fn field(self) -> &'static str {
+        ["group", "municipality", "topic", "kind", "year"][self as usize]
+    }
+}
 
 /// One facet of one segment: its values and, for each, its items.
 pub(crate) struct FacetTable {
@@ -105,7 +123,7 @@ impl SegmentTable {
             Some(a) => (0..max_doc).filter(|d| a.is_alive(*d)).for_each(|d| alive.insert(d as usize)),
             None => alive.insert_range(..),
         }
-        let facets = FACET_FIELDS.iter().map(|f| FacetTable::build(reader, f, words)).collect::<tantivy::Result<Vec<_>>>()?;
+        let facets = FacetName::ALL.iter().map(|f| FacetTable::build(reader, f.field(), words)).collect::<tantivy::Result<Vec<_>>>()?;
         let col = reader.fast_fields().i64("sort_date")?.first_or_default_col(UNKNOWN_DATE);
         let day: Vec<i64> = (0..max_doc).map(|d| col.get_val(d)).collect();
         let mut by_date: Vec<DocId> = (0..max_doc).collect();
@@ -171,5 +189,85 @@ impl Warmer for Tables {
         let keep: std::collections::HashSet<Key> =
             live.iter().flat_map(|g| g.segments().iter().map(|(id, opstamp)| (*id, *opstamp))).collect();
         self.map.lock().unwrap_or_else(|e| e.into_inner()).retain(|k, _| keep.contains(k));
+    }
+}
+
+/// Days since 1970, as `sort_date` holds them.
+fn day_number(d: chrono::NaiveDate) -> i64 {
+    d.signed_duration_since(chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days()
+}
+
+impl SegmentTable {
+    /// The request's filters as sets of this segment's items, each with
+    /// the facet it leaves out of counting (a date range filters the years).
+    pub fn filters(&self, req: &SearchRequest) -> Vec<(FacetName, FixedBitSet)> {
+        let len = self.max_doc as usize;
+        let mut out = vec![];
+        for (name, values) in [(FacetName::Group, &req.groups), (FacetName::Municipality, &req.municipalities), (FacetName::Topic, &req.topics), (FacetName::Kind, &req.kinds)] {
+            if !values.is_empty() {
+                out.push((name, self.facets[name as usize].any_of(values, len)));
+            }
+        }
+        if req.from.is_some() || req.to.is_some() {
+            out.push((FacetName::Year, self.days_between(req.from.map(day_number), req.to.map(day_number))));
+        }
+        out
+    }
+}
+
+/// Facet counts summed over the segments of a search.
+#[derive(Default)]
+pub(crate) struct FacetCounter {
+    counts: [HashMap<String, u64>; 5],
+}
+
+impl FacetCounter {
+    /// Counts one segment's matches: `text_matches` are the items the text
+    /// matches, `matches` those of them every filter lets through. A facet
+    /// with a filter of its own is counted without that filter, so its
+    /// other values keep their counts (disjunctive faceting).
+    pub fn add(&mut self, t: &SegmentTable, text_matches: &FixedBitSet, matches: &FixedBitSet, filters: &[(FacetName, FixedBitSet)]) {
+        for name in FacetName::ALL {
+            let own: FixedBitSet;
+            let base = if filters.iter().any(|(n, _)| *n == name) {
+                let mut b = text_matches.clone();
+                for (_, s) in filters.iter().filter(|(n, _)| *n != name) {
+                    b.intersect_with(s);
+                }
+                own = b;
+                &own
+            } else {
+                matches
+            };
+            let ft = &t.facets[name as usize];
+            let mut c = vec![0u64; ft.values.len()];
+            ft.count(base, &mut c);
+            for (v, k) in ft.values.iter().zip(c) {
+                if k > 0 {
+                    *self.counts[name as usize].entry(v.clone()).or_default() += k;
+                }
+            }
+        }
+    }
+
+    /// The counts, most first (years newest first).
+    pub fn into_facets(self) -> Facets {
+        let mut f = Facets::default();
+        for (name, map) in FacetName::ALL.into_iter().zip(self.counts) {
+            let mut v: Vec<FacetCount> = map.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
+            if name == FacetName::Year {
+                v.sort_by(|a, b| b.value.cmp(&a.value));
+            } else {
+                v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+            }
+            *match name {
+                FacetName::Group => &mut f.group,
+                FacetName::Municipality => &mut f.municipality,
+                FacetName::Topic => &mut f.topic,
+                FacetName::Kind => &mut f.kind,
+                FacetName::Year => &mut f.year,
+            } = v;
+        }
+        f
     }
 }

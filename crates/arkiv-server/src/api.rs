@@ -2,7 +2,7 @@
 
 use crate::params::SearchParams;
 use crate::{blocking, ApiError, AppState, ErrorBody};
-use arkiv_index::{Facets, Hit, IndexError, MeetingView, Related, StoredItem};
+use arkiv_index::{Facets, Hit, HitItem, IndexError, MeetingView, Related, StoredItem};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -15,12 +15,31 @@ use utoipa::OpenApi;
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ApiHit {
     #[serde(flatten)]
-    pub hit: Hit,
+    pub hit: HitItem,
+    /// The best passage, HTML-escaped, with the matches in `<mark>`.
+    pub snippet: String,
+    /// The title, HTML-escaped, with the matches in `<mark>`.
+    pub title_html: String,
+    /// The relevance score; 0 in date order.
+    pub score: f32,
     /// Permalink of the item's page; stable across re-indexing.
     pub url: String,
     /// The original document, opened at the item's page where it is known
     /// (`/files/{document}#page=N`).
     pub file_url: String,
+}
+
+impl From<Hit> for ApiHit {
+    fn from(h: Hit) -> ApiHit {
+        ApiHit {
+            snippet: crate::highlight::to_html(&h.snippet),
+            title_html: crate::highlight::to_html(&h.title()),
+            score: h.score,
+            url: item_url(&h.item.id),
+            file_url: crate::file_url(&h.item.source),
+            hit: h.item,
+        }
+    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -83,7 +102,7 @@ pub(crate) fn run_search(state: &AppState, req: &arkiv_index::SearchRequest) -> 
     Ok(ApiSearchResponse {
         query: r.query,
         total: r.total,
-        hits: r.hits.into_iter().map(|h| ApiHit { url: item_url(&h.id), file_url: crate::file_url(&h.source), hit: h }).collect(),
+        hits: r.hits.into_iter().map(ApiHit::from).collect(),
         facets: r.facets,
     })
 }
@@ -207,7 +226,7 @@ pub async fn openapi(State(state): State<Arc<AppState>>) -> Json<serde_json::Val
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
     let newest = blocking(move || Ok(state.index.search(&arkiv_index::SearchRequest { limit: 1, sort: arkiv_index::Sort::Date, ..Default::default() })?)).await;
     if let Some(hit) = newest.ok().and_then(|r| r.hits.into_iter().next()) {
-        for (path, id) in [("/api/items/{id}", hit.id), ("/api/meetings/{id}", hit.meeting_id)] {
+        for (path, id) in [("/api/items/{id}", hit.item.id), ("/api/meetings/{id}", hit.item.meeting_id)] {
             if let Some(params) = doc.pointer_mut(&format!("/paths/{}/get/parameters", path.replace('~', "~0").replace('/', "~1"))).and_then(|p| p.as_array_mut()) {
                 for p in params.iter_mut().filter(|p| p["name"] == "id") {
                     p["example"] = serde_json::Value::String(id.clone());

@@ -58,7 +58,7 @@ pub async fn feed(State(state): State<Arc<AppState>>, headers: HeaderMap, q: Res
             e.set_links(std::iter::once(Link { href: url, rel: "alternate".into(), mime_type: Some("text/html".into()), ..Default::default() }).chain(originals).collect::<Vec<_>>());
             let mut c = Content::default();
             c.set_content_type(Some("html".to_string()));
-            c.set_value(Some(h.hit.snippet.clone()));
+            c.set_value(Some(h.snippet.clone()));
             e.set_content(Some(c));
             e
         })

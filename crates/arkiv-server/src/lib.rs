@@ -12,6 +12,7 @@
 
 mod api;
 mod feed;
+mod highlight;
 mod files;
 mod listen;
 mod pages;

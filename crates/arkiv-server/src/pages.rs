@@ -1,7 +1,7 @@
 //! The pages staff use, in Danish. Every state of the search page is its
 //! URL; nothing needs JavaScript. All document text goes through maud,
-//! which escapes it; snippets come escaped from the index with only
-//! `<mark>` added.
+//! which escapes it; snippets and titles with their matches come escaped
+//! from `crate::highlight` with only `<mark>` added.
 
 use crate::api::{find, item_url, load_item, meeting_url, moved, run_search, ApiSearchResponse, Found};
 use crate::params::SearchParams;
@@ -161,7 +161,7 @@ fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: us
                 ol.results start=(offset + 1) {
                     @for h in &r.hits {
                         li {
-                            h3 { a href=(h.url) { (PreEscaped(&h.hit.title_html)) } }
+                            h3 { a href=(h.url) { (PreEscaped(&h.title_html)) } }
                             div.meta {
                                 (h.hit.group.as_deref().unwrap_or("Ukendt mødeforum")) " · "
                                 (date_da(h.hit.date.as_deref())) " · "
@@ -173,7 +173,7 @@ fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: us
                                 } @else if let Some(page) = h.hit.source.page { " · " a href=(h.file_url) { "s. " (page) } }
                                 @if !h.hit.municipalities.is_empty() { " · " (h.hit.municipalities.join(", ")) }
                             }
-                            @if !h.hit.snippet.is_empty() { p.snippet { (PreEscaped(&h.hit.snippet)) } }
+                            @if !h.snippet.is_empty() { p.snippet { (PreEscaped(&h.snippet)) } }
                         }
                     }
                 }
