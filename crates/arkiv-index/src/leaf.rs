@@ -1,74 +1,99 @@
-//! A query leaf whose matching items are found once per segment and kept
-//! for the rest of the search. Typo and prefix automata walk many terms of
-//! the dictionary and read all their postings before the first match comes
-//! out, and a search needs their matches twice: to count and facet, then to
-//! score the ranking candidates.
+//! The leaves of a query (a term in one field, a phrase, a prefix or typo
+//! automaton) and the items each matches in a segment, kept as bitsets
+//! across searches.
+//!
+//! A segment never changes once written, so what a leaf matches in it never
+//! changes either (deleted items are taken out by the segment's table of
+//! live items). The sets are kept in a cache bounded in bytes (S3-FIFO,
+//! `quick_cache`), shared by every search of the open index and dropped with
+//! their segment: a leaf that comes again (a common word, the typo and prefix
+//! expansions of a word typed before) costs a few word-wise ORs instead of
+//! reading its postings, or walking the term dictionary with an automaton.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use fixedbitset::FixedBitSet;
+use std::collections::HashSet;
+use std::sync::Arc;
 use tantivy::index::SegmentId;
-use tantivy::query::{BitSetDocSet, ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::{BitSet, DocId, Score, SegmentReader};
+use tantivy::query::{EnableScoring, Query, Weight};
+use tantivy::{Searcher, SegmentReader};
 
-type Sets = Arc<Mutex<HashMap<SegmentId, Arc<BitSet>>>>;
+/// One leaf of a query plan.
+pub(crate) struct Leaf {
+    pub query: Box<dyn Query>,
+    /// Every item it matches scores the same (1.0): typo and prefix
+    /// automata. Ranking then needs only whether an item matches.
+    pub constant: bool,
+    /// What the leaf is, as the cache knows it.
+    key: Arc<str>,
+}
 
-/// A constant-scored leaf (a typo or prefix automaton) with its matches
-/// kept per segment. Clones share what has been found.
+impl Leaf {
+    pub fn new(query: Box<dyn Query>, constant: bool) -> Leaf {
+        let key = format!("{query:?}").into();
+        Leaf { query, constant, key }
+    }
+}
+
+type Key = (SegmentId, Arc<str>);
+
 #[derive(Clone)]
-pub(crate) struct Cached {
-    inner: Arc<dyn Query>,
-    sets: Sets,
-}
+struct ByBytes;
 
-impl std::fmt::Debug for Cached {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Cached({:?})", self.inner)
+impl quick_cache::Weighter<Key, Arc<FixedBitSet>> for ByBytes {
+    fn weight(&self, key: &Key, set: &Arc<FixedBitSet>) -> u64 {
+        (set.as_slice().len() * std::mem::size_of::<usize>() + key.1.len() + 64) as u64
     }
 }
 
-impl Cached {
-    pub fn new(inner: Box<dyn Query>) -> Cached {
-        Cached { inner: Arc::from(inner), sets: Arc::default() }
+/// The leaves' sets of the segments in use.
+pub(crate) struct LeafSets {
+    cache: quick_cache::sync::Cache<Key, Arc<FixedBitSet>, ByBytes>,
+}
+
+/// Bytes of leaf sets kept by default: a leaf over a million items takes
+/// 125 KB a segment, so this holds the leaves of the last few hundred
+/// distinct words.
+pub const LEAF_CACHE_BYTES: u64 = 128 << 20;
+
+impl Default for LeafSets {
+    fn default() -> Self {
+        LeafSets::with_bytes(LEAF_CACHE_BYTES)
     }
 }
 
-impl Query for Cached {
-    /// The automaton is built only for a segment whose matches are not
-    /// kept yet, so the second phase of a search does not build it again.
-    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(CachedWeight { inner: self.inner.clone(), sets: self.sets.clone() }))
+impl LeafSets {
+    pub fn with_bytes(bytes: u64) -> LeafSets {
+        LeafSets { cache: quick_cache::sync::Cache::with_weighter(1024, bytes.max(1), ByBytes) }
     }
-}
 
-struct CachedWeight {
-    inner: Arc<dyn Query>,
-    sets: Sets,
-}
-
-impl CachedWeight {
-    fn set(&self, reader: &SegmentReader) -> tantivy::Result<Arc<BitSet>> {
+    /// The items of `reader`'s segment that each leaf matches. Leaves not
+    /// kept are matched here (their weights made once, without scoring).
+    pub fn matches(&self, leaves: &[Leaf], searcher: &Searcher, reader: &SegmentReader) -> tantivy::Result<Vec<Arc<FixedBitSet>>> {
         let id = reader.segment_id();
-        if let Some(s) = self.sets.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
-            return Ok(s.clone());
+        let mut out = Vec::with_capacity(leaves.len());
+        for leaf in leaves {
+            let key = (id, leaf.key.clone());
+            if let Some(set) = self.cache.get(&key) {
+                out.push(set);
+                continue;
+            }
+            let weight = leaf.query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+            let set = Arc::new(match_all(weight.as_ref(), reader)?);
+            self.cache.insert(key, set.clone());
+            out.push(set);
         }
-        let mut set = BitSet::with_max_value(reader.max_doc());
-        let inner = self.inner.weight(EnableScoring::disabled_from_schema(reader.schema()))?;
-        inner.for_each_no_score(reader, &mut |docs| docs.iter().for_each(|&d| {
-            set.insert(d);
-        }))?;
-        let set = Arc::new(set);
-        self.sets.lock().unwrap_or_else(|e| e.into_inner()).insert(id, set.clone());
-        Ok(set)
+        Ok(out)
+    }
+
+    /// Drops the sets of segments no searcher uses any more.
+    pub fn keep_only(&self, live: &HashSet<SegmentId>) {
+        self.cache.retain(|k, _| live.contains(&k.0));
     }
 }
 
-impl Weight for CachedWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let set = self.set(reader)?;
-        Ok(Box::new(ConstScorer::new(BitSetDocSet::from(BitSet::clone(&set)), boost)))
-    }
-
-    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        self.inner.weight(EnableScoring::disabled_from_schema(reader.schema()))?.explain(reader, doc)
-    }
+/// Every item of the segment that `weight` matches.
+fn match_all(weight: &dyn Weight, reader: &SegmentReader) -> tantivy::Result<FixedBitSet> {
+    let mut set = FixedBitSet::with_capacity(reader.max_doc() as usize);
+    weight.for_each_no_score(reader, &mut |docs| docs.iter().for_each(|&d| set.insert(d as usize)))?;
+    Ok(set)
 }

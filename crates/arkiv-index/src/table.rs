@@ -152,10 +152,12 @@ fn key(reader: &SegmentReader) -> Key {
     (reader.segment_id(), reader.delete_opstamp())
 }
 
-/// The tables of the segments in use, built as commits are loaded.
+/// The tables of the segments in use, built as commits are loaded, and
+/// what their query leaves match.
 #[derive(Default)]
 pub(crate) struct Tables {
     map: Mutex<HashMap<Key, Arc<SegmentTable>>>,
+    pub leaves: crate::leaf::LeafSets,
 }
 
 impl Tables {
@@ -189,6 +191,7 @@ impl Warmer for Tables {
         let keep: std::collections::HashSet<Key> =
             live.iter().flat_map(|g| g.segments().iter().map(|(id, opstamp)| (*id, *opstamp))).collect();
         self.map.lock().unwrap_or_else(|e| e.into_inner()).retain(|k, _| keep.contains(k));
+        self.leaves.keep_only(&keep.iter().map(|k| k.0).collect());
     }
 }
 

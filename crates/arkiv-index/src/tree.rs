@@ -6,7 +6,11 @@
 //! candidates, seeking each leaf forward instead of building a union over
 //! every match.
 
-use tantivy::query::{EnableScoring, Query, Scorer, Weight};
+use crate::leaf::Leaf;
+use fixedbitset::FixedBitSet;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tantivy::query::{EnableScoring, Scorer, Weight};
 use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED};
 
 #[derive(Debug, Clone)]
@@ -68,36 +72,70 @@ impl Node {
     }
 }
 
+/// How a leaf is scored in a segment: by its scorer, or, for a constant
+/// leaf, by whether its set of matches holds the item.
+enum LeafScorer {
+    Scored(Box<dyn Scorer>),
+    Constant(Arc<FixedBitSet>),
+}
+
 /// Scores chosen items of one segment by a query tree.
 pub(crate) struct TreeScorer<'a> {
     root: &'a Node,
-    scorers: Vec<Box<dyn Scorer>>,
+    scorers: Vec<LeafScorer>,
     leaves: Vec<Option<f32>>,
+    /// The score of each pattern of matched leaves where every matched leaf
+    /// is constant: typo- and prefix-only matches, often most of a broad
+    /// query's, are then scored by a look-up.
+    patterns: HashMap<u64, Option<f32>>,
 }
 
 impl<'a> TreeScorer<'a> {
-    pub fn new(root: &'a Node, weights: &[Box<dyn Weight>], reader: &SegmentReader) -> tantivy::Result<TreeScorer<'a>> {
-        let scorers = weights.iter().map(|w| w.scorer(reader, 1.0)).collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(TreeScorer { root, leaves: vec![None; scorers.len()], scorers })
+    /// `weights[i]` scores leaf `i`; where it is None (a constant leaf),
+    /// `sets[i]`, the leaf's matches in this segment, does.
+    pub fn new(root: &'a Node, weights: &[Option<Box<dyn Weight>>], sets: &[Arc<FixedBitSet>], reader: &SegmentReader) -> tantivy::Result<TreeScorer<'a>> {
+        let scorers = weights
+            .iter()
+            .zip(sets)
+            .map(|(w, set)| match w {
+                Some(w) => w.scorer(reader, 1.0).map(LeafScorer::Scored),
+                None => Ok(LeafScorer::Constant(set.clone())),
+            })
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(TreeScorer { root, leaves: vec![None; scorers.len()], scorers, patterns: HashMap::new() })
     }
 
     /// The score of `doc`; items must be asked for in increasing order.
     pub fn score(&mut self, doc: DocId) -> Option<f32> {
-        for (s, out) in self.scorers.iter_mut().zip(self.leaves.iter_mut()) {
-            let mut at = s.doc();
-            if at < doc && at != TERMINATED {
-                at = s.seek(doc);
+        let mut pattern = 0u64;
+        let mut all_constant = self.scorers.len() <= 64;
+        for (i, (s, out)) in self.scorers.iter_mut().zip(self.leaves.iter_mut()).enumerate() {
+            *out = match s {
+                LeafScorer::Constant(set) => set.contains(doc as usize).then_some(1.0),
+                LeafScorer::Scored(s) => {
+                    let mut at = s.doc();
+                    if at < doc && at != TERMINATED {
+                        at = s.seek(doc);
+                    }
+                    let v = (at == doc).then(|| s.score());
+                    all_constant &= v.is_none();
+                    v
+                }
+            };
+            if out.is_some() && i < 64 {
+                pattern |= 1 << i;
             }
-            *out = (at == doc).then(|| s.score());
         }
-        self.root.score(&self.leaves)
+        if !all_constant {
+            return self.root.score(&self.leaves);
+        }
+        let (root, leaves) = (self.root, &self.leaves);
+        *self.patterns.entry(pattern).or_insert_with(|| root.score(leaves))
     }
 }
 
-/// The leaves' weights, for scoring or for matching only.
-pub(crate) fn weights(leaves: &[Box<dyn Query>], searcher: &Searcher, scoring: bool) -> tantivy::Result<Vec<Box<dyn Weight>>> {
-    leaves
-        .iter()
-        .map(|q| q.weight(if scoring { EnableScoring::enabled_from_searcher(searcher) } else { EnableScoring::disabled_from_searcher(searcher) }))
-        .collect()
+/// The leaves' weights, for matching only (every leaf) or for scoring
+/// (None for a constant leaf: its matches score it).
+pub(crate) fn scoring_weights(leaves: &[Leaf], searcher: &Searcher) -> tantivy::Result<Vec<Option<Box<dyn Weight>>>> {
+    leaves.iter().map(|l| if l.constant { Ok(None) } else { l.query.weight(EnableScoring::enabled_from_searcher(searcher)).map(Some) }).collect()
 }

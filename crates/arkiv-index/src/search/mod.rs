@@ -1,6 +1,6 @@
 //! Search: a staff query into a plan of tantivy leaves (stems, hyphen
 //! parts, compound parts, synonyms, ASCII spellings, typos, phrases), run in
-//! two phases. Phase one matches each leaf into bitsets without scoring and
+//! two phases. Phase one takes each leaf's matches as bitsets and
 //! gives the total, the disjunctive facet counts and the date order; phase
 //! two ranks the matches. The hits shown get highlight ranges.
 //!
@@ -24,9 +24,9 @@ use crate::model::{Hit, HitItem, SearchResponse};
 use crate::table::{FacetCounter, SegmentTable};
 use crate::{decode_doc, tree, ArkivIndex, IndexError};
 use fixedbitset::FixedBitSet;
+use plan::Plan;
 use rank::SegmentPass;
-use tantivy::query::Weight;
-use tantivy::SegmentReader;
+use std::sync::Arc;
 
 /// Words in a snippet.
 const SNIPPET_WORDS: usize = 30;
@@ -41,22 +41,17 @@ pub fn search(idx: &ArkivIndex, req: &SearchRequest) -> Result<SearchResponse, I
     let by_date = req.sort == Sort::Date || plan.is_none();
     let scored = window > 0 && !by_date;
 
-    // Phase one: which items match (leaf by leaf, into bitsets, no scoring),
-    // the total and the facet counts.
-    let leaves = match &plan {
-        Some(p) => tree::weights(&p.leaves, &searcher, false)?,
-        None => vec![],
-    };
-    let clauses: Vec<(Vec<&dyn Weight>, Vec<&dyn Weight>)> = plan
-        .iter()
-        .flat_map(|p| &p.clauses)
-        .map(|c| (c.exact.iter().map(|&i| leaves[i].as_ref()).collect(), c.typo.iter().map(|&i| leaves[i].as_ref()).collect()))
-        .collect();
+    // Phase one: which items match (each leaf's set of matches, kept across
+    // searches, see `crate::leaf`), the total and the facet counts.
     let mut total = 0usize;
     let mut facets = FacetCounter::default();
     let mut passes = vec![];
     for (reader, t) in searcher.segment_readers().iter().zip(&tables) {
-        let pass = match_segment(reader, t, req, plan.is_some(), &clauses, scored, &mut facets)?;
+        let sets = match &plan {
+            Some(p) => idx.tables.leaves.matches(&p.leaves, &searcher, reader)?,
+            None => vec![],
+        };
+        let pass = match_segment(t, req, plan.as_ref(), sets, scored, &mut facets);
         total += pass.matches.count_ones(..);
         passes.push(pass);
     }
@@ -98,25 +93,17 @@ pub fn search(idx: &ArkivIndex, req: &SearchRequest) -> Result<SearchResponse, I
 /// Phase one in one segment: the items that match the text and pass the
 /// filters, those at the top match level (when the search is ranked), and
 /// their facet counts added to `facets`.
-fn match_segment(
-    reader: &SegmentReader,
-    t: &SegmentTable,
-    req: &SearchRequest,
-    has_text: bool,
-    clauses: &[(Vec<&dyn Weight>, Vec<&dyn Weight>)],
-    scored: bool,
-    facets: &mut FacetCounter,
-) -> tantivy::Result<SegmentPass> {
+fn match_segment(t: &SegmentTable, req: &SearchRequest, plan: Option<&Plan>, sets: Vec<Arc<FixedBitSet>>, scored: bool, facets: &mut FacetCounter) -> SegmentPass {
     let len = t.max_doc as usize;
     let filters = t.filters(req);
     // The items the text matches, filters aside (for facet counts).
-    let mut text_matches = if has_text { FixedBitSet::with_capacity(len) } else { t.alive.clone() };
+    let mut text_matches = if plan.is_some() { FixedBitSet::with_capacity(len) } else { t.alive.clone() };
     let mut top_level: Option<FixedBitSet> = None;
-    for (exact, typo) in clauses {
+    for c in plan.iter().flat_map(|p| &p.clauses) {
         let mut e = FixedBitSet::with_capacity(len);
-        union_of(exact, reader, &mut e)?;
+        c.exact.iter().for_each(|&i| e.union_with(&sets[i]));
         text_matches.union_with(&e);
-        union_of(typo, reader, &mut text_matches)?;
+        c.typo.iter().for_each(|&i| text_matches.union_with(&sets[i]));
         if scored {
             match top_level.as_mut() {
                 None => top_level = Some(e),
@@ -133,13 +120,5 @@ fn match_segment(
     if let Some(l) = top_level.as_mut() {
         l.intersect_with(&matches);
     }
-    Ok(SegmentPass { matches, top_level })
-}
-
-/// The items of one segment that any of `weights` matches.
-fn union_of(weights: &[&dyn Weight], reader: &SegmentReader, into: &mut FixedBitSet) -> tantivy::Result<()> {
-    for w in weights {
-        w.for_each_no_score(reader, &mut |docs| docs.iter().for_each(|&d| into.insert(d as usize)))?;
-    }
-    Ok(())
+    SegmentPass { matches, top_level, leaves: sets }
 }

@@ -7,7 +7,7 @@
 use super::highlight::Highlighter;
 use super::parse::{pieces, Piece};
 use super::request::{MAX_FUZZY_WORDS, MAX_QUERY_WORDS};
-use crate::leaf::Cached;
+use crate::leaf::Leaf;
 use crate::schema::{text_fields, Fields, PARTS_WEIGHT};
 use crate::tree::Node;
 use crate::ArkivIndex;
@@ -52,7 +52,7 @@ struct Builder<'a> {
 /// the plain terms, whose BM25 sum finds ranking candidates.
 #[derive(Default)]
 pub(crate) struct Plan {
-    pub leaves: Vec<Box<dyn Query>>,
+    pub leaves: Vec<Leaf>,
     pub clauses: Vec<ClauseLeaves>,
     pub core: Vec<Box<dyn Query>>,
     pub root: Option<Node>,
@@ -98,7 +98,14 @@ impl Builder<'_> {
 
     /// A new leaf, and the node that scores it.
     fn leaf(&mut self, q: Box<dyn Query>) -> (usize, Node) {
-        self.plan.leaves.push(q);
+        self.plan.leaves.push(Leaf::new(q, false));
+        let i = self.plan.leaves.len() - 1;
+        (i, Node::Leaf(i))
+    }
+
+    /// A new leaf that scores 1 wherever it matches (an automaton).
+    fn constant_leaf(&mut self, q: Box<dyn Query>) -> (usize, Node) {
+        self.plan.leaves.push(Leaf::new(q, true));
         let i = self.plan.leaves.len() - 1;
         (i, Node::Leaf(i))
     }
@@ -201,7 +208,7 @@ impl Builder<'_> {
                     let mut hq = vec![];
                     self.h.prefixes.push(hs.clone());
                     for (field, boost) in text_fields(&self.f()) {
-                        let (i, n) = self.leaf(Box::new(Cached::new(Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(field, &hs), 0, false)))));
+                        let (i, n) = self.constant_leaf(Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(field, &hs), 0, false)));
                         self.exact.push(i);
                         hq.push(n.boost(0.1 * boost * weight));
                     }
@@ -218,7 +225,7 @@ impl Builder<'_> {
             self.h.fuzzy.push((s.clone(), d as usize));
             let mut fq = vec![];
             for (field, boost) in text_fields(&self.f()) {
-                let (i, n) = self.leaf(Box::new(Cached::new(Box::new(FuzzyTermQuery::new(Term::from_field_text(field, &s), d, true)))));
+                let (i, n) = self.constant_leaf(Box::new(FuzzyTermQuery::new(Term::from_field_text(field, &s), d, true)));
                 self.typo.push(i);
                 fq.push(n.boost(0.15 * boost * weight));
             }

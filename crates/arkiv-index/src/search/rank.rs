@@ -40,6 +40,8 @@ pub(crate) struct SegmentPass {
     pub matches: FixedBitSet,
     /// Those of them at the query's top match level (every clause exact).
     pub top_level: Option<FixedBitSet>,
+    /// What each leaf of the plan matches in the segment.
+    pub leaves: Vec<std::sync::Arc<FixedBitSet>>,
 }
 
 /// The newest `window` of the matches (ties in index order).
@@ -140,7 +142,7 @@ pub(crate) fn rank(
             chosen[seg] = set.ones().map(|d| d as u32).collect();
         }
     }
-    let weights = tree::weights(&plan.leaves, searcher, true)?;
+    let weights = tree::scoring_weights(&plan.leaves, searcher)?;
     let mut top = top_k(window);
     for (seg, reader) in searcher.segment_readers().iter().enumerate() {
         let docs = &mut chosen[seg];
@@ -149,7 +151,7 @@ pub(crate) fn rank(
         }
         docs.sort_unstable();
         let day = &tables[seg].day;
-        let mut scorer = TreeScorer::new(root, &weights, reader)?;
+        let mut scorer = TreeScorer::new(root, &weights, &passes[seg].leaves, reader)?;
         for &d in docs.iter() {
             let Some(score) = scorer.score(d) else { continue };
             let key = match newest {
