@@ -8,7 +8,7 @@
 
 use crate::leaf::Leaf;
 use fixedbitset::FixedBitSet;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 use tantivy::query::{EnableScoring, Scorer, Weight};
 use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED};
@@ -87,7 +87,10 @@ pub(crate) struct TreeScorer<'a> {
     /// The score of each pattern of matched leaves where every matched leaf
     /// is constant: typo- and prefix-only matches, often most of a broad
     /// query's, are then scored by a look-up.
-    patterns: HashMap<u64, Option<f32>>,
+    patterns: FxHashMap<u64, Option<f32>>,
+    /// The leaves that can match in this segment (a term the segment lacks
+    /// never does).
+    live: Vec<usize>,
 }
 
 impl<'a> TreeScorer<'a> {
@@ -102,14 +105,16 @@ impl<'a> TreeScorer<'a> {
                 None => Ok(LeafScorer::Constant(set.clone())),
             })
             .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(TreeScorer { root, leaves: vec![None; scorers.len()], scorers, patterns: HashMap::new() })
+        let live = (0..scorers.len()).filter(|&i| !matches!(&scorers[i], LeafScorer::Scored(s) if s.doc() == TERMINATED)).collect();
+        Ok(TreeScorer { root, leaves: vec![None; scorers.len()], scorers, patterns: FxHashMap::default(), live })
     }
 
     /// The score of `doc`; items must be asked for in increasing order.
     pub fn score(&mut self, doc: DocId) -> Option<f32> {
         let mut pattern = 0u64;
         let mut all_constant = self.scorers.len() <= 64;
-        for (i, (s, out)) in self.scorers.iter_mut().zip(self.leaves.iter_mut()).enumerate() {
+        for &i in &self.live {
+            let (s, out) = (&mut self.scorers[i], &mut self.leaves[i]);
             *out = match s {
                 LeafScorer::Constant(set) => set.contains(doc as usize).then_some(1.0),
                 LeafScorer::Scored(s) => {

@@ -75,9 +75,40 @@ pub(crate) fn newest_first(tables: &[std::sync::Arc<SegmentTable>], passes: &[Se
 
 /// Relevance with the recency tweak: newer meetings scale the BM25 part of
 /// a score, never its match level.
-fn tweak(score: f32, day: i64, newest: i64) -> f32 {
+fn tweak(score: f32, factor: f32) -> f32 {
     let level = (score / LEVEL).floor() * LEVEL;
-    level + (score - level) * recency_factor(day, newest)
+    level + (score - level) * factor
+}
+
+/// The recency factor of each meeting day, computed once a day: a broad
+/// query scores hundreds of thousands of items from a few thousand days.
+struct Recency {
+    newest: i64,
+    /// By age in days; NaN where not computed yet.
+    by_age: Vec<f32>,
+}
+
+impl Recency {
+    fn new(newest: i64) -> Recency {
+        Recency { newest, by_age: vec![] }
+    }
+
+    fn factor(&mut self, day: i64) -> f32 {
+        if day == UNKNOWN_DATE || self.newest == UNKNOWN_DATE {
+            return 1.0;
+        }
+        let age = (self.newest - day).max(0) as usize;
+        if age >= 1 << 16 {
+            return recency_factor(day, self.newest);
+        }
+        if age >= self.by_age.len() {
+            self.by_age.resize(age + 1, f32::NAN);
+        }
+        if self.by_age[age].is_nan() {
+            self.by_age[age] = recency_factor(day, self.newest);
+        }
+        self.by_age[age]
+    }
 }
 
 /// Up to this many matches are all scored; above it, the candidates are
@@ -143,6 +174,7 @@ pub(crate) fn rank(
         }
     }
     let weights = tree::scoring_weights(&plan.leaves, searcher)?;
+    let mut recency = newest.map(Recency::new);
     let mut top = top_k(window);
     for (seg, reader) in searcher.segment_readers().iter().enumerate() {
         let docs = &mut chosen[seg];
@@ -154,8 +186,8 @@ pub(crate) fn rank(
         let mut scorer = TreeScorer::new(root, &weights, &passes[seg].leaves, reader)?;
         for &d in docs.iter() {
             let Some(score) = scorer.score(d) else { continue };
-            let key = match newest {
-                Some(n) => tweak(score, day[d as usize], n),
+            let key = match recency.as_mut() {
+                Some(r) => tweak(score, r.factor(day[d as usize])),
                 None => score,
             };
             top.push(key as f64, DocAddress::new(seg as u32, d));
