@@ -1,14 +1,14 @@
 //! The archive's vocabulary: the evidence compound splitting stands on.
 
-use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, Write};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::io::Write;
 use std::path::Path;
 
 /// Words of an archive with how often they occur, and the set of their stems.
 #[derive(Debug, Default, Clone)]
 pub struct Lexicon {
-    counts: HashMap<String, u32>,
-    stems: HashSet<String>,
+    counts: FxHashMap<String, u32>,
+    stems: FxHashSet<String>,
 }
 
 impl Lexicon {
@@ -78,10 +78,12 @@ impl Lexicon {
     }
 
     pub fn load(path: &Path) -> std::io::Result<Lexicon> {
+        let text = std::fs::read_to_string(path)?;
         let mut lex = Lexicon::default();
-        let f = std::io::BufReader::new(std::fs::File::open(path)?);
-        for line in f.lines() {
-            let line = line?;
+        let lines = text.bytes().filter(|&b| b == b'\n').count();
+        lex.counts.reserve(lines);
+        lex.stems.reserve(lines);
+        for line in text.lines() {
             if let Some((w, n)) = line.split_once('\t') {
                 lex.add_word(w, n.parse().unwrap_or(1));
             }

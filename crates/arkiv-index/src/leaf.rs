@@ -66,12 +66,19 @@ impl LeafSets {
         LeafSets { cache: quick_cache::sync::Cache::with_weighter(1024, bytes.max(1), ByBytes) }
     }
 
-    /// The items of `reader`'s segment that each leaf matches. Leaves not
-    /// kept are matched here (their weights made once, without scoring).
-    pub fn matches(&self, leaves: &[Leaf], searcher: &Searcher, reader: &SegmentReader) -> tantivy::Result<Vec<Arc<FixedBitSet>>> {
+    /// The items of `reader`'s segment that each leaf with `needed` matches
+    /// (an empty set for the others: a proximity leaf only adds to the score
+    /// of items that match anyway, and is never matched on its own). Leaves
+    /// not kept are matched here, without scoring.
+    pub fn matches(&self, leaves: &[Leaf], needed: &[bool], searcher: &Searcher, reader: &SegmentReader) -> tantivy::Result<Vec<Arc<FixedBitSet>>> {
         let id = reader.segment_id();
+        let none = Arc::new(FixedBitSet::new());
         let mut out = Vec::with_capacity(leaves.len());
-        for leaf in leaves {
+        for (leaf, &needed) in leaves.iter().zip(needed) {
+            if !needed {
+                out.push(none.clone());
+                continue;
+            }
             let key = (id, leaf.key.clone());
             if let Some(set) = self.cache.get(&key) {
                 out.push(set);

@@ -84,15 +84,20 @@ impl ArkivIndex {
         if !dir.join("meta.json").exists() {
             return Err(IndexError::Io { path: dir.to_path_buf(), message: "no index here (build one with `arkiv index`)".into() });
         }
-        let index = Index::open_in_dir(dir)?;
-        let fields = schema::fields_of(&index.schema())?;
-        let analyzer = Analyzer::new(Arc::new(load_lexicon(dir)));
-        arkiv_analysis::register(&index, &analyzer);
-        let synonyms = Arc::new(load_synonyms(dir)?);
-        let tables = Arc::new(table::Tables::default());
-        let warmer: Arc<dyn tantivy::Warmer> = tables.clone();
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).warmers(vec![Arc::downgrade(&warmer)]).try_into()?;
-        Ok(ArkivIndex { dir: dir.to_path_buf(), index, reader, fields, analyzer, synonyms, tables, full_scoring_limit: search::SCORE_ALL_UP_TO })
+        // The word table loads on one core while the index opens and its
+        // tables are built (by the reader's warmer) on the other.
+        std::thread::scope(|scope| {
+            let lexicon = scope.spawn(|| load_lexicon(dir));
+            let index = Index::open_in_dir(dir)?;
+            let fields = schema::fields_of(&index.schema())?;
+            let synonyms = Arc::new(load_synonyms(dir)?);
+            let tables = Arc::new(table::Tables::default());
+            let warmer: Arc<dyn tantivy::Warmer> = tables.clone();
+            let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).warmers(vec![Arc::downgrade(&warmer)]).try_into()?;
+            let analyzer = Analyzer::new(Arc::new(lexicon.join().unwrap_or_default()));
+            arkiv_analysis::register(&index, &analyzer);
+            Ok(ArkivIndex { dir: dir.to_path_buf(), index, reader, fields, analyzer, synonyms, tables, full_scoring_limit: search::SCORE_ALL_UP_TO })
+        })
     }
 
     /// Sets how many items a search scores in full before it narrows the

@@ -13,6 +13,7 @@ use crate::build::UNKNOWN_DATE;
 use crate::model::{FacetCount, Facets};
 use crate::SearchRequest;
 use fixedbitset::FixedBitSet;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tantivy::schema::Facet;
@@ -142,11 +143,18 @@ impl SegmentTable {
             Some(a) => (0..max_doc).filter(|d| a.is_alive(*d)).for_each(|d| alive.insert(d as usize)),
             None => alive.insert_range(..),
         }
-        let facets = FacetName::ALL.iter().map(|f| FacetTable::build(reader, f.field(), words)).collect::<tantivy::Result<Vec<_>>>()?;
-        let col = reader.fast_fields().i64("sort_date")?.first_or_default_col(UNKNOWN_DATE);
-        let day: Vec<i64> = (0..max_doc).map(|d| col.get_val(d)).collect();
-        let mut by_date: Vec<DocId> = (0..max_doc).collect();
-        by_date.sort_by_key(|&d| (std::cmp::Reverse(day[d as usize]), d));
+        // The facets and the date order are built side by side.
+        let (facets, dates) = rayon::join(
+            || FacetName::ALL.par_iter().map(|f| FacetTable::build(reader, f.field(), words)).collect::<tantivy::Result<Vec<_>>>(),
+            || -> tantivy::Result<(Vec<i64>, Vec<DocId>)> {
+                let col = reader.fast_fields().i64("sort_date")?.first_or_default_col(UNKNOWN_DATE);
+                let day: Vec<i64> = (0..max_doc).map(|d| col.get_val(d)).collect();
+                let mut by_date: Vec<DocId> = (0..max_doc).collect();
+                by_date.sort_unstable_by_key(|&d| (std::cmp::Reverse(day[d as usize]), d));
+                Ok((day, by_date))
+            },
+        );
+        let (facets, (day, by_date)) = (facets?, dates?);
         let newest = alive.ones().map(|d| day[d]).filter(|&d| d != UNKNOWN_DATE).max().unwrap_or(UNKNOWN_DATE);
         Ok(SegmentTable { max_doc, alive, facets, day, by_date, newest })
     }
@@ -183,21 +191,24 @@ impl Tables {
     /// The table of each segment of `searcher`, in segment order; any that
     /// is missing (a searcher the warmer has not seen) is built here.
     pub fn for_searcher(&self, searcher: &Searcher) -> tantivy::Result<Vec<Arc<SegmentTable>>> {
-        let mut out = Vec::with_capacity(searcher.segment_readers().len());
-        for reader in searcher.segment_readers() {
-            let k = key(reader);
-            let found = self.map.lock().unwrap_or_else(|e| e.into_inner()).get(&k).cloned();
-            let t = match found {
-                Some(t) => t,
+        let found: Vec<Option<Arc<SegmentTable>>> = {
+            let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+            searcher.segment_readers().iter().map(|r| map.get(&key(r)).cloned()).collect()
+        };
+        // The missing ones, built side by side.
+        searcher
+            .segment_readers()
+            .par_iter()
+            .zip(found)
+            .map(|(reader, found)| match found {
+                Some(t) => Ok(t),
                 None => {
                     let t = Arc::new(SegmentTable::build(reader)?);
-                    self.map.lock().unwrap_or_else(|e| e.into_inner()).insert(k, t.clone());
-                    t
+                    self.map.lock().unwrap_or_else(|e| e.into_inner()).insert(key(reader), t.clone());
+                    Ok(t)
                 }
-            };
-            out.push(t);
-        }
-        Ok(out)
+            })
+            .collect()
     }
 }
 

@@ -46,9 +46,10 @@ pub fn search(idx: &ArkivIndex, req: &SearchRequest) -> Result<SearchResponse, I
     let mut total = 0usize;
     let mut facets = FacetCounter::default();
     let mut passes = vec![];
+    let needed = plan.as_ref().map(|p| p.matching_leaves()).unwrap_or_default();
     for (reader, t) in searcher.segment_readers().iter().zip(&tables) {
         let sets = match &plan {
-            Some(p) => idx.tables.leaves.matches(&p.leaves, &searcher, reader)?,
+            Some(p) => idx.tables.leaves.matches(&p.leaves, &needed, &searcher, reader)?,
             None => vec![],
         };
         let pass = match_segment(t, req, plan.as_ref(), sets, scored, &mut facets);

@@ -58,6 +58,17 @@ pub(crate) struct Plan {
     pub root: Option<Node>,
 }
 
+impl Plan {
+    /// Which leaves decide whether an item matches: those of a clause.
+    pub fn matching_leaves(&self) -> Vec<bool> {
+        let mut v = vec![false; self.leaves.len()];
+        for c in &self.clauses {
+            c.exact.iter().chain(&c.typo).for_each(|&i| v[i] = true);
+        }
+        v
+    }
+}
+
 pub(crate) struct ClauseLeaves {
     pub exact: Vec<usize>,
     pub typo: Vec<usize>,
