@@ -7,12 +7,12 @@
 
 use crate::model::{Highlighted, Mark};
 use arkiv_analysis::{Analyzer, WordView};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 /// The terms a query matched, for marking them in text.
 #[derive(Debug, Default, Clone)]
 pub struct Highlighter {
-    pub(crate) stems: HashSet<String>,
+    pub(crate) stems: FxHashSet<String>,
     pub(crate) fuzzy: Vec<(String, usize)>,
     pub(crate) prefixes: Vec<String>,
 }
