@@ -33,7 +33,8 @@ use tantivy::schema::{Facet, IndexRecordOption, OwnedValue};
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 
 /// Why an item is in another's history.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// Both items' texts name the same case number.
@@ -45,7 +46,8 @@ pub enum Reason {
 }
 
 /// One earlier or later item on the same matter.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Related {
     pub id: String,
     pub number: u32,

@@ -1,10 +1,13 @@
 //! What the index stores for each item, and what search returns: the JSON
-//! of `arkiv search --json`, and what the HTTP API's JSON is made from.
+//! of `arkiv search --json`, and what the HTTP API's JSON is made from. Their
+//! OpenAPI schemas come with the `openapi` feature, which the server turns on;
+//! the API's own types (hits with HTML, permalinks) live in the server.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceRef {
     /// Path relative to the archive root.
     pub path: String,
@@ -13,7 +16,7 @@ pub struct SourceRef {
     /// The document's id: the original file is served at `/files/{document}`.
     pub document: String,
     /// The document's format: txt, pdf or docx.
-    #[schema(value_type = String, example = "pdf")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "pdf"))]
     pub format: arkiv_ingest::formats::Format,
     /// 1-based page where the item starts; null where the document has no
     /// pages arkiv knows of (Word, and text without page breaks).
@@ -23,7 +26,8 @@ pub struct SourceRef {
 }
 
 /// The meeting an item belongs to, as stored with every item.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingInfo {
     pub id: String,
     pub group: Option<String>,
@@ -47,12 +51,13 @@ pub struct MeetingInfo {
 }
 
 /// One document of a meeting.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingDocument {
     /// The meeting's id in this document.
     pub id: String,
     /// dagsorden or referat, where the document says.
-    #[schema(value_type = Option<String>, example = "referat")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "referat"))]
     pub kind: Option<arkiv_ingest::Kind>,
     /// Path relative to the archive root.
     pub path: String,
@@ -63,13 +68,14 @@ pub struct MeetingDocument {
 }
 
 /// One document an item is in: its agenda, or its minutes.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentRef {
     /// The item's id in this document. The item's own id is its first
     /// document's; a permalink made from any of these answers.
     pub id: String,
     /// dagsorden or referat, where the document says.
-    #[schema(value_type = Option<String>, example = "dagsorden")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "dagsorden"))]
     pub kind: Option<arkiv_ingest::Kind>,
     /// The number as this document prints it.
     pub number: u32,
@@ -79,7 +85,8 @@ pub struct DocumentRef {
 }
 
 /// A whole agenda item as stored.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredItem {
     pub id: String,
     pub number: u32,
@@ -113,7 +120,8 @@ impl StoredItem {
 }
 
 /// What a search hit says of its item.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HitItem {
     pub id: String,
     pub title: String,
@@ -170,13 +178,15 @@ impl Hit {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FacetCount {
     pub value: String,
     pub count: u64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Facets {
     pub group: Vec<FacetCount>,
     pub municipality: Vec<FacetCount>,
@@ -194,14 +204,16 @@ pub struct SearchResponse {
 }
 
 /// A meeting with its items in order.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingView {
     pub meeting: MeetingInfo,
     pub source: String,
     pub items: Vec<ItemSummary>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemSummary {
     pub id: String,
     pub number: u32,
