@@ -10,8 +10,8 @@ target=$1
 secs=${2:-600}
 seeds=()
 case $target in
-  decode_clean) seeds=(fuzz/seeds/decode_clean tests/sample-archive tests/fixtures/documents) ;;
-  segment) seeds=(tests/sample-archive tests/fixtures/documents) ;;
+  decode_clean) seeds=(fuzz/seeds/decode_clean crates/arkiv-cli/sample tests/fixtures/documents) ;;
+  segment) seeds=(crates/arkiv-cli/sample tests/fixtures/documents) ;;
   readers) seeds=(fuzz/seeds/readers) ;;
   search) seeds=(fuzz/seeds/search) ;;
   *) echo "unknown target $target" >&2; exit 2 ;;

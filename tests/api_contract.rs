@@ -29,7 +29,7 @@ fn api_conforms_to_its_openapi_document() {
     let server = Kill(
         arkiv()
             .args(["serve", "--archive"])
-            .arg(support::root().join("tests/sample-archive"))
+            .arg(support::sample())
             .arg("--index")
             .arg(dir.path().join("ix"))
             .args(["--addr", &format!("127.0.0.1:{port}")])

@@ -42,7 +42,7 @@ async fn search_facet_item_meeting_in_chromium() {
     let ix = dir.path().join("index");
     // The sample archive, and a document whose text carries HTML and script.
     let archive = dir.path().join("archive");
-    support::copy_dir(&support::root().join("tests/sample-archive"), &archive);
+    support::copy_dir(&support::sample(), &archive);
     std::fs::write(
         archive.join("ukendt/injektion.txt"),
         "Mødetid: Mandag d. 3. januar 2022\nMøde i Sundhedsstyregruppen\n1. Alarm <script>window.__injected=1</script>\nBeslutning:\nTeksten <img src=x onerror=\"window.__injected=2\"> om alarm.\n",

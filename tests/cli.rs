@@ -10,7 +10,7 @@ use support::{arkiv, search_total};
 
 #[test]
 fn parse_index_search() {
-    let sample = support::root().join("tests/sample-archive");
+    let sample = support::sample();
     let out = arkiv().args(["parse", "--json"]).arg(&sample).output().unwrap();
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -53,7 +53,7 @@ fn errors_are_clear_and_never_panics() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert!(err.contains("Error:"), "{args:?}: {err}");
     }
-    let sample = support::root().join("tests/sample-archive");
+    let sample = support::sample();
     let ix = dir.path().join("ix2");
     assert!(arkiv().args(["index", "--archive"]).arg(&sample).arg("--index").arg(&ix).output().unwrap().status.success());
     let out = arkiv().args(["search", "--index"]).arg(&ix).args(["--from", "2020-13-45", "x"]).output().unwrap();
@@ -67,7 +67,7 @@ fn errors_are_clear_and_never_panics() {
 fn killed_indexing_leaves_the_last_commit() {
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("archive");
-    support::copy_dir(&support::root().join("tests/sample-archive"), &archive);
+    support::copy_dir(&support::sample(), &archive);
     let ix = dir.path().join("ix");
     let cfg = support::config_for_copies(dir.path());
     let index = || {
@@ -124,7 +124,7 @@ fn skipped_codes(summary: &serde_json::Value) -> Vec<(String, String)> {
 fn mixed_archive_indexes_and_reports_each_bad_file() {
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("archive");
-    support::copy_dir(&support::root().join("tests/sample-archive"), &archive);
+    support::copy_dir(&support::sample(), &archive);
     support::copy_dir(&support::root().join("tests/fixtures/bad"), &archive.join("bad"));
     let ix = dir.path().join("ix");
     let (_, s) = index_output(&archive, &ix, &["--no-pdftotext"]);
@@ -171,7 +171,7 @@ fn mixed_archive_indexes_and_reports_each_bad_file() {
 fn a_runaway_file_is_stopped_and_reported() {
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("archive");
-    support::copy_dir(&support::root().join("tests/sample-archive/klynge-aarhus"), &archive);
+    support::copy_dir(&support::sample().join("klynge-aarhus"), &archive);
     std::fs::write(archive.join("lang.pdf"), support::pdf_with_lines(400_000, 0)).unwrap();
     let (_, s) = index_output(&archive, &dir.path().join("ix1"), &["--read-timeout", "0.3", "--no-pdftotext"]);
     assert_eq!(skipped_codes(&s), vec![("lang.pdf".to_string(), "read.timeout".to_string())]);
@@ -184,7 +184,7 @@ fn a_runaway_file_is_stopped_and_reported() {
 /// `arkiv parse --text` shows a PDF's text page by page.
 #[test]
 fn parse_shows_the_text_of_each_page() {
-    let pdf = support::root().join("tests/sample-archive/klynge-aarhus/2023-09-21-referat.pdf");
+    let pdf = support::sample().join("klynge-aarhus/2023-09-21-referat.pdf");
     let out = arkiv().args(["parse", "--text"]).arg(&pdf).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
@@ -250,7 +250,7 @@ fn a_foreign_folder_is_refused_untouched() {
     let foreign = dir.path().join("dokumenter");
     std::fs::create_dir(&foreign).unwrap();
     std::fs::write(foreign.join("noter.txt"), "mine noter").unwrap();
-    let out = arkiv().args(["index", "--archive"]).arg(support::root().join("tests/sample-archive")).arg("--index").arg(&foreign).output().unwrap();
+    let out = arkiv().args(["index", "--archive"]).arg(support::sample()).arg("--index").arg(&foreign).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("holds no arkiv index"), "{}", String::from_utf8_lossy(&out.stderr));
     let names: Vec<_> = std::fs::read_dir(&foreign).unwrap().map(|e| e.unwrap().file_name()).collect();

@@ -16,7 +16,7 @@ fn start(dir: &std::path::Path, extra: &[&str]) -> (Kill, u16) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = arkiv()
         .args(["serve", "--archive"])
-        .arg(support::root().join("tests/sample-archive"))
+        .arg(support::sample())
         .arg("--index")
         .arg(dir.join("ix"))
         .args(["--addr", &format!("127.0.0.1:{port}")])

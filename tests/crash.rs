@@ -103,7 +103,7 @@ fn indexing_killed_at_random_moments_loses_nothing() {
     let mut m = Moments(seed);
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("archive");
-    support::copy_dir(&support::root().join("tests/sample-archive"), &archive);
+    support::copy_dir(&support::sample(), &archive);
     let cfg = support::config_for_copies(dir.path());
     let ix = dir.path().join("ix");
     let index = |ix: &Path| {
@@ -150,7 +150,7 @@ fn serve_killed_while_it_indexes_at_start_loses_nothing() {
     let mut m = Moments(7);
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("archive");
-    support::copy_dir(&support::root().join("tests/sample-archive"), &archive);
+    support::copy_dir(&support::sample(), &archive);
     let cfg = support::config_for_copies(dir.path());
     for k in 0..8 {
         support::sample_copy(&archive.join(format!("kopi-{k:03}")));

@@ -35,7 +35,7 @@ fn shape(f: &FileParse) -> Shape {
 fn pdf_parses_like_its_text() {
     let root = support::root();
     let txt = parse_one(&root.join("tests/fixtures/documents/klynge-aarhus-2023-09-21-referat.txt"));
-    let pdf = parse_one(&root.join("tests/sample-archive/klynge-aarhus/2023-09-21-referat.pdf"));
+    let pdf = parse_one(&support::sample().join("klynge-aarhus/2023-09-21-referat.pdf"));
     assert_eq!(shape(&pdf), shape(&txt));
     assert_eq!(shape(&pdf)[0].3.len(), 4);
     assert_eq!(pdf.encoding, "pdf-extract");
@@ -60,7 +60,7 @@ fn pdf_parses_like_its_text() {
 fn docx_parses_like_its_text() {
     let root = support::root();
     let txt = parse_one(&root.join("tests/fixtures/documents/fokus-boern-2022-11-08-dagsorden.txt"));
-    let docx = parse_one(&root.join("tests/sample-archive/fokus-boern/2022-11-08-dagsorden.docx"));
+    let docx = parse_one(&support::sample().join("fokus-boern/2022-11-08-dagsorden.docx"));
     assert_eq!(shape(&docx), shape(&txt));
     assert_eq!(shape(&docx)[0].3.len(), 4, "Word's automatic numbering gives the item numbers");
     assert_eq!(docx.encoding, "docx");
@@ -77,7 +77,7 @@ fn broken_pdf_and_word_files_are_reported_with_their_reason() {
     let bad = support::root().join("tests/fixtures/bad");
     let dir = tempfile::tempdir().unwrap();
     support::copy_dir(&bad, dir.path());
-    std::fs::copy(support::root().join("tests/sample-archive/klynge-aarhus/2023-09-21-referat.pdf"), dir.path().join("good.pdf")).unwrap();
+    std::fs::copy(support::sample().join("klynge-aarhus/2023-09-21-referat.pdf"), dir.path().join("good.pdf")).unwrap();
     let out = parse_paths(&[dir.path().to_path_buf()], &config());
     let codes = |name: &str| -> Vec<String> {
         out.files.iter().filter(|f| f.relpath == name).flat_map(|f| f.diagnostics.iter().map(|d| d.code.clone())).collect()

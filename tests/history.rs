@@ -62,7 +62,7 @@ fn history_finds_the_matters_that_come_back() {
     let Some(shared) = support::shared("history_finds_the_matters_that_come_back") else { return };
     let tmp = tempfile::tempdir().unwrap();
     let archive = tmp.path().join("archive");
-    support::copy_dir(&support::root().join("tests/sample-archive"), &archive);
+    support::copy_dir(&support::sample(), &archive);
     std::fs::create_dir_all(archive.join("corpus")).unwrap();
     for e in std::fs::read_dir(shared.join("corpus")).unwrap() {
         let p = e.unwrap().path();

@@ -16,7 +16,7 @@ fn cfg_with_paths(dir: &Path, paths_toml: &str) -> Config {
 
 #[test]
 fn header_fields() {
-    let out = parse_paths(&[support::root().join("tests/sample-archive")], &Config::embedded());
+    let out = parse_paths(&[support::sample()], &Config::embedded());
     let m = |rel: &str| out.files.iter().find(|f| f.relpath == rel).unwrap().meetings[0].clone();
     let h = m("klynge-horsens/2021-03-10-referat.txt");
     assert_eq!(h.chair.as_deref(), Some("Mette Krogh"));

@@ -161,7 +161,7 @@ fn parse_and_index_agree(archive: &std::path::Path, cfg: &Config) {
 
 #[test]
 fn parse_and_index_give_the_same_items_for_the_sample_archive() {
-    parse_and_index_agree(&support::root().join("tests/sample-archive"), &Config::embedded());
+    parse_and_index_agree(&support::sample(), &Config::embedded());
 }
 
 #[test]

@@ -46,7 +46,7 @@ fn collapse(s: &str) -> String {
 #[test]
 fn sample_archive_parses_as_expected() {
     let root = support::root();
-    let archive = root.join("tests/sample-archive");
+    let archive = support::sample();
     let exp: Expected = toml::from_str(&std::fs::read_to_string(root.join("tests/sample-expected.toml")).unwrap()).unwrap();
     let out = parse_paths(&[archive], &Config::embedded());
     let docs: Vec<_> = out.files.iter().filter(|f| !f.relpath.is_empty()).collect();
@@ -77,7 +77,7 @@ fn sample_archive_parses_as_expected() {
 
 #[test]
 fn sample_archive_spans_groups_years_and_kinds() {
-    let out = parse_paths(&[support::root().join("tests/sample-archive")], &Config::embedded());
+    let out = parse_paths(&[support::sample()], &Config::embedded());
     let meetings: Vec<_> = out.files.iter().flat_map(|f| &f.meetings).collect();
     let groups: std::collections::BTreeSet<_> = meetings.iter().filter_map(|m| m.group.clone()).collect();
     let years: std::collections::BTreeSet<_> = meetings.iter().filter_map(|m| m.date.as_ref().map(|d| d[..4].to_string())).collect();
@@ -92,7 +92,7 @@ fn sample_archive_spans_groups_years_and_kinds() {
 /// fixtures proves nothing.
 #[test]
 fn sample_archive_holds_every_fault() {
-    let archive = support::root().join("tests/sample-archive");
+    let archive = support::sample();
     let mut all: Vec<(String, Vec<u8>)> = vec![];
     for e in walkdir(&archive) {
         all.push((e.display().to_string(), std::fs::read(&e).unwrap()));

@@ -17,7 +17,7 @@ fn build(archive: &Path) -> (tempfile::TempDir, ArkivIndex) {
 }
 
 fn sample() -> (tempfile::TempDir, ArkivIndex) {
-    build(&support::root().join("tests/sample-archive"))
+    build(&support::sample())
 }
 
 fn req(q: &str) -> SearchRequest {
@@ -248,7 +248,7 @@ fn reindexing_skips_unchanged_files_and_keeps_ids() {
 fn a_folder_that_is_not_an_index_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
-    let a = support::root().join("tests/sample-archive");
+    let a = support::sample();
     let e = index_archive(&a, dir.path(), &Config::embedded(), EMBEDDED_SYNONYMS).unwrap_err();
     assert!(e.to_string().contains("not empty"), "{e}");
     assert!(dir.path().join("notes.txt").exists());

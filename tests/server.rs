@@ -29,7 +29,7 @@ fn serve_archive(archive: &Path, cors: Vec<String>) -> Served {
 }
 
 fn sample() -> Served {
-    serve_archive(&support::root().join("tests/sample-archive"), vec![])
+    serve_archive(&support::sample(), vec![])
 }
 
 async fn get(s: &Served, uri: &str) -> (StatusCode, String, String) {
@@ -285,7 +285,7 @@ async fn document_text_is_escaped_everywhere() {
 
 #[tokio::test]
 async fn cors_only_for_configured_origins() {
-    let archive = support::root().join("tests/sample-archive");
+    let archive = support::sample();
     let none = serve_archive(&archive, vec![]);
     let req = || Request::get("/api/facets").header(header::ORIGIN, "https://intranet.example").body(Body::empty()).unwrap();
     let r = app(none.state.clone()).oneshot(req()).await.unwrap();
@@ -304,7 +304,7 @@ async fn cors_only_for_configured_origins() {
 async fn permalinks_survive_reindexing() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("archive");
-    support::copy_dir(&support::root().join("tests/sample-archive"), &a);
+    support::copy_dir(&support::sample(), &a);
     let first = serve_archive(&a, vec![]);
     let (_, v) = json(&first, "/api/search?q=hjemløse").await;
     let url = v["hits"][0]["url"].as_str().unwrap().to_string();
@@ -387,7 +387,7 @@ async fn an_item_in_the_agenda_and_the_minutes_is_one_hit() {
 /// the agenda arrives.
 #[tokio::test]
 async fn permalinks_survive_the_minutes_arriving() {
-    let src = support::root().join("tests/sample-archive/klynge-horsens");
+    let src = support::sample().join("klynge-horsens");
     for (first, later) in [("2021-03-10-dagsorden.txt", "2021-03-10-referat.txt"), ("2021-03-10-referat.txt", "2021-03-10-dagsorden.txt")] {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("archive");
@@ -427,7 +427,7 @@ async fn permalinks_survive_the_minutes_arriving() {
 fn the_minutes_changed_or_removed_rejoin_the_meeting() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("archive");
-    support::copy_dir(&support::root().join("tests/sample-archive/klynge-horsens"), &a);
+    support::copy_dir(&support::sample().join("klynge-horsens"), &a);
     let ix = dir.path().join("index");
     index_archive(&a, &ix, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
     let total = |q: &str| ArkivIndex::open(&ix).unwrap().search(&arkiv_index::SearchRequest { q: q.into(), limit: 10, ..Default::default() }).unwrap();
@@ -462,7 +462,7 @@ fn the_minutes_changed_or_removed_rejoin_the_meeting() {
 async fn reindexing_while_serving() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("archive");
-    support::copy_dir(&support::root().join("tests/sample-archive"), &a);
+    support::copy_dir(&support::sample(), &a);
     let ix = dir.path().join("index");
     index_archive(&a, &ix, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
     let s = Served { _dir: tempfile::tempdir().unwrap(), state: Arc::new(AppState::new(Arc::new(ArkivIndex::open(&ix).unwrap()))) };
@@ -503,7 +503,7 @@ async fn reindexing_while_serving() {
 async fn original_files_are_served_at_the_items_page() {
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("archive");
-    support::copy_dir(&support::root().join("tests/sample-archive"), &archive);
+    support::copy_dir(&support::sample(), &archive);
     let s = serve_archive(&archive, vec![]);
     let pdf_bytes = std::fs::read(archive.join("klynge-aarhus/2023-09-21-referat.pdf")).unwrap();
 

@@ -21,7 +21,7 @@ struct Served {
 static SERVED: LazyLock<Served> = LazyLock::new(|| {
     let dir = tempfile::tempdir().unwrap();
     let ix = dir.path().join("index");
-    let archive = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/sample-archive");
+    let archive = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/arkiv-cli/sample");
     let cfg = arkiv_ingest::Config::embedded();
     arkiv_index::index_archive(&archive, &ix, &cfg, arkiv_ingest::EMBEDDED_SYNONYMS).unwrap();
     let mut state = arkiv_server::AppState::new(Arc::new(arkiv_index::ArkivIndex::open(&ix).unwrap()));

@@ -9,6 +9,12 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
 }
 
+/// arkiv's own sample archive: the one `arkiv serve` starts with, a product
+/// asset of the command-line crate that the tests read where it lies.
+pub fn sample() -> PathBuf {
+    root().join("crates/arkiv-cli/sample")
+}
+
 /// `../shared` beside the workspace, if it is there. Where it is missing the
 /// test says plainly that it skipped, except under CI (the CI variable is
 /// set), which always has it: there a missing ../shared fails the test.
@@ -50,7 +56,7 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 /// are other meetings than the original's, under [`config_for_copies`]:
 /// the same meetings again would be joined with the originals into one.
 pub fn sample_copy(to: &std::path::Path) {
-    copy_dir(&root().join("tests/sample-archive"), to);
+    copy_dir(&sample(), to);
     // A sidecar's group wins over the path rule.
     std::fs::remove_file(to.join("ukendt/notat-sundhedsstyregruppen.txt.meta.toml")).unwrap();
 }

@@ -14,7 +14,7 @@ use rand_chacha::ChaCha8Rng;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-static SAMPLE: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/../../tests/sample-archive");
+static SAMPLE: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/../arkiv-cli/sample");
 
 /// Nouns of the domain that make compounds ("rehabiliterings|forløb").
 const NOUNS: &[&str] = &[

@@ -112,7 +112,7 @@ struct ReadArgs {
     no_pdftotext: bool,
 }
 
-static SAMPLE_ARCHIVE: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/../../tests/sample-archive");
+static SAMPLE_ARCHIVE: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/sample");
 
 /// Where arkiv keeps what it makes: ARKIV_DATA, else the XDG data folder.
 fn data_dir() -> PathBuf {

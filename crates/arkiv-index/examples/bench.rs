@@ -1,7 +1,7 @@
 //! Indexing throughput, index size and search latency (with all facets).
 //!
 //! cargo run --release -p arkiv-index --example bench -- [ARCHIVE|INDEX] [ROUNDS]
-//! (default: tests/sample-archive, 200 rounds of the query mix
+//! (default: crates/arkiv-cli/sample, the sample archive; 200 rounds of the query mix
 //! `arkiv_index::query_mix`, the one `arkiv-bench` runs; given an
 //! index folder, it searches that index as it is)
 
@@ -21,7 +21,7 @@ fn pct(v: &mut [f64], p: f64) -> f64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let archive = PathBuf::from(args.first().cloned().unwrap_or_else(|| "tests/sample-archive".into()));
+    let archive = PathBuf::from(args.first().cloned().unwrap_or_else(|| "crates/arkiv-cli/sample".into()));
     let rounds: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(200);
     // An existing index is searched as it is; an archive is indexed first.
     if archive.join("meta.json").exists() {

@@ -1,7 +1,7 @@
 //! Parse throughput: parses the given files or folders N times and prints
 //! MB/s of text parsed.
 //!
-//! cargo run --release -p arkiv-ingest --example parse_bench -- tests/sample-archive ../shared/corpus
+//! cargo run --release -p arkiv-ingest --example parse_bench -- crates/arkiv-cli/sample ../shared/corpus
 
 use arkiv_ingest::{parse_paths, Config};
 use std::path::PathBuf;
