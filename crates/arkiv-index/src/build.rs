@@ -451,10 +451,14 @@ fn joined_from_by_term(searcher: &tantivy::Searcher, f: Fields, field: tantivy::
     Ok(out)
 }
 
+/// Days since 1970 of a date, as `sort_date` holds them.
+pub(crate) fn day_number(d: chrono::NaiveDate) -> i64 {
+    (d - chrono::NaiveDate::default()).num_days()
+}
+
 /// Days since 1970 of a YYYY-MM-DD date.
 pub(crate) fn days_since_epoch(date: &str) -> Option<i64> {
-    let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
-    Some((d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days())
+    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok().map(day_number)
 }
 
 /// Days since 1970 for sorting by date; meetings of unknown date sort last.

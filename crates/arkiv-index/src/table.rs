@@ -9,7 +9,7 @@
 //! set of matches is then one AND and one popcount per value for each word
 //! of matches that is not empty, whatever the number of matches.
 
-use crate::build::UNKNOWN_DATE;
+use crate::build::{day_number, UNKNOWN_DATE};
 use crate::model::{FacetCount, Facets};
 use crate::SearchRequest;
 use fixedbitset::FixedBitSet;
@@ -223,11 +223,6 @@ impl Warmer for Tables {
         self.map.lock().unwrap_or_else(|e| e.into_inner()).retain(|k, _| keep.contains(k));
         self.leaves.keep_only(&keep.iter().map(|k| k.0).collect());
     }
-}
-
-/// Days since 1970, as `sort_date` holds them.
-fn day_number(d: chrono::NaiveDate) -> i64 {
-    d.signed_duration_since(chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days()
 }
 
 impl SegmentTable {
