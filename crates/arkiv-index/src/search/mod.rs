@@ -53,7 +53,7 @@ pub fn search(idx: &ArkivIndex, req: &SearchRequest) -> Result<SearchResponse, I
             None => vec![],
         };
         let pass = match_segment(t, req, plan.as_ref(), sets, scored, &mut facets);
-        total += pass.matches.count_ones(..);
+        total += pass.count;
         passes.push(pass);
     }
 
@@ -121,5 +121,5 @@ fn match_segment(t: &SegmentTable, req: &SearchRequest, plan: Option<&Plan>, set
     if let Some(l) = top_level.as_mut() {
         l.intersect_with(&matches);
     }
-    SegmentPass { matches, top_level, leaves: sets }
+    SegmentPass { count: matches.count_ones(..), matches, top_level, leaves: sets }
 }

@@ -36,8 +36,9 @@ fn threshold(t: &TopK) -> f32 {
 
 /// What phase one found in a segment, for ranking in phase two.
 pub(crate) struct SegmentPass {
-    /// The items that match and pass every filter.
+    /// The items that match and pass every filter, and how many they are.
     pub matches: FixedBitSet,
+    pub count: usize,
     /// Those of them at the query's top match level (every clause exact).
     pub top_level: Option<FixedBitSet>,
     /// What each leaf of the plan matches in the segment.
@@ -53,7 +54,7 @@ pub(crate) fn newest_first(tables: &[std::sync::Arc<SegmentTable>], passes: &[Se
         // Dense matches: walk the items newest first until the list is
         // full (of one day, the earlier address comes first, as `TopK`
         // needs); sparse ones: offer each, in index order.
-        if matches.count_ones(..) * 16 >= len {
+        if p.count * 16 >= len {
             let mut taken = 0;
             for &d in &t.by_date {
                 if matches.contains(d as usize) {
@@ -142,7 +143,7 @@ pub(crate) fn rank(
 ) -> tantivy::Result<Ranked> {
     let top_level: usize = passes.iter().map(|p| p.top_level.as_ref().map_or(0, |l| l.count_ones(..))).sum();
     let pool: Vec<&FixedBitSet> = passes.iter().map(|p| if top_level >= window { p.top_level.as_ref().unwrap_or(&p.matches) } else { &p.matches }).collect();
-    let pool_size: usize = pool.iter().map(|s| s.count_ones(..)).sum();
+    let pool_size = if top_level >= window { top_level } else { passes.iter().map(|p| p.count).sum() };
     let mut chosen: Vec<Vec<u32>> = pool.iter().map(|_| vec![]).collect();
     let mut narrowed = false;
     if pool_size > full_scoring_limit && !plan.core.is_empty() {
