@@ -308,20 +308,7 @@ fn print_summary(s: &arkiv_index::IndexSummary) {
 
 /// A text with the query's matches in [brackets], for a terminal.
 fn emphasised(h: &arkiv_index::Highlighted) -> String {
-    let mut out = String::with_capacity(h.text.len() + 2 * h.marks.len());
-    let mut at = 0;
-    for m in &h.marks {
-        if m.start < at || h.text.get(m.start..m.end).is_none() {
-            continue;
-        }
-        out.push_str(&h.text[at..m.start]);
-        out.push('[');
-        out.push_str(&h.text[m.start..m.end]);
-        out.push(']');
-        at = m.end;
-    }
-    out.push_str(&h.text[at..]);
-    out
+    h.pieces().into_iter().map(|(piece, marked)| if marked { format!("[{piece}]") } else { piece.to_string() }).collect()
 }
 
 fn print_results(r: &arkiv_index::SearchResponse) {

@@ -158,6 +158,24 @@ impl Highlighted {
     pub fn marked(&self) -> impl Iterator<Item = &str> {
         self.marks.iter().filter_map(|m| self.text.get(m.start..m.end))
     }
+
+    /// The text in pieces, in order, each with whether it is a match: what
+    /// the server writes as HTML and the command line with its own emphasis.
+    /// A mark that does not lie on the text's characters, or overlaps the
+    /// one before, is left out.
+    pub fn pieces(&self) -> Vec<(&str, bool)> {
+        let text = self.text.as_str();
+        let mut out = Vec::with_capacity(2 * self.marks.len() + 1);
+        let mut at = 0;
+        for m in &self.marks {
+            let Some(word) = text.get(m.start..m.end).filter(|_| m.start >= at) else { continue };
+            out.push((&text[at..m.start], false));
+            out.push((word, true));
+            at = m.end;
+        }
+        out.push((&text[at..], false));
+        out
+    }
 }
 
 /// A search hit: its item, where the query matched its title, the best

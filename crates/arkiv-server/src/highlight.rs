@@ -18,23 +18,19 @@ fn escape_into(s: &str, out: &mut String) {
     }
 }
 
-/// The text, HTML-escaped, with its marks in `<mark>`. A mark that does not
-/// lie on the text's characters, or overlaps the one before, is left out.
+/// The text, HTML-escaped, with its marks in `<mark>` (a mark off the text
+/// is left out: `Highlighted::pieces`).
 pub fn to_html(h: &Highlighted) -> String {
-    let text = h.text.as_str();
-    let mut out = String::with_capacity(text.len() + h.marks.len() * 13);
-    let mut at = 0;
-    for m in &h.marks {
-        if m.start < at || m.end < m.start || text.get(m.start..m.end).is_none() {
-            continue;
+    let mut out = String::with_capacity(h.text.len() + h.marks.len() * 13);
+    for (piece, marked) in h.pieces() {
+        if marked {
+            out.push_str("<mark>");
+            escape_into(piece, &mut out);
+            out.push_str("</mark>");
+        } else {
+            escape_into(piece, &mut out);
         }
-        escape_into(&text[at..m.start], &mut out);
-        out.push_str("<mark>");
-        escape_into(&text[m.start..m.end], &mut out);
-        out.push_str("</mark>");
-        at = m.end;
     }
-    escape_into(&text[at..], &mut out);
     out
 }
 
