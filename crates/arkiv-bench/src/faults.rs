@@ -8,8 +8,7 @@
 //! cargo build --release --workspace && target/release/arkiv-bench faults --items 20000 --seconds 300
 
 use crate::generate::Generator;
-use crate::run::{collect_txt, pct, proc_status_mb, query_string};
-use arkiv_index::query_mix;
+use crate::run::{collect_txt, mix_paths, pct, proc_status_mb};
 use anyhow::{bail, Context, Result};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -152,7 +151,7 @@ pub fn run(a: Args) -> Result<()> {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    let targets: Arc<Vec<String>> = Arc::new(query_mix().iter().map(|r| format!("/api/search?{}", query_string(r))).collect());
+    let targets: Arc<Vec<String>> = Arc::new(mix_paths());
     let stop = Arc::new(AtomicBool::new(false));
     let start = Instant::now();
     let workers: Vec<_> = (0..a.connections)

@@ -66,7 +66,7 @@ fn main() -> Result<()> {
         }
         Cmd::Run(a) => run::run(a)?,
         Cmd::Faults(a) => faults::run(a)?,
-        Cmd::Mix => arkiv_index::query_mix().iter().for_each(|r| println!("/api/search?{}", run::query_string(r))),
+        Cmd::Mix => run::mix_paths().iter().for_each(|p| println!("{p}")),
         Cmd::Search { index, rounds, only } => run::per_query(&index, rounds, only.as_deref())?,
     }
     Ok(())

@@ -109,8 +109,13 @@ pub fn pct(v: &mut [f64], p: f64) -> f64 {
     v[((v.len() as f64 - 1.0) * p).round() as usize]
 }
 
+/// The query mix as API paths (`/api/search?...`), in its order.
+pub fn mix_paths() -> Vec<String> {
+    query_mix().iter().map(|r| format!("/api/search?{}", query_string(r))).collect()
+}
+
 /// A search of the mix as the API's query string.
-pub fn query_string(r: &SearchRequest) -> String {
+fn query_string(r: &SearchRequest) -> String {
     let enc = |s: &str| s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>();
     let mut q = format!("q={}&limit={}", enc(&r.q), r.limit);
     for (k, vs) in [("group", &r.groups), ("municipality", &r.municipalities), ("topic", &r.topics), ("kind", &r.kinds)] {
@@ -149,7 +154,7 @@ fn index_once(arkiv: &Path, archive: &Path, index: &Path) -> Result<(f64, f64, s
 fn first_search(port: u16) -> bool {
     use std::io::Read;
     let Ok(mut c) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return false };
-    let req = format!("GET /api/search?{} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", query_string(&query_mix()[0]));
+    let req = format!("GET {} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", mix_paths()[0]);
     let mut head = [0u8; 12];
     c.write_all(req.as_bytes()).is_ok() && c.read_exact(&mut head).is_ok() && &head[9..12] == b"200"
 }
@@ -171,7 +176,7 @@ fn http_load(arkiv: &Path, index: &Path, seconds: u32) -> Result<(f64, f64, f64,
     let script = std::env::current_dir()?.join("bench/load.lua");
     // The requests: the query mix, one path a line, for the script to read.
     let paths = index.with_extension("paths");
-    std::fs::write(&paths, query_mix().iter().map(|r| format!("/api/search?{}\n", query_string(r))).collect::<String>())?;
+    std::fs::write(&paths, mix_paths().iter().map(|p| format!("{p}\n")).collect::<String>())?;
     let out = Command::new("wrk").args(["-t2", "-c16", &format!("-d{seconds}s"), "-s"]).arg(&script).arg(format!("http://127.0.0.1:{port}")).arg("--").arg(&paths).output();
     let rss = proc_status_mb(server.id(), "VmHWM");
     let _ = server.kill();
