@@ -94,7 +94,7 @@ impl ArkivIndex {
             let tables = Arc::new(table::Tables::default());
             let warmer: Arc<dyn tantivy::Warmer> = tables.clone();
             let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).warmers(vec![Arc::downgrade(&warmer)]).try_into()?;
-            let analyzer = Analyzer::new(Arc::new(lexicon.join().unwrap_or_default()));
+            let analyzer = Analyzer::new(Arc::new(lexicon.join().unwrap_or_else(|p| std::panic::resume_unwind(p))));
             arkiv_analysis::register(&index, &analyzer);
             Ok(ArkivIndex { dir: dir.to_path_buf(), index, reader, fields, analyzer, synonyms, tables, full_scoring_limit: search::SCORE_ALL_UP_TO })
         })
