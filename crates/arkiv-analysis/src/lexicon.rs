@@ -1,42 +1,39 @@
-//! The archive's vocabulary: the evidence compound splitting stands on.
+//! The stems of the archive's words: the evidence compound splitting stands
+//! on. It is made from the archive's word table (arkiv-ingest's
+//! `WordTable`, the one table of the archive's words), never counted apart.
 
-use rustc_hash::{FxHashMap, FxHashSet};
-use std::io::Write;
-use std::path::Path;
+use rustc_hash::FxHashSet;
 
-/// Words of an archive with how often they occur, and the set of their stems.
+/// The stems of the words an archive uses on their own.
 #[derive(Debug, Default, Clone)]
 pub struct Lexicon {
-    counts: FxHashMap<String, u32>,
     stems: FxHashSet<String>,
 }
 
 impl Lexicon {
-    /// Adds the words of `text`.
+    /// The stems of these words (as the word table holds them: a line's
+    /// words trimmed of punctuation): each word's letters-only parts of
+    /// three letters or more, as the analysis normalizes them.
+    pub fn of_words<'a>(words: impl IntoIterator<Item = &'a str>) -> Lexicon {
+        let mut lex = Lexicon::default();
+        for w in words {
+            lex.add_text(w);
+        }
+        lex
+    }
+
+    /// Adds the stems of the words of `text`.
     pub fn add_text(&mut self, text: &str) {
         for (a, b) in crate::words(text) {
             let w = crate::normalize(&text[a..b]);
             for piece in w.split('-') {
                 if piece.chars().count() >= 3 && piece.chars().all(|c| c.is_alphabetic()) {
-                    self.add_word(piece, 1);
+                    let stem = crate::stem(piece);
+                    if !self.stems.contains(&stem) {
+                        self.stems.insert(stem);
+                    }
                 }
             }
-        }
-    }
-
-    pub fn add_word(&mut self, w: &str, n: u32) {
-        match self.counts.get_mut(w) {
-            Some(c) => *c += n,
-            None => {
-                self.counts.insert(w.to_string(), n);
-                self.stems.insert(crate::stem(w));
-            }
-        }
-    }
-
-    pub fn merge(&mut self, other: &Lexicon) {
-        for (w, n) in &other.counts {
-            self.add_word(w, *n);
         }
     }
 
@@ -45,49 +42,12 @@ impl Lexicon {
         self.stems.contains(stem)
     }
 
-    pub fn count(&self, w: &str) -> u32 {
-        self.counts.get(w).copied().unwrap_or(0)
-    }
-
+    /// How many stems.
     pub fn len(&self) -> usize {
-        self.counts.len()
+        self.stems.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.counts.is_empty()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.counts.iter().map(|(w, n)| (w.as_str(), *n))
-    }
-
-    /// Writes `word<TAB>count` lines, through a temporary file and a rename,
-    /// so a crash leaves the previous file whole.
-    pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        let tmp = path.with_extension("tmp");
-        {
-            let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-            let mut words: Vec<_> = self.counts.iter().collect();
-            words.sort();
-            for (w, n) in words {
-                writeln!(f, "{w}\t{n}")?;
-            }
-            f.flush()?;
-        }
-        std::fs::rename(tmp, path)
-    }
-
-    pub fn load(path: &Path) -> std::io::Result<Lexicon> {
-        let text = std::fs::read_to_string(path)?;
-        let mut lex = Lexicon::default();
-        let lines = text.bytes().filter(|&b| b == b'\n').count();
-        lex.counts.reserve(lines);
-        lex.stems.reserve(lines);
-        for line in text.lines() {
-            if let Some((w, n)) = line.split_once('\t') {
-                lex.add_word(w, n.parse().unwrap_or(1));
-            }
-        }
-        Ok(lex)
+        self.stems.is_empty()
     }
 }

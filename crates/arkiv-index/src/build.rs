@@ -3,9 +3,11 @@
 
 use crate::join;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
-use crate::{IndexError, LEXICON_FILE, SYNONYMS_FILE};
+use crate::store;
+use crate::{IndexError, SYNONYMS_FILE};
 use arkiv_analysis::{Analyzer, Lexicon};
-use arkiv_ingest::{Config, Diagnostic, Vocabulary};
+use arkiv_ingest::pipeline::{finish_all, read_files, Outcome, Spool, SpoolError};
+use arkiv_ingest::{Config, Diagnostic, WordTable};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,8 +18,9 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{DateTime, Index, ReloadPolicy, TantivyDocument, Term};
 
-/// What the last commit indexed: stored as the commit's payload, so that it
-/// and the index change together or not at all.
+/// What the last commit indexed: written with the commit, as a file of its
+/// generation (see `store`), so that it and the index change together or not
+/// at all.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Manifest {
     pub version: u32,
@@ -31,6 +34,15 @@ pub struct Manifest {
     /// stopped between its two commits leaves them to the next run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejoin: Vec<String>,
+    /// The log of each file's words (see `store`), and how far the
+    /// committed part of it goes.
+    #[serde(default)]
+    pub log: String,
+    #[serde(default)]
+    pub log_end: u64,
+    /// When the run that wrote this manifest started.
+    #[serde(default)]
+    pub started: Option<Stamp>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -42,6 +54,12 @@ pub struct FileEntry {
     /// could not be read is not read again, and its reason is reported again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped: Option<Vec<Diagnostic>>,
+    /// The file's size and modification time when it was read.
+    #[serde(default)]
+    pub stat: Option<(u64, Stamp)>,
+    /// Where the log has the file's words.
+    #[serde(default)]
+    pub words: Option<store::Span>,
 }
 
 /// What an indexing run did.
@@ -65,19 +83,12 @@ pub struct IndexSummary {
     pub rebuilt: bool,
 }
 
-/// How much prepared text pass 1 keeps for pass 2 (PDF and Word files only:
-/// reading them again costs far more than reading a text file).
-const KEEP_PREPARED_BYTES: usize = 256 * 1024 * 1024;
-
 /// The index writer's threads and memory budget.
 const WRITER_THREADS: usize = 2;
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
 
-/// Files read at once in pass 1, across the cores.
-const PASS1_CHUNK: usize = 64;
-
-pub fn read_manifest(index: &Index) -> Manifest {
-    index.load_metas().ok().and_then(|m| m.payload).and_then(|p| serde_json::from_str(&p).ok()).unwrap_or_default()
+pub fn read_manifest(index: &Index, dir: &Path) -> Result<Manifest, IndexError> {
+    store::read_manifest(index, dir)
 }
 
 fn io_err(path: &Path, e: impl std::fmt::Display) -> IndexError {
@@ -132,8 +143,8 @@ fn open_or_create(dir: &Path) -> Result<(Index, bool), IndexError> {
     std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
     if dir.join("meta.json").exists() {
         let index = Index::open_in_dir(dir)?;
-        let m = read_manifest(&index);
-        if m.version == SCHEMA_VERSION && schema::fields_of(&index.schema()).is_ok() {
+        let current = store::payload(&index).is_some_and(|p| p.version == SCHEMA_VERSION && store::manifest_path(dir, p.generation).exists());
+        if current && schema::fields_of(&index.schema()).is_ok() {
             return Ok((index, false));
         }
         drop(index);
@@ -153,6 +164,7 @@ fn open_or_create(dir: &Path) -> Result<(Index, bool), IndexError> {
 
 pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wait: bool) -> Result<IndexSummary, IndexError> {
     let t0 = Instant::now();
+    let started = Stamp::now();
     if !archive.is_dir() {
         return Err(io_err(archive, "not a folder"));
     }
@@ -162,45 +174,37 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     let _lock = WriteLock::acquire(dir, wait)?;
     let (index, created) = open_or_create(dir)?;
     let fields = schema::fields_of(&index.schema())?;
-    let old = read_manifest(&index);
+    let old = if created { Manifest::default() } else { read_manifest(&index, dir)? };
+    let mut table = if created { WordTable::default() } else { store::read_words(&index, dir)? };
+    let mut generation = store::payload(&index).map_or(0, |p| p.generation);
+    let log_name = if old.log.is_empty() { format!("file-words-{}.log", generation + 1) } else { old.log.clone() };
+    store::remove_others(dir, generation, &log_name);
+    let mut log = store::WordLog::open(dir, &log_name, old.log_end)?;
     let mut summary = IndexSummary { rebuilt: created, ..Default::default() };
 
-    // Which files changed.
+    // Which files changed: a file whose size and modification time are
+    // what the manifest has (and were not within a second of the last run's
+    // start, when a change could hide in the same time) is not read at all;
+    // the others are read once, and a file whose content hashes as before is
+    // unchanged.
     let (files, walk_diags) = arkiv_ingest::walk_archive(archive);
     summary.skipped.extend(walk_diags.iter().cloned());
     summary.files_seen = files.len();
     let root = std::fs::canonicalize(archive).map_err(|e| io_err(archive, e))?;
-    let mut manifest = Manifest { version: SCHEMA_VERSION, archive: Some(root.to_string_lossy().into_owned()), files: BTreeMap::new(), rejoin: vec![] };
-    // What is new or changed. Bytes are not kept:
-    // each pass reads the file again, so memory stays flat however large the
-    // archive.
-    let mut to_parse: Vec<arkiv_ingest::ArchiveFile> = vec![];
+    let mut manifest = Manifest { version: SCHEMA_VERSION, archive: Some(root.to_string_lossy().into_owned()), files: BTreeMap::new(), rejoin: vec![], log: log_name, log_end: 0, started: Some(started) };
+    let mut to_read: Vec<arkiv_ingest::ArchiveFile> = vec![];
+    let mut stats: std::collections::HashMap<String, Option<(u64, Stamp)>> = std::collections::HashMap::new();
     for f in &files {
-        match arkiv_ingest::read_document(f) {
-            Err(d) => {
-                // Unreadable now: what was indexed from it stays.
-                if let Some(e) = old.files.get(&f.relpath) {
-                    manifest.files.insert(f.relpath.clone(), e.clone());
-                }
-                summary.skipped.push(d);
+        let stat = Stamp::of_file(&f.path);
+        match old.files.get(&f.relpath) {
+            Some(e) if stat.is_some() && e.stat == stat && old.started.is_some_and(|s| stat.is_some_and(|(_, m)| m.trusted_before(s))) => {
+                summary.unchanged += 1;
+                summary.skipped.extend(e.skipped.iter().flatten().cloned());
+                manifest.files.insert(f.relpath.clone(), e.clone());
             }
-            Ok(bytes) => {
-                let hash = blake3::hash(&bytes).to_hex().to_string();
-                match old.files.get(&f.relpath) {
-                    Some(e) if e.hash == hash => {
-                        summary.unchanged += 1;
-                        summary.skipped.extend(e.skipped.iter().flatten().cloned());
-                        manifest.files.insert(f.relpath.clone(), e.clone());
-                    }
-                    prev => {
-                        if prev.is_some() {
-                            summary.changed += 1;
-                        } else {
-                            summary.added += 1;
-                        }
-                        to_parse.push(f.clone());
-                    }
-                }
+            _ => {
+                stats.insert(f.relpath.clone(), stat);
+                to_read.push(f.clone());
             }
         }
     }
@@ -208,74 +212,76 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     let removed: Vec<String> = old.files.keys().filter(|k| !seen.contains(String::as_str(k))).cloned().collect();
     summary.removed = removed.len();
 
-    // Pass 1: the archive's vocabulary, kept between runs and grown by what
-    // is new (the evidence for joining hyphenated words and splitting
-    // compounds).
-    let lex_path = dir.join(LEXICON_FILE);
-    let mut lexicon = Lexicon::load(&lex_path).unwrap_or_default();
-    // A prepared document is kept for pass 2 while they fit in a budget, so
-    // that a PDF or Word file is read once; past the budget pass 2 reads the
-    // file again and memory stays flat however large the archive.
-    let mut kept_bytes = 0usize;
-    // Files that could be read before and cannot now: their items go.
+    // Stage 1 of the pipeline: each file read once, hashed, decoded and
+    // cleaned on every core; its words counted into the table and kept in
+    // the log; the prepared text spooled for stage 2.
+    let mut spool: Spool<Pending> = Spool::new(Some(dir), arkiv_ingest::pipeline::SPOOL_MEMORY);
+    // Files whose old items and words go: removed, changed, or unreadable
+    // as text now.
+    let mut replaced: Vec<String> = removed.clone();
     let mut removed_now: Vec<String> = vec![];
-    let mut readable: Vec<(arkiv_ingest::ArchiveFile, Option<(arkiv_ingest::Prepared, String)>)> = Vec::with_capacity(to_parse.len());
-    // Files are read and cleaned on every core, a chunk at a time (so what
-    // waits to be counted stays small), and counted in the archive's order.
-    use rayon::prelude::*;
-    for chunk in to_parse.chunks(PASS1_CHUNK) {
-        let read: Vec<Option<(Result<arkiv_ingest::Prepared, arkiv_ingest::FileParse>, String)>> = chunk
-            .par_iter()
-            .map(|f| {
-                let bytes = arkiv_ingest::read_document(f).ok()?;
-                Some((arkiv_ingest::prepare(&f.relpath, &f.relpath, &bytes, cfg), blake3::hash(&bytes).to_hex().to_string()))
-            })
-            .collect();
-        for (f, r) in chunk.iter().zip(read) {
-            let Some((prepared, hash)) = r else { continue };
-            match prepared {
-                Ok(p) => {
-                    let mut size = 0;
-                    for l in &p.cleaned.lines {
-                        lexicon.add_text(&l.text);
-                        size += l.text.len() + 48;
-                    }
-                    let keep = p.format != arkiv_ingest::formats::Format::Text && kept_bytes + size <= KEEP_PREPARED_BYTES;
-                    if keep {
-                        kept_bytes += size;
-                        readable.push((f.clone(), Some((p, hash))));
-                    } else {
-                        readable.push((f.clone(), None));
-                    }
+    let wanted = |f: &arkiv_ingest::ArchiveFile, hash: &str| old.files.get(&f.relpath).is_none_or(|e| e.hash != hash);
+    read_files(&to_read, cfg, wanted, |r| -> Result<(), IndexError> {
+        let relpath = r.file.relpath.clone();
+        let stat = stats.get(&relpath).copied().flatten();
+        let prev = old.files.get(&relpath);
+        let hash = r.hash.unwrap_or_default();
+        match r.outcome {
+            // Unreadable now: what was indexed from it stays.
+            Outcome::Unreadable(d) => {
+                if let Some(e) = prev {
+                    manifest.files.insert(relpath, e.clone());
                 }
-                // A file that became unreadable loses its old items: they no
-                // longer say what the file says.
-                Err(fp) => {
-                    summary.skipped.extend(fp.diagnostics.iter().cloned());
-                    removed_now.push(f.relpath.clone());
-                    manifest.files.insert(f.relpath.clone(), FileEntry { hash, items: 0, skipped: Some(fp.diagnostics) });
+                summary.skipped.push(d);
+            }
+            Outcome::Unwanted => {
+                summary.unchanged += 1;
+                let e = prev.expect("a file is unwanted only when the manifest has it");
+                summary.skipped.extend(e.skipped.iter().flatten().cloned());
+                manifest.files.insert(relpath, FileEntry { stat, ..e.clone() });
+            }
+            outcome => {
+                if prev.is_some() {
+                    summary.changed += 1;
+                    replaced.push(relpath.clone());
+                } else {
+                    summary.added += 1;
+                }
+                match outcome {
+                    // A file that became unreadable loses its old items:
+                    // they no longer say what the file says.
+                    Outcome::NoText(fp) => {
+                        summary.skipped.extend(fp.diagnostics.iter().cloned());
+                        removed_now.push(relpath.clone());
+                        manifest.files.insert(relpath, FileEntry { hash, items: 0, skipped: Some(fp.diagnostics), stat, words: None });
+                    }
+                    Outcome::Ready(ready) => {
+                        let words = log.append(&table.add(&ready.words))?;
+                        spool.push(ready.prepared, ready.overrides, Pending { hash, stat, words });
+                    }
+                    Outcome::Unreadable(_) | Outcome::Unwanted => unreachable!(),
                 }
             }
         }
+        Ok(())
+    })?;
+    for r in &replaced {
+        if let Some(span) = old.files.get(r).and_then(|e| e.words) {
+            table.remove(&log.read(span)?);
+        }
     }
-    let mut vocab = Vocabulary::default();
-    for (w, n) in lexicon.iter() {
-        vocab.add_word(w, n);
-    }
-    lexicon.save(&lex_path).map_err(|e| io_err(&lex_path, e))?;
     let syn_path = dir.join(SYNONYMS_FILE);
     std::fs::write(&syn_path, synonyms_toml).map_err(|e| io_err(&syn_path, e))?;
-    let analyzer = Analyzer::new(Arc::new(lexicon));
+    let analyzer = Analyzer::new(Arc::new(Lexicon::of_words(table.iter().map(|(w, _)| w))));
     arkiv_analysis::register(&index, &analyzer);
 
-    // Pass 2: segment and index, one file at a time. An item is indexed
+    // Stage 2: segment and index, in the archive's order. An item is indexed
     // joined with its meeting's other documents; a file that goes or
     // changes takes its joined items with it, and the other documents'
     // parts of them are indexed again, to be joined anew.
     let old_searcher = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?.searcher();
     let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)?;
-    let gone: std::collections::HashSet<String> =
-        removed.iter().chain(&removed_now).cloned().chain(readable.iter().map(|(f, _)| f.relpath.clone())).collect();
+    let gone: std::collections::HashSet<String> = replaced.iter().chain(&removed_now).cloned().collect();
     let mut run = RunKeys::default();
     run.pending.extend(old.rejoin.iter().cloned());
     let mut orphans = vec![];
@@ -289,45 +295,26 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
         run.add(part);
     }
     run.end_file(&mut writer, fields)?;
-    for (f, kept) in readable {
-        let (p, hash) = match kept {
-            Some(k) => k,
-            None => {
-                let bytes = match arkiv_ingest::read_document(&f) {
-                    Ok(b) => b,
-                    Err(d) => {
-                        summary.skipped.push(d);
-                        continue;
-                    }
-                };
-                match arkiv_ingest::prepare(&f.relpath, &f.relpath, &bytes, cfg) {
-                    // The hash of the bytes indexed now, should the file
-                    // have changed since the first look.
-                    Ok(p) => (p, blake3::hash(&bytes).to_hex().to_string()),
-                    Err(fp) => {
-                        summary.skipped.extend(fp.diagnostics);
-                        continue;
-                    }
-                }
-            }
-        };
-        let mut diags = vec![];
-        let ov = arkiv_ingest::overrides(cfg, &f, &mut diags);
-        summary.diagnostics.extend(diags);
-        summary.bytes_parsed += p.bytes;
-        *summary.formats.entry(p.format.as_str().to_string()).or_default() += 1;
-        let relpath = p.relpath.clone();
-        let fp = arkiv_ingest::finish(p, &vocab, cfg, &ov);
-        summary.diagnostics.extend(fp.diagnostics.iter().cloned());
+    let parts_of = |fp: arkiv_ingest::FileParse, pending: Pending| {
+        let parts = join::parts_of(&fp);
+        (fp, parts, pending)
+    };
+    finish_all(spool, &table, cfg, parts_of, |(fp, parts, pending)| -> Result<(), IndexError> {
+        summary.bytes_parsed += fp.bytes;
+        if let Some(format) = fp.format {
+            *summary.formats.entry(format.as_str().to_string()).or_default() += 1;
+        }
+        summary.diagnostics.extend(fp.diagnostics);
         let mut n = 0;
-        for part in join::parts_of(&fp) {
+        for part in parts {
             n += part.items.len();
             run.add(part);
         }
         run.end_file(&mut writer, fields)?;
         summary.items_indexed += n;
-        manifest.files.insert(relpath, FileEntry { hash, items: n, skipped: None });
-    }
+        manifest.files.insert(fp.relpath, FileEntry { hash: pending.hash, items: n, skipped: None, stat: pending.stat, words: Some(pending.words) });
+        Ok(())
+    })?;
     run.finish(&mut writer, fields)?;
     // A meeting written in this run may have other documents in the index
     // already: items none of whose files this run deleted.
@@ -344,7 +331,10 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     // Commit the documents' items, with the meetings still to join named in
     // the manifest: a run that is stopped here leaves them to the next.
     manifest.rejoin = run.pending.iter().cloned().collect();
-    commit(&mut writer, &manifest)?;
+    log.sync()?;
+    manifest.log_end = log.end();
+    generation += 1;
+    commit(&mut writer, dir, generation, &manifest, &table)?;
     if !manifest.rejoin.is_empty() {
         // The merges of the first commit's segments end before the joining
         // reads them: a merge that ended while the reader opened a segment
@@ -361,17 +351,59 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
             }
         }
         manifest.rejoin.clear();
-        commit(&mut writer, &manifest)?;
+        generation += 1;
+        commit(&mut writer, dir, generation, &manifest, &table)?;
     }
     writer.wait_merging_threads()?;
+    store::remove_others(dir, generation, &manifest.log);
     let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
     summary.items_total = reader.searcher().num_docs();
     summary.seconds = t0.elapsed().as_secs_f64();
     Ok(summary)
 }
 
-fn commit(writer: &mut tantivy::IndexWriter, manifest: &Manifest) -> Result<(), IndexError> {
-    let payload = serde_json::to_string(manifest).expect("manifest serializes");
+/// What a spooled file carries to stage 2 for its manifest entry.
+#[derive(Serialize, Deserialize)]
+struct Pending {
+    hash: String,
+    stat: Option<(u64, Stamp)>,
+    words: store::Span,
+}
+
+/// A moment, as a file's modification time is kept: seconds and
+/// nanoseconds since 1970.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Stamp(pub i64, pub u32);
+
+impl Stamp {
+    fn now() -> Stamp {
+        Stamp::of(std::time::SystemTime::now())
+    }
+
+    fn of(t: std::time::SystemTime) -> Stamp {
+        match t.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => Stamp(d.as_secs() as i64, d.subsec_nanos()),
+            Err(_) => Stamp(0, 0),
+        }
+    }
+
+    /// A file's size and modification time, following links.
+    fn of_file(path: &Path) -> Option<(u64, Stamp)> {
+        let m = std::fs::metadata(path).ok()?;
+        Some((m.len(), Stamp::of(m.modified().ok()?)))
+    }
+
+    /// Whether a file last modified at this time, and seen so by a run that
+    /// started at `run`, can be trusted unchanged by its time: a change in
+    /// the same second as that run could leave the time as it was.
+    fn trusted_before(self, run: Stamp) -> bool {
+        self.0 + 1 < run.0
+    }
+}
+
+fn commit(writer: &mut tantivy::IndexWriter, dir: &Path, generation: u64, manifest: &Manifest, table: &WordTable) -> Result<(), IndexError> {
+    store::write_generation(dir, generation, manifest, table)?;
+    let payload = serde_json::to_string(&store::Payload { version: SCHEMA_VERSION, generation }).expect("payload serializes");
     let mut prepared_commit = writer.prepare_commit()?;
     prepared_commit.set_payload(&payload);
     prepared_commit.commit()?;
@@ -527,4 +559,10 @@ pub fn document(j: &join::Joined, f: Fields) -> TantivyDocument {
     d.add_text(f.doc, serde_json::to_string(it).expect("item serializes"));
     d.add_text(f.joined_from, serde_json::to_string(&j.parts).expect("parts serialize"));
     d
+}
+
+impl From<SpoolError> for IndexError {
+    fn from(e: SpoolError) -> IndexError {
+        IndexError::Io { path: e.path, message: format!("the prepared texts kept for the second pass: {}", e.message) }
+    }
 }

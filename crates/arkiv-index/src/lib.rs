@@ -7,8 +7,9 @@
 //! unchanged: re-indexing skips unchanged files, a joined item keeps its
 //! first document's id and answers to each document's (`item_id_for`), and a
 //! crash or kill during indexing leaves the last committed index usable (the
-//! manifest of indexed files is the commit's own payload, written atomically
-//! with it, and names the meetings still to be joined).
+//! manifest of indexed files and the word table are files of the commit's
+//! generation, which its payload names; the manifest names the meetings
+//! still to be joined).
 
 mod build;
 mod history;
@@ -18,6 +19,7 @@ mod schema;
 mod model;
 mod query_mix;
 mod search;
+mod store;
 mod synonyms;
 mod table;
 mod tree;
@@ -59,7 +61,6 @@ pub enum IndexError {
     Tantivy(#[from] tantivy::TantivyError),
 }
 
-pub const LEXICON_FILE: &str = "lexicon.tsv";
 pub const SYNONYMS_FILE: &str = "synonyms.toml";
 
 /// An open index, ready for searching. Cheap to share: the reader picks up
@@ -87,14 +88,15 @@ impl ArkivIndex {
         // The word table loads on one core while the index opens and its
         // tables are built (by the reader's warmer) on the other.
         std::thread::scope(|scope| {
-            let lexicon = scope.spawn(|| load_lexicon(dir));
             let index = Index::open_in_dir(dir)?;
+            let payload = store::payload(&index);
+            let lexicon = scope.spawn(move || store::words_of(dir, payload).map(|t| Lexicon::of_words(t.iter().map(|(w, _)| w))));
             let fields = schema::fields_of(&index.schema())?;
             let synonyms = Arc::new(load_synonyms(dir)?);
             let tables = Arc::new(table::Tables::default());
             let warmer: Arc<dyn tantivy::Warmer> = tables.clone();
             let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).warmers(vec![Arc::downgrade(&warmer)]).try_into()?;
-            let analyzer = Analyzer::new(Arc::new(lexicon.join().unwrap_or_else(|p| std::panic::resume_unwind(p))));
+            let analyzer = Analyzer::new(Arc::new(lexicon.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?));
             arkiv_analysis::register(&index, &analyzer);
             Ok(ArkivIndex { dir: dir.to_path_buf(), index, reader, fields, analyzer, synonyms, tables, full_scoring_limit: search::SCORE_ALL_UP_TO })
         })
@@ -109,8 +111,8 @@ impl ArkivIndex {
     }
 
     /// The manifest of the last commit.
-    pub fn manifest(&self) -> Manifest {
-        build::read_manifest(&self.index)
+    pub fn manifest(&self) -> Result<Manifest, IndexError> {
+        build::read_manifest(&self.index, &self.dir)
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, IndexError> {
@@ -193,10 +195,6 @@ impl ArkivIndex {
 pub(crate) fn decode_doc(doc: &TantivyDocument, f: Fields) -> Result<StoredItem, IndexError> {
     let json = doc.get_first(f.doc).and_then(|v| v.as_str()).unwrap_or("");
     serde_json::from_str(json).map_err(|e| IndexError::Tantivy(tantivy::TantivyError::InternalError(format!("stored item: {e}"))))
-}
-
-fn load_lexicon(dir: &Path) -> Lexicon {
-    Lexicon::load(&dir.join(LEXICON_FILE)).unwrap_or_default()
 }
 
 fn load_synonyms(dir: &Path) -> Result<Synonyms, IndexError> {

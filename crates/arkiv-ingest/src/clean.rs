@@ -4,12 +4,14 @@
 
 use crate::dates::{self, Date};
 use regex::Regex;
+use crate::words::{trim_word, WordTable};
 use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 use unicode_normalization::{char::decompose_compatible, UnicodeNormalization};
 
 /// One non-blank line of a document after cleaning.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Line {
     pub text: String,
     /// 1-based line number in the file.
@@ -21,7 +23,7 @@ pub struct Line {
 }
 
 /// What furniture told about the document, and where.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Fact {
     /// "Dato: 24.02.20" in a page header or footer: the document's date.
     DocumentDate(Date),
@@ -32,7 +34,7 @@ pub enum Fact {
     RunningHeader(String),
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Cleaned {
     pub lines: Vec<Line>,
     /// (line number, fact)
@@ -46,7 +48,7 @@ pub struct Cleaned {
 }
 
 /// What a line of page furniture was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Furniture {
     /// "Side 2 af 5", or a number alone on a line.
     PageNumber,
@@ -69,6 +71,12 @@ const BULLETS: &[char] = &['\u{f0b7}', '\u{f095}', '\u{f020}', '\u{f0a7}', '\u{f
 /// form, since folding them changes what the number says. Soft hyphens and
 /// zero-width characters are dropped.
 pub fn normalize_chars(s: &str) -> String {
+    // Most text has none of these characters and is composed already: it
+    // is kept as it is, without the composing pass.
+    let plain = |c: char| (c as u32) < 0x80 || !(matches!(c, '\u{ad}' | '\u{a0}' | '\u{2000}'..='\u{206f}' | '\u{3000}' | '\u{feff}') || is_compat_foldable(c));
+    if s.chars().all(plain) && unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -304,58 +312,15 @@ fn is_running_header(t: &str, count: usize, next: Option<&str>, group_line: &dyn
     }
 }
 
-/// Word counts of an archive: the evidence for joining hyphenated words.
-#[derive(Debug, Default, Clone)]
-pub struct Vocabulary {
-    counts: HashMap<String, u32>,
-}
-
-impl Vocabulary {
-    pub fn add_lines(&mut self, lines: &[Line]) {
-        for l in lines {
-            let words: Vec<&str> = l.text.split_whitespace().collect();
-            let last = words.len().saturating_sub(1);
-            for (k, w) in words.iter().enumerate() {
-                let w = trim_word(w);
-                // A word broken at the line's end is not evidence of anything.
-                if w.is_empty() || (k == last && l.text.ends_with('-')) || w.ends_with('-') {
-                    continue;
-                }
-                *self.counts.entry(w.to_lowercase()).or_default() += 1;
-            }
-        }
-    }
-    pub fn count(&self, w: &str) -> u32 {
-        self.counts.get(w).copied().unwrap_or(0)
-    }
-    /// Adds a word seen `n` times (from a vocabulary kept between runs).
-    pub fn add_word(&mut self, w: &str, n: u32) {
-        *self.counts.entry(w.to_lowercase()).or_default() += n;
-    }
-    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.counts.iter().map(|(w, n)| (w.as_str(), *n))
-    }
-    pub fn len(&self) -> usize {
-        self.counts.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.counts.is_empty()
-    }
-}
-
-fn trim_word(w: &str) -> &str {
-    w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').trim_matches('-')
-}
-
 const SUSPENDED_FOLLOWERS: &[&str] = &["og", "eller", "samt", "til", "som", "men", "&", "/", "end", "el."];
 
 /// Joins words hyphenated across lines, deciding from evidence: the joined
-/// word in the archive's vocabulary joins; the hyphenated form there keeps
+/// word in the archive's word table joins; the hyphenated form there keeps
 /// the hyphen; a hyphen after a capital or digit, or before a capital or
 /// digit, is a real one ("IV-" + "behandling"); a hyphen before "og"/"eller"
 /// is the suspended hyphen ("sundheds- og ældrechefer") and stays as written;
 /// otherwise two lowercase halves are the typesetter's hyphenation and join.
-pub fn join_hyphenated(lines: &mut Vec<Line>, vocab: &Vocabulary) {
+pub fn join_hyphenated(lines: &mut Vec<Line>, table: &WordTable) {
     let mut i = 0;
     while i + 1 < lines.len() {
         let cur = &lines[i].text;
@@ -380,7 +345,7 @@ pub fn join_hyphenated(lines: &mut Vec<Line>, vocab: &Vocabulary) {
         } else if !left.chars().last().is_some_and(|c| c.is_alphabetic()) {
             Join::Leave
         } else {
-            decide(left, right_word, vocab)
+            decide(left, right_word, table)
         };
         match decision {
             Join::Leave => {
@@ -413,16 +378,16 @@ enum Join {
     Leave,
 }
 
-fn decide(left: &str, right: &str, vocab: &Vocabulary) -> Join {
+fn decide(left: &str, right: &str, table: &WordTable) -> Join {
     let l_last = left.chars().last().unwrap();
     let r_first = right.chars().next().unwrap_or('a');
     let left_word = left.rsplit('-').next().unwrap_or(left);
     let joined = format!("{}{}", left, right).to_lowercase();
     let hyphened = format!("{}-{}", left, right).to_lowercase();
-    if vocab.count(&joined) > 0 {
+    if table.count(&joined) > 0 {
         return Join::Join;
     }
-    if vocab.count(&hyphened) > 0 {
+    if table.count(&hyphened) > 0 {
         return Join::KeepHyphen;
     }
     let left_is_abbrev = left_word.chars().count() <= 5 && left_word.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase());
@@ -437,7 +402,7 @@ fn decide(left: &str, right: &str, vocab: &Vocabulary) -> Join {
     Join::Join
 }
 
-/// Cleans decoded text into lines and facts, without the vocabulary step.
+/// Cleans decoded text into lines and facts, without the word table's step.
 /// `paged`: the text's form feeds are page breaks (a PDF's pages).
 pub fn clean(text: &str, paged: bool, group_line: &dyn Fn(&str) -> bool) -> Cleaned {
     let text = normalize_chars(text);
@@ -493,10 +458,9 @@ mod tests {
     }
 
     fn join(text: &str, vocab_text: &str) -> Vec<String> {
-        let mut v = Vocabulary::default();
-        v.add_lines(&split_lines(vocab_text));
+        use crate::words::FileWords;
         let mut lines = split_lines(text);
-        v.add_lines(&lines);
+        let v = WordTable::of([&FileWords::of_lines(&split_lines(vocab_text)), &FileWords::of_lines(&lines)]);
         join_hyphenated(&mut lines, &v);
         lines.into_iter().map(|l| l.text).collect()
     }

@@ -28,15 +28,17 @@ pub mod formats;
 mod embedded;
 pub mod meta;
 mod model;
+pub mod pipeline;
 pub mod read;
 pub mod segment;
 mod walk;
+pub mod words;
 
 pub use config::{Config, ConfigError};
 pub use model::*;
 pub use walk::{inside, name_text, open_regular, overrides, parse_paths, read_document, walk_archive, ArchiveFile};
 pub use meta::{document_id, Overrides};
-pub use clean::Vocabulary;
+pub use words::{FileWords, WordTable};
 
 use clean::{Cleaned, Fact};
 use meta::MeetingInput;
@@ -44,7 +46,7 @@ use meta::MeetingInput;
 pub use embedded::SYNONYMS as EMBEDDED_SYNONYMS;
 
 /// A decoded and cleaned document, before segmentation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Prepared {
     pub path: String,
     pub relpath: String,
@@ -54,7 +56,21 @@ pub struct Prepared {
     /// Pages of the document, where known.
     pub pages: Option<u32>,
     pub cleaned: Cleaned,
+    /// Kept as JSON where a prepared text is spooled (a diagnostic leaves
+    /// out a line it has not, which only a self-describing form reads back).
+    #[serde(with = "diagnostics_as_json")]
     pub diagnostics: Vec<Diagnostic>,
+}
+
+mod diagnostics_as_json {
+    use super::Diagnostic;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    pub fn serialize<S: Serializer>(d: &[Diagnostic], s: S) -> Result<S::Ok, S::Error> {
+        serde_json::to_string(d).map_err(serde::ser::Error::custom)?.serialize(s)
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Diagnostic>, D::Error> {
+        serde_json::from_str(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
 }
 
 fn diag(path: &str, line: Option<usize>, code: &str, message: impl Into<String>) -> Diagnostic {
@@ -97,8 +113,8 @@ pub fn prepare(path: &str, relpath: &str, bytes: &[u8], cfg: &Config) -> Result<
 }
 
 /// Segments a prepared document into meetings and items.
-pub fn finish(mut p: Prepared, vocab: &Vocabulary, cfg: &Config, ov: &Overrides) -> FileParse {
-    clean::join_hyphenated(&mut p.cleaned.lines, vocab);
+pub fn finish(mut p: Prepared, table: &WordTable, cfg: &Config, ov: &Overrides) -> FileParse {
+    clean::join_hyphenated(&mut p.cleaned.lines, table);
     let lines = &p.cleaned.lines;
     let raws = segment::segment(lines);
     let file_text: String = lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
@@ -134,19 +150,18 @@ pub fn finish(mut p: Prepared, vocab: &Vocabulary, cfg: &Config, ov: &Overrides)
     FileParse { path: p.path, relpath: p.relpath, encoding: p.encoding, bytes: p.bytes, format: Some(p.format), pages: p.pages, meetings, diagnostics }
 }
 
-/// Parses one document's text on its own (its own vocabulary for
-/// hyphenation); for tests and tools.
+/// Parses one document's text on its own (its own words for the word
+/// table); for tests and tools.
 pub fn parse_text(relpath: &str, text: &str, cfg: &Config) -> FileParse {
     parse_bytes(relpath, relpath, text.as_bytes(), cfg, &Overrides::default())
 }
 
-/// Parses one document's bytes with its own vocabulary.
+/// Parses one document's bytes with its own words for the word table.
 pub fn parse_bytes(path: &str, relpath: &str, bytes: &[u8], cfg: &Config, ov: &Overrides) -> FileParse {
     match prepare(path, relpath, bytes, cfg) {
         Ok(p) => {
-            let mut v = Vocabulary::default();
-            v.add_lines(&p.cleaned.lines);
-            finish(p, &v, cfg, ov)
+            let table = WordTable::of([&FileWords::of_lines(&p.cleaned.lines)]);
+            finish(p, &table, cfg, ov)
         }
         Err(f) => f,
     }

@@ -1,7 +1,6 @@
 //! Walking an archive: which files are documents, sidecar metadata, path
 //! rules, and the two passes (vocabulary, then segmentation).
 
-use crate::clean::Vocabulary;
 use crate::config::Config;
 use crate::dates;
 use crate::formats::Format;
@@ -231,12 +230,11 @@ pub(crate) fn skipped(file: &ArchiveFile, d: Diagnostic) -> FileParse {
     FileParse { path: file.path.display().to_string(), relpath: file.relpath.clone(), encoding: String::new(), bytes: 0, format: Format::of_path(&file.relpath), pages: None, meetings: vec![], diagnostics: vec![d] }
 }
 
-/// Parses files and folders. A folder's documents share one vocabulary
-/// (the evidence for joining hyphenated words); a file named on its own is
-/// parsed with the others named with it.
+/// Parses files and folders through the one pipeline (see
+/// [`crate::pipeline`]): everything named shares one word table, as an
+/// archive indexed with the same files does.
 pub fn parse_paths(paths: &[PathBuf], cfg: &Config) -> ArchiveParse {
     let mut found: Vec<ArchiveFile> = vec![];
-    let mut out = ArchiveParse::default();
     let mut walk_diags = vec![];
     for p in paths {
         if !p.exists() {
@@ -247,26 +245,7 @@ pub fn parse_paths(paths: &[PathBuf], cfg: &Config) -> ArchiveParse {
         found.extend(files);
         walk_diags.extend(diags);
     }
-    let mut prepared = vec![];
-    let mut vocab = Vocabulary::default();
-    for f in &found {
-        let mut diags = vec![];
-        let ov = overrides(cfg, f, &mut diags);
-        match read_document(f) {
-            Err(d) => out.files.push(skipped(f, d)),
-            Ok(bytes) => match crate::prepare(&f.path.display().to_string(), &f.relpath, &bytes, cfg) {
-                Ok(mut p) => {
-                    vocab.add_lines(&p.cleaned.lines);
-                    p.diagnostics.extend(diags);
-                    prepared.push((p, ov));
-                }
-                Err(fp) => out.files.push(fp),
-            },
-        }
-    }
-    for (p, ov) in prepared {
-        out.files.push(crate::finish(p, &vocab, cfg, &ov));
-    }
+    let mut out = ArchiveParse { files: crate::pipeline::parse_files(&found, cfg) };
     for d in walk_diags {
         out.files.push(FileParse { path: d.path.clone(), relpath: String::new(), encoding: String::new(), bytes: 0, format: None, pages: None, meetings: vec![], diagnostics: vec![d] });
     }

@@ -51,7 +51,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(index: Arc<ArkivIndex>) -> AppState {
-        let archive = index.manifest().archive.map(Into::into);
+        let archive = index.manifest().ok().and_then(|m| m.archive).map(Into::into);
         AppState { index, cors_origins: vec![], topic_names: HashMap::new(), request_timeout: Duration::from_secs(10), archive }
     }
 
