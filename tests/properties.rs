@@ -15,7 +15,7 @@ mod support;
 
 use arkiv_analysis::{normalize, Analyzer, Lexicon};
 use arkiv_ingest::clean::normalize_chars;
-use arkiv_ingest::{Config, Vocabulary};
+use arkiv_ingest::{Config, FileWords, WordTable};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -100,18 +100,21 @@ fn vocabulary() -> impl Strategy<Value = Vec<(usize, usize, u32)>> {
 fn ids(doc: &str, extra: &[(usize, usize, u32)]) -> Vec<(u32, String)> {
     let cfg = Config::embedded();
     let p = arkiv_ingest::prepare("g/referat.txt", "g/referat.txt", doc.as_bytes(), &cfg).unwrap();
-    let mut v = Vocabulary::default();
-    v.add_lines(&p.cleaned.lines);
+    // The other documents' words: a word's joined or hyphenated form.
+    let mut others = vec![];
     for &(w, cut, form) in extra {
         let w = WORDS[w];
         let Some((at, _)) = w.char_indices().nth(cut) else { continue };
         match form {
-            0 => v.add_word(w, 3),
-            1 => v.add_word(&format!("{}-{}", &w[..at], &w[at..]), 3),
+            0 => others.push(w.to_lowercase()),
+            1 => others.push(format!("{}-{}", &w[..at], &w[at..]).to_lowercase()),
             _ => {}
         }
     }
-    let f = arkiv_ingest::finish(p, &v, &cfg, &Default::default());
+    others.sort();
+    others.dedup();
+    let table = WordTable::of([&FileWords::of_lines(&p.cleaned.lines), &FileWords(others)]);
+    let f = arkiv_ingest::finish(p, &table, &cfg, &Default::default());
     f.meetings.iter().flat_map(|m| m.items.iter().map(|i| (i.number, i.id.clone()))).collect()
 }
 
@@ -145,6 +148,13 @@ fn parse_and_index_agree(archive: &std::path::Path, cfg: &Config) {
                     }
                 };
                 *held.entry(now.id.clone()).or_default() += 1;
+                // The text indexed from this document is the text parsed from it.
+                let doc = now.documents.iter().position(|d| d.id == it.id).unwrap_or_else(|| panic!("{}: {} is not among its item's documents", f.relpath, it.id));
+                for (name, text) in &it.sections {
+                    if now.section_documents.get(name) == Some(&doc) {
+                        assert_eq!(&now.sections[name], text, "{}: item {} section {name}", f.relpath, it.id);
+                    }
+                }
                 if now.id == it.id {
                     assert_eq!(now.title, it.title, "{}: item {}", f.relpath, it.id);
                 } else {
@@ -157,6 +167,56 @@ fn parse_and_index_agree(archive: &std::path::Path, cfg: &Config) {
     }
     assert_eq!(held.values().sum::<usize>(), n);
     assert_eq!(held.len() as u64, index.num_items(), "every indexed item comes from a parsed one");
+}
+
+/// The word table an index keeps is that of the files its manifest holds:
+/// after files are removed and one is changed it is what indexing the
+/// remaining files from scratch gives, and what `arkiv parse` counts.
+#[test]
+fn the_word_table_is_that_of_the_files_indexed() {
+    let cfg = Config::embedded();
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    support::copy_dir(&support::sample(), &archive);
+    let ix = dir.path().join("ix");
+    arkiv_index::index_archive(&archive, &ix, &cfg, arkiv_ingest::EMBEDDED_SYNONYMS).unwrap();
+    let words = |ix: &std::path::Path| -> Vec<(String, u32)> {
+        let mut w: Vec<(String, u32)> = arkiv_index::word_table(ix).unwrap().iter().map(|(w, n)| (w.to_string(), n)).collect();
+        w.sort();
+        w
+    };
+    let full = words(&ix);
+    // Remove three files and change one.
+    let (files, _) = arkiv_ingest::walk_archive(&archive);
+    let mut removed = 0;
+    for f in files.iter().filter(|f| f.relpath.ends_with(".txt")).take(3) {
+        std::fs::remove_file(&f.path).unwrap();
+        removed += 1;
+    }
+    let changed = files.iter().rev().find(|f| f.relpath.ends_with(".txt") && f.path.exists()).unwrap();
+    let text = std::fs::read_to_string(&changed.path).unwrap();
+    std::fs::write(&changed.path, text.replace("Beslutning", "Beslutning: ordet blåbærtærte")).unwrap();
+    let s = arkiv_index::index_archive(&archive, &ix, &cfg, arkiv_ingest::EMBEDDED_SYNONYMS).unwrap();
+    assert_eq!((s.removed, s.changed), (removed, 1));
+    let updated = words(&ix);
+    assert_ne!(updated, full, "removing files should have taken words out");
+    assert!(updated.iter().any(|(w, _)| w == "blåbærtærte"));
+    let fresh = dir.path().join("fresh");
+    arkiv_index::index_archive(&archive, &fresh, &cfg, arkiv_ingest::EMBEDDED_SYNONYMS).unwrap();
+    assert_eq!(updated, words(&fresh), "the updated table is the table of the files now in the archive");
+    // And `arkiv parse` of the folder counts the same words.
+    let (now, _) = arkiv_ingest::walk_archive(&archive);
+    let mut parsed: Vec<FileWords> = vec![];
+    arkiv_ingest::pipeline::read_files(&now, &cfg, |_, _| true, |r| {
+        if let arkiv_ingest::pipeline::Outcome::Ready(x) = r.outcome {
+            parsed.push(x.words);
+        }
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    let mut p: Vec<(String, u32)> = WordTable::of(&parsed).iter().map(|(w, n)| (w.to_string(), n)).collect();
+    p.sort();
+    assert_eq!(updated, p);
 }
 
 #[test]
@@ -203,8 +263,7 @@ proptest! {
         after.sort();
         prop_assert_eq!(before, after);
         let mut lines = c.lines;
-        let mut v = Vocabulary::default();
-        v.add_lines(&lines);
+        let v = WordTable::of([&FileWords::of_lines(&lines)]);
         join_hyphenated(&mut lines, &v);
         let meetings = arkiv_ingest::segment::segment(&lines);
         let mut next = 0;

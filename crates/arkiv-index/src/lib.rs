@@ -203,6 +203,13 @@ fn load_synonyms(dir: &Path) -> Result<Synonyms, IndexError> {
     Synonyms::parse(&text).map_err(|message| IndexError::Config { path: p, message })
 }
 
+/// The archive's word table as the index in `dir` keeps it (the words of
+/// the files its manifest holds).
+pub fn word_table(dir: &Path) -> Result<arkiv_ingest::WordTable, IndexError> {
+    let index = Index::open_in_dir(dir)?;
+    store::read_words(&index, dir)
+}
+
 /// Builds or updates the index in `index_dir` from `archive`. Refuses with
 /// [`IndexError::Busy`] while another run writes the same index.
 pub fn index_archive(archive: &Path, index_dir: &Path, cfg: &arkiv_ingest::Config, synonyms_toml: &str) -> Result<IndexSummary, IndexError> {
