@@ -326,7 +326,7 @@ fn print_results(r: &arkiv_index::SearchResponse) {
             emphasised(&h.title()),
             h.item.group.as_deref().unwrap_or("?"),
             h.item.date.as_deref().unwrap_or("?"),
-            h.item.kind.as_deref().unwrap_or("?"),
+            h.item.kind.map_or("?", |k| k.as_str()),
             h.score,
             h.item.documents.iter().map(|d| format!("{}:{}", d.source.path, d.source.line)).collect::<Vec<_>>().join(" + "),
             h.item.id,

@@ -55,7 +55,7 @@ pub struct Related {
     pub group: Option<String>,
     pub date: Option<String>,
     /// dagsorden, referat or dagsorden-og-referat.
-    pub kind: Option<String>,
+    pub kind: Option<arkiv_ingest::Kind>,
     /// The item's decision, in one line, where it has one.
     pub decision: Option<String>,
     pub reason: Reason,

@@ -20,25 +20,6 @@ use arkiv_ingest::{FileParse, Item, Kind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The values of the `kind` facet: which documents an item is in.
-pub const KINDS: [&str; 3] = ["dagsorden", "referat", "dagsorden-og-referat"];
-
-/// The `kind` value of something found in documents of these kinds.
-pub fn kind_value(kinds: impl IntoIterator<Item = Option<Kind>>) -> Option<&'static str> {
-    let (mut agenda, mut minutes) = (false, false);
-    for k in kinds.into_iter().flatten() {
-        match k {
-            Kind::Dagsorden => agenda = true,
-            Kind::Referat => minutes = true,
-        }
-    }
-    match (agenda, minutes) {
-        (true, true) => Some(KINDS[2]),
-        (false, true) => Some(KINDS[1]),
-        (true, false) => Some(KINDS[0]),
-        (false, false) => None,
-    }
-}
 
 /// One document's meeting, without its items.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -100,7 +81,7 @@ pub fn parts_of(fp: &FileParse) -> Vec<Part> {
                     id: m.id.clone(),
                     group: m.group.clone(),
                     date: m.date.clone(),
-                    kind: kind_value([m.kind]).map(str::to_string),
+                    kind: m.kind,
                     place: m.place.clone(),
                     participants: m.participants.clone(),
                     absentees: m.absentees.clone(),
@@ -140,7 +121,7 @@ pub fn regroup(stored: Vec<StoredPart>) -> Vec<Part> {
 fn kind_rank(k: Option<Kind>) -> u8 {
     match k {
         Some(Kind::Dagsorden) => 0,
-        None => 1,
+        None | Some(Kind::DagsordenOgReferat) => 1,
         Some(Kind::Referat) => 2,
     }
 }
@@ -300,7 +281,7 @@ fn merge_meeting(parts: &[Part], documents: Vec<MeetingDocument>) -> MeetingInfo
         id: first.id.clone(),
         group: first.group.clone(),
         date: first.date.clone(),
-        kind: kind_value(parts.iter().map(|p| p.head.kind)).map(str::to_string),
+        kind: Kind::joined(parts.iter().map(|p| p.head.kind)),
         place: first_some(|m| &m.place),
         participants: people(|m| &m.participants),
         absentees: people(|m| &m.absentees),
@@ -362,7 +343,7 @@ fn merge_item(parts: &[Part], members: &[(usize, usize)], ordinal: usize, meetin
             number: first.number,
             title: first.title.clone(),
             ordinal: ordinal as u32,
-            kind: kind_value(documents.iter().map(|d| d.kind)).map(str::to_string),
+            kind: Kind::joined(documents.iter().map(|d| d.kind)),
             municipalities,
             topics,
             sections,
@@ -435,7 +416,7 @@ mod tests {
             id: format!("m-{path}"),
             group: Some("Klyngestyregruppen Horsensklyngen".into()),
             date: Some("2021-03-10".into()),
-            kind: kind_value([Some(kind)]).map(str::to_string),
+            kind: Some(kind),
             place: None,
             participants: vec![],
             absentees: vec![],

@@ -33,8 +33,8 @@ pub struct MeetingInfo {
     pub group: Option<String>,
     pub date: Option<String>,
     /// Which documents the meeting is in: dagsorden, referat, or
-    /// dagsorden-og-referat (see [`crate::join::KINDS`]).
-    pub kind: Option<String>,
+    /// dagsorden-og-referat.
+    pub kind: Option<arkiv_ingest::Kind>,
     pub place: Option<String>,
     pub participants: Vec<String>,
     pub absentees: Vec<String>,
@@ -57,7 +57,6 @@ pub struct MeetingDocument {
     /// The meeting's id in this document.
     pub id: String,
     /// dagsorden or referat, where the document says.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "referat"))]
     pub kind: Option<arkiv_ingest::Kind>,
     /// Path relative to the archive root.
     pub path: String,
@@ -75,7 +74,6 @@ pub struct DocumentRef {
     /// document's; a permalink made from any of these answers.
     pub id: String,
     /// dagsorden or referat, where the document says.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "dagsorden"))]
     pub kind: Option<arkiv_ingest::Kind>,
     /// The number as this document prints it.
     pub number: u32,
@@ -94,8 +92,8 @@ pub struct StoredItem {
     /// Position of the item in its meeting, from 0.
     pub ordinal: u32,
     /// Which documents the item is in: dagsorden, referat, or
-    /// dagsorden-og-referat (see [`crate::join::KINDS`]).
-    pub kind: Option<String>,
+    /// dagsorden-og-referat.
+    pub kind: Option<arkiv_ingest::Kind>,
     pub municipalities: Vec<String>,
     pub topics: Vec<String>,
     pub sections: BTreeMap<String, String>,
@@ -128,7 +126,7 @@ pub struct HitItem {
     pub number: u32,
     pub group: Option<String>,
     pub date: Option<String>,
-    pub kind: Option<String>,
+    pub kind: Option<arkiv_ingest::Kind>,
     pub municipalities: Vec<String>,
     pub topics: Vec<String>,
     pub meeting_id: String,
@@ -239,5 +237,5 @@ pub struct ItemSummary {
     pub municipalities: Vec<String>,
     pub topics: Vec<String>,
     /// Which documents the item is in (as [`StoredItem::kind`]).
-    pub kind: Option<String>,
+    pub kind: Option<arkiv_ingest::Kind>,
 }

@@ -16,25 +16,57 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// Which documents something is in: a meeting's agenda, its minutes, or
+/// both (a document that is both, or a meeting whose agenda and minutes
+/// were joined). The values of the `kind` facet.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
 pub enum Kind {
     Dagsorden,
     Referat,
+    DagsordenOgReferat,
 }
 
 impl Kind {
+    /// Every kind, in the order they are shown.
+    pub const ALL: [Kind; 3] = [Kind::Dagsorden, Kind::Referat, Kind::DagsordenOgReferat];
+
+    /// The kind's value in JSON, the index and URLs.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Dagsorden => "dagsorden",
             Kind::Referat => "referat",
+            Kind::DagsordenOgReferat => "dagsorden-og-referat",
         }
     }
+
+    /// The kind a value names (as [`Kind::as_str`] writes it).
+    pub fn of_value(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The kind a document's text, a sidecar or a path names.
     pub fn parse(s: &str) -> Option<Kind> {
         match s.trim().to_lowercase().as_str() {
             "dagsorden" | "agenda" => Some(Kind::Dagsorden),
             "referat" | "minutes" | "beslutningsreferat" => Some(Kind::Referat),
             _ => None,
+        }
+    }
+
+    /// The kind of something found in documents of these kinds.
+    pub fn joined(kinds: impl IntoIterator<Item = Option<Kind>>) -> Option<Kind> {
+        let (mut agenda, mut minutes) = (false, false);
+        for k in kinds.into_iter().flatten() {
+            agenda |= k != Kind::Referat;
+            minutes |= k != Kind::Dagsorden;
+        }
+        match (agenda, minutes) {
+            (true, true) => Some(Kind::DagsordenOgReferat),
+            (false, true) => Some(Kind::Referat),
+            (true, false) => Some(Kind::Dagsorden),
+            (false, false) => None,
         }
     }
 }

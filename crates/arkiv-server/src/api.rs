@@ -215,7 +215,7 @@ pub async fn facets(State(state): State<Arc<AppState>>) -> Result<Json<Facets>, 
 #[openapi(
     info(title = "arkiv", description = "Search the archives of Danish cross-sector health meetings: agenda items with their decisions, by group, date, municipality and topic."),
     paths(search, item, meeting, facets),
-    components(schemas(ApiSearchResponse, ApiHit, ApiItem, ApiMeeting, Neighbour, ApiRelated, ErrorBody, crate::params::KindParam, crate::params::SortParam))
+    components(schemas(ApiSearchResponse, ApiHit, ApiItem, ApiMeeting, Neighbour, ApiRelated, ErrorBody, arkiv_ingest::Kind, crate::params::SortParam))
 )]
 pub struct ApiDoc;
 

@@ -3,6 +3,7 @@
 //! which escapes it; snippets and titles with their matches come escaped
 //! from `crate::highlight` with only `<mark>` added.
 
+use arkiv_ingest::Kind;
 use crate::api::{find, item_url, load_item, meeting_url, moved, run_search, ApiSearchResponse, Found};
 use crate::params::SearchParams;
 use crate::{blocking, ApiError, AppState};
@@ -59,12 +60,11 @@ pub async fn stylesheet() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/style.css")).into_response()
 }
 
-fn kind_name(k: &str) -> &str {
+fn kind_name(k: Kind) -> &'static str {
     match k {
-        "dagsorden" => "Dagsorden",
-        "referat" => "Referat",
-        "dagsorden-og-referat" => "Dagsorden og referat",
-        other => other,
+        Kind::Dagsorden => "Dagsorden",
+        Kind::Referat => "Referat",
+        Kind::DagsordenOgReferat => "Dagsorden og referat",
     }
 }
 
@@ -87,7 +87,7 @@ fn facet_list(state: &AppState, p: &SearchParams, facet: &str, heading: &str, va
                 ul {
                     @for v in values {
                         @let on = selected.contains(&v.value);
-                        @let label = if facet == "topic" { state.topic_name(&v.value).to_string() } else if facet == "kind" { kind_name(&v.value).to_string() } else { v.value.clone() };
+                        @let label = if facet == "topic" { state.topic_name(&v.value).to_string() } else if facet == "kind" { Kind::of_value(&v.value).map_or_else(|| v.value.clone(), |k| kind_name(k).to_string()) } else { v.value.clone() };
                         li class=[on.then_some("on")] {
                             a href=(p.toggle(facet, &v.value).url("/")) aria-pressed=(if on { "true" } else { "false" }) {
                                 @if on { "✓ " } (label)
@@ -165,7 +165,7 @@ fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: us
                             div.meta {
                                 (h.hit.group.as_deref().unwrap_or("Ukendt mødeforum")) " · "
                                 (date_da(h.hit.date.as_deref())) " · "
-                                (h.hit.kind.as_deref().map(kind_name).unwrap_or("ukendt type")) " · punkt " (h.hit.number)
+                                (h.hit.kind.map(kind_name).unwrap_or("ukendt type")) " · punkt " (h.hit.number)
                                 @if h.hit.documents.len() > 1 {
                                     @for d in &h.hit.documents {
                                         " · " a href=(crate::file_url(&d.source)) { (document_name(d.kind)) @if let Some(page) = d.source.page { " s. " (page) } }
@@ -295,6 +295,7 @@ fn document_name(k: Option<arkiv_ingest::Kind>) -> &'static str {
     match k {
         Some(arkiv_ingest::Kind::Dagsorden) => "dagsordenen",
         Some(arkiv_ingest::Kind::Referat) => "referatet",
+        Some(arkiv_ingest::Kind::DagsordenOgReferat) => "dagsordenen og referatet",
         None => "dokumentet",
     }
 }
@@ -334,13 +335,13 @@ pub async fn item_page(State(state): State<Arc<AppState>>, Path(id): Path<String
     let joined = it.documents.len() > 1;
     let body = html! {
         p.meta {
-            a href=(item.meeting_url) { (m.group.as_deref().unwrap_or("Ukendt mødeforum")) " · " (date_da(m.date.as_deref())) " · " (it.kind.as_deref().map(kind_name).unwrap_or("ukendt type")) }
+            a href=(item.meeting_url) { (m.group.as_deref().unwrap_or("Ukendt mødeforum")) " · " (date_da(m.date.as_deref())) " · " (it.kind.map(kind_name).unwrap_or("ukendt type")) }
         }
         h1 { "Punkt " (it.number) ". " (it.title) }
         dl.meeting {
             dt { "Mødeforum" } dd { (m.group.as_deref().unwrap_or("ukendt")) }
             dt { "Dato" } dd { (date_da(m.date.as_deref())) }
-            dt { "Type" } dd { (it.kind.as_deref().map(kind_name).unwrap_or("ukendt")) }
+            dt { "Type" } dd { (it.kind.map(kind_name).unwrap_or("ukendt")) }
             @if let Some(place) = &m.place { dt { "Sted" } dd { (place) } }
         }
         @if joined {
@@ -418,7 +419,7 @@ pub async fn meeting_page(State(state): State<Arc<AppState>>, Path(id): Path<Str
     let m = &view.meeting;
     let title = format!("{} {}", m.group.as_deref().unwrap_or("Møde"), date_da(m.date.as_deref()));
     let body = html! {
-        h1 { (m.kind.as_deref().map(kind_name).unwrap_or("Møde")) ": " (m.group.as_deref().unwrap_or("ukendt mødeforum")) }
+        h1 { (m.kind.map(kind_name).unwrap_or("Møde")) ": " (m.group.as_deref().unwrap_or("ukendt mødeforum")) }
         @if !m.documents.is_empty() {
             p.original {
                 @for (k, d) in m.documents.iter().enumerate() {

@@ -1,6 +1,7 @@
 //! The parameters of a search, shared by the API, the pages and the feed,
 //! and the URLs that carry them.
 
+use arkiv_ingest::Kind;
 use crate::ApiError;
 use arkiv_index::{SearchRequest, Sort};
 use serde::Deserialize;
@@ -31,7 +32,7 @@ pub struct SearchParams {
     pub topic: Vec<String>,
     /// Kind of document; repeat for both.
     #[serde(default)]
-    #[param(style = Form, explode, value_type = Vec<KindParam>)]
+    #[param(style = Form, explode, value_type = Vec<Kind>)]
     pub kind: Vec<String>,
     /// First meeting date. A range that ends before it starts holds nothing.
     #[serde(default)]
@@ -58,20 +59,6 @@ pub struct SearchParams {
     #[serde(default)]
     #[param(value_type = Option<bool>, default = true)]
     pub recency: Option<String>,
-}
-
-/// Which documents an item is in (for the OpenAPI description of `kind`):
-/// only the agenda, only the minutes, or both (`arkiv_index::join::KINDS`).
-#[derive(utoipa::ToSchema)]
-#[schema(as = Kind)]
-#[allow(dead_code)]
-pub enum KindParam {
-    #[schema(rename = "dagsorden")]
-    Dagsorden,
-    #[schema(rename = "referat")]
-    Referat,
-    #[schema(rename = "dagsorden-og-referat")]
-    DagsordenOgReferat,
 }
 
 /// The orders of a search (for the OpenAPI description of `sort`).
@@ -129,8 +116,9 @@ impl SearchParams {
             Some(s) => return Err(ApiError::bad_request(format!("sort: '{s}' is neither relevance nor date"))),
         };
         for k in &self.kind {
-            if !(k.trim().is_empty() || arkiv_index::join::KINDS.contains(&k.trim())) {
-                return Err(ApiError::bad_request(format!("kind: '{k}' is none of {}", arkiv_index::join::KINDS.join(", "))));
+            if !(k.trim().is_empty() || Kind::of_value(k.trim()).is_some()) {
+                let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                return Err(ApiError::bad_request(format!("kind: '{k}' is none of {}", all.join(", "))));
             }
         }
         Ok(SearchRequest {
