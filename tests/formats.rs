@@ -20,14 +20,14 @@ fn parse_one(path: &std::path::Path) -> FileParse {
     out.files.remove(0)
 }
 
-type Shape = Vec<(Option<String>, Option<String>, Option<&'static str>, Vec<(u32, String)>)>;
+type Shape = Vec<(Option<String>, Option<chrono::NaiveDate>, Option<&'static str>, Vec<(u32, String)>)>;
 
 /// What must be the same whatever the format: per meeting the group, date,
 /// kind and the items with their numbers and titles.
 fn shape(f: &FileParse) -> Shape {
     f.meetings
         .iter()
-        .map(|m| (m.group.clone(), m.date.clone(), m.kind.map(|k| k.as_str()), m.items.iter().map(|i| (i.number, norm_title(&i.title))).collect()))
+        .map(|m| (m.head.group.clone(), m.head.date.clone(), m.head.kind.map(|k| k.as_str()), m.items.iter().map(|i| (i.number, norm_title(&i.title))).collect()))
         .collect()
 }
 

@@ -84,28 +84,28 @@ fn check(golden: &Golden, out: &arkiv_ingest::ArchiveParse, file_of: impl Fn(&st
         let f = out.files.iter().find(|f| f.relpath == name).unwrap_or_else(|| panic!("{name} missing from the parse"));
         assert_eq!(f.meetings.len(), gf.meeting.len(), "{}: meetings", gf.name);
         for (gm, m) in gf.meeting.iter().zip(&f.meetings) {
-            if norm_title(m.group.as_deref().unwrap_or("")) != norm_title(&gm.group) {
-                problems.push(format!("{}: group {:?}, want {:?}", gf.name, m.group, gm.group));
+            if norm_title(m.head.group.as_deref().unwrap_or("")) != norm_title(&gm.group) {
+                problems.push(format!("{}: group {:?}, want {:?}", gf.name, m.head.group, gm.group));
             }
-            if m.kind.map(|k| k.as_str()) != Some(gm.kind.as_str()) {
-                problems.push(format!("{}: kind {:?}, want {}", gf.name, m.kind, gm.kind));
+            if m.head.kind.map(|k| k.as_str()) != Some(gm.kind.as_str()) {
+                problems.push(format!("{}: kind {:?}, want {}", gf.name, m.head.kind, gm.kind));
             }
             match (&gm.date, gm.year) {
                 (Some(d), _) => {
-                    if m.date.as_ref() != Some(d) {
-                        problems.push(format!("{}: date {:?}, want {d}", gf.name, m.date));
+                    if m.head.date.map(|d| d.to_string()).as_ref() != Some(d) {
+                        problems.push(format!("{}: date {:?}, want {d}", gf.name, m.head.date));
                     }
                 }
                 // The text gives no meeting date: unknown, or at most the right year.
                 (None, Some(y)) => {
-                    if m.date.as_ref().is_some_and(|d| !d.starts_with(&y.to_string())) {
-                        problems.push(format!("{}: date {:?} invented; the text gives only the year {y}", gf.name, m.date));
+                    if m.head.date.is_some_and(|d| !d.to_string().starts_with(&y.to_string())) {
+                        problems.push(format!("{}: date {:?} invented; the text gives only the year {y}", gf.name, m.head.date));
                     }
                 }
                 (None, None) => {}
             }
-            if gm.case_number.is_some() && m.case_number != gm.case_number {
-                problems.push(format!("{}: case number {:?}, want {:?}", gf.name, m.case_number, gm.case_number));
+            if gm.case_number.is_some() && m.head.case_number != gm.case_number {
+                problems.push(format!("{}: case number {:?}, want {:?}", gf.name, m.head.case_number, gm.case_number));
             }
             let got: Vec<(u32, String)> = m.items.iter().map(|i| (i.number, norm_title(&i.title))).collect();
             let want: Vec<(u32, String)> = gm.item.iter().map(|i| (i.number, norm_title(&i.title))).collect();

@@ -44,7 +44,7 @@ fn resolve<'a>(items: &'a [StoredItem], name: &str) -> &'a StoredItem {
     let (path, title) = name.split_once(" | ").expect("'path | title' names an item");
     let title = support::norm_title(title);
     let found: Vec<&StoredItem> =
-        items.iter().filter(|i| i.documents.iter().any(|d| d.source.path == path) && support::norm_title(&i.title).starts_with(&title)).collect();
+        items.iter().filter(|i| i.documents.iter().any(|d| d.source.path == path) && support::norm_title(&i.item.title).starts_with(&title)).collect();
     assert_eq!(found.len(), 1, "{name} names {} items", found.len());
     found[0]
 }
@@ -74,7 +74,7 @@ fn history_finds_the_matters_that_come_back() {
     index_archive(&archive, &ix, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
     let idx = ArkivIndex::open(&ix).unwrap();
     let items = all_items(&idx);
-    let title_of = |id: &str| items.iter().find(|i| i.id == id).map(|i| format!("{} {} | {}", i.meeting.date.as_deref().unwrap_or("?"), i.source.path, i.title)).unwrap_or_default();
+    let title_of = |id: &str| items.iter().find(|i| i.item.id == id).map(|i| format!("{} {} | {}", i.meeting.head.date.map_or("?".to_string(), |d| d.to_string()), i.source.path, i.item.title)).unwrap_or_default();
 
     let matters: Matters = toml::from_str(&std::fs::read_to_string(support::root().join("tests/history-matters.toml")).unwrap()).unwrap();
     let mut truth = BTreeSet::new();
@@ -82,16 +82,16 @@ fn history_finds_the_matters_that_come_back() {
         let its: Vec<&StoredItem> = m.items.iter().map(|n| resolve(&items, n)).collect();
         for (k, a) in its.iter().enumerate() {
             for b in &its[k + 1..] {
-                assert_ne!(a.meeting.id, b.meeting.id, "{}: two items of one meeting", m.what);
-                truth.insert(pair(&a.id, &b.id));
+                assert_ne!(a.meeting.head.id, b.meeting.head.id, "{}: two items of one meeting", m.what);
+                truth.insert(pair(&a.item.id, &b.item.id));
             }
         }
     }
     let mut predicted = BTreeSet::new();
     for it in &items {
         for r in idx.related(it).unwrap() {
-            assert_ne!(r.id, it.id, "an item is not its own history");
-            predicted.insert(pair(&it.id, &r.id));
+            assert_ne!(r.id, it.item.id, "an item is not its own history");
+            predicted.insert(pair(&it.item.id, &r.id));
         }
     }
     let right = predicted.intersection(&truth).count();
@@ -126,7 +126,7 @@ fn each_reason_of_a_history() {
     index_archive(&a, &ix, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
     let idx = ArkivIndex::open(&ix).unwrap();
     let items = all_items(&idx);
-    let by_title = |t: &str| items.iter().find(|i| i.title.starts_with(t)).unwrap_or_else(|| panic!("{t}"));
+    let by_title = |t: &str| items.iter().find(|i| i.item.title.starts_with(t)).unwrap_or_else(|| panic!("{t}"));
     let history = |t: &str| -> Vec<(String, arkiv_index::Reason)> { idx.related(by_title(t)).unwrap().into_iter().map(|r| (r.title, r.reason)).collect() };
     use arkiv_index::Reason::*;
     // "Opfølgning fra sidste møde" finds the group's meeting before, on the same matter; and that item finds it back.

@@ -19,23 +19,23 @@ fn header_fields() {
     let out = parse_paths(&[support::sample()], &Config::embedded());
     let m = |rel: &str| out.files.iter().find(|f| f.relpath == rel).unwrap().meetings[0].clone();
     let h = m("klynge-horsens/2021-03-10-referat.txt");
-    assert_eq!(h.chair.as_deref(), Some("Mette Krogh"));
-    assert_eq!(h.secretary.as_deref(), Some("Sofie Lund"));
-    assert_eq!(h.participants, vec!["Mette Krogh", "Jens Aagaard", "Sofie Lund", "Peter Dahl", "Karen Bøgh"]);
-    assert_eq!(h.absentees, vec!["Henrik Mørch"]);
-    assert_eq!(h.place.as_deref(), Some("Regionshospitalet Horsens, mødelokale 3"));
-    assert_eq!(h.group_source, Some(Source::Header));
+    assert_eq!(h.head.chair.as_deref(), Some("Mette Krogh"));
+    assert_eq!(h.head.secretary.as_deref(), Some("Sofie Lund"));
+    assert_eq!(h.head.participants, vec!["Mette Krogh", "Jens Aagaard", "Sofie Lund", "Peter Dahl", "Karen Bøgh"]);
+    assert_eq!(h.head.absentees, vec!["Henrik Mørch"]);
+    assert_eq!(h.head.place.as_deref(), Some("Regionshospitalet Horsens, mødelokale 3"));
+    assert_eq!(h.head.group_source, Some(Source::Header));
     // The agenda's table of contents is not part of the field above it.
     let a = m("klynge-horsens/2021-03-10-dagsorden.txt");
-    assert_eq!(a.secretary.as_deref(), Some("Sofie Lund"));
+    assert_eq!(a.head.secretary.as_deref(), Some("Sofie Lund"));
     let c = m("chefforum/2020-11-27-dagsorden.txt");
-    assert_eq!(c.place.as_deref(), Some("Virtuelt møde (Teams)"), "the place under 'Tid & Sted:'");
+    assert_eq!(c.head.place.as_deref(), Some("Virtuelt møde (Teams)"), "the place under 'Tid & Sted:'");
     let i = m("impl-it/2020-04-22-referat.txt");
-    assert_eq!(i.case_number.as_deref(), Some("1-52-100-31-20"));
+    assert_eq!(i.head.case_number.as_deref(), Some("1-52-100-31-20"));
     let s = m("ukendt/notat-sundhedsstyregruppen.txt");
-    assert_eq!((s.group.as_deref(), s.group_source), (Some("Sundhedsstyregruppen"), Some(Source::Sidecar)));
-    assert_eq!((s.date.as_deref(), s.date_source), (Some("2022-03-03"), Some(Source::Sidecar)));
-    assert_eq!(s.place.as_deref(), Some("Regionshuset Viborg"));
+    assert_eq!((s.head.group.as_deref(), s.head.group_source), (Some("Sundhedsstyregruppen"), Some(Source::Sidecar)));
+    assert_eq!((s.head.date.map(|d| d.to_string()).as_deref(), s.head.date_source), (Some("2022-03-03"), Some(Source::Sidecar)));
+    assert_eq!(s.head.place.as_deref(), Some("Regionshuset Viborg"));
 }
 
 #[test]
@@ -54,11 +54,11 @@ fn path_rules_fill_in_and_disagreements_are_reported() {
     let out = parse_paths(&[a.clone()], &cfg);
     let f = out.files.iter().find(|f| f.relpath == "klynge-randers/2019/m.txt").unwrap();
     let m = &f.meetings[0];
-    assert_eq!((m.group.as_deref(), m.group_source), (Some("Klyngestyregruppen Randersklyngen"), Some(Source::Path)));
-    assert_eq!(m.date.as_deref(), Some("2019-06-20"), "the year from the path, checked by the weekday");
+    assert_eq!((m.head.group.as_deref(), m.head.group_source), (Some("Klyngestyregruppen Randersklyngen"), Some(Source::Path)));
+    assert_eq!(m.head.date.map(|d| d.to_string()).as_deref(), Some("2019-06-20"), "the year from the path, checked by the weekday");
     let g = out.files.iter().find(|f| f.relpath == "ppu/2020/referater/x.txt").unwrap();
-    assert_eq!(g.meetings[0].group.as_deref(), Some("Praksisplanudvalget"));
-    assert_eq!(g.meetings[0].kind.map(|k| k.as_str()), Some("referat"));
+    assert_eq!(g.meetings[0].head.group.as_deref(), Some("Praksisplanudvalget"));
+    assert_eq!(g.meetings[0].head.kind.map(|k| k.as_str()), Some("referat"));
     assert!(g.diagnostics.iter().any(|d| d.code == "meta.group-disagrees" && d.message.contains("Chefforum")), "{:?}", g.diagnostics);
     assert!(g.diagnostics.iter().any(|d| d.code == "meta.kind-disagrees"), "{:?}", g.diagnostics);
 }

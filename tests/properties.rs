@@ -147,20 +147,20 @@ fn parse_and_index_agree(archive: &std::path::Path, cfg: &Config) {
                         index.item(&to).unwrap()
                     }
                 };
-                *held.entry(now.id.clone()).or_default() += 1;
+                *held.entry(now.item.id.clone()).or_default() += 1;
                 // The text indexed from this document is the text parsed from it.
                 let doc = now.documents.iter().position(|d| d.id == it.id).unwrap_or_else(|| panic!("{}: {} is not among its item's documents", f.relpath, it.id));
                 for (name, text) in &it.sections {
                     if now.section_documents.get(name) == Some(&doc) {
-                        assert_eq!(&now.sections[name], text, "{}: item {} section {name}", f.relpath, it.id);
+                        assert_eq!(&now.item.sections[name], text, "{}: item {} section {name}", f.relpath, it.id);
                     }
                 }
-                if now.id == it.id {
-                    assert_eq!(now.title, it.title, "{}: item {}", f.relpath, it.id);
+                if now.item.id == it.id {
+                    assert_eq!(now.item.title, it.title, "{}: item {}", f.relpath, it.id);
                 } else {
                     // A joined item keeps its first document's title; the
                     // other document's title is the same item's title.
-                    assert!(now.documents.iter().any(|d| d.id == it.id && d.title == it.title), "{}: {} '{}' joined into {} without its title", f.relpath, it.id, it.title, now.id);
+                    assert!(now.documents.iter().any(|d| d.id == it.id && d.title == it.title), "{}: {} '{}' joined into {} without its title", f.relpath, it.id, it.title, now.item.id);
                 }
             }
         }

@@ -55,9 +55,9 @@ fn sample_archive_parses_as_expected() {
         let f = docs.iter().find(|f| f.relpath == ef.path).unwrap_or_else(|| panic!("{} not parsed", ef.path));
         assert_eq!(f.meetings.len(), ef.meeting.len(), "{}: meetings", ef.path);
         for (em, m) in ef.meeting.iter().zip(&f.meetings) {
-            assert_eq!(m.group.as_deref(), Some(em.group.as_str()), "{}: group", ef.path);
-            assert_eq!(m.date, em.date, "{}: date", ef.path);
-            assert_eq!(m.kind.map(|k| k.as_str()), Some(em.kind.as_str()), "{}: kind", ef.path);
+            assert_eq!(m.head.group.as_deref(), Some(em.group.as_str()), "{}: group", ef.path);
+            assert_eq!(m.head.date.map(|d| d.to_string()), em.date, "{}: date", ef.path);
+            assert_eq!(m.head.kind.map(|k| k.as_str()), Some(em.kind.as_str()), "{}: kind", ef.path);
             let got: Vec<(u32, String)> = m.items.iter().map(|i| (i.number, norm_title(&i.title))).collect();
             let want: Vec<(u32, String)> = em.item.iter().map(|i| (i.number, norm_title(&i.title))).collect();
             assert_eq!(got, want, "{}: items", ef.path);
@@ -79,9 +79,9 @@ fn sample_archive_parses_as_expected() {
 fn sample_archive_spans_groups_years_and_kinds() {
     let out = parse_paths(&[support::sample()], &Config::embedded());
     let meetings: Vec<_> = out.files.iter().flat_map(|f| &f.meetings).collect();
-    let groups: std::collections::BTreeSet<_> = meetings.iter().filter_map(|m| m.group.clone()).collect();
-    let years: std::collections::BTreeSet<_> = meetings.iter().filter_map(|m| m.date.as_ref().map(|d| d[..4].to_string())).collect();
-    let kinds: std::collections::BTreeSet<_> = meetings.iter().filter_map(|m| m.kind).collect();
+    let groups: std::collections::BTreeSet<_> = meetings.iter().filter_map(|m| m.head.group.clone()).collect();
+    let years: std::collections::BTreeSet<_> = meetings.iter().filter_map(|m| m.head.date.map(|d| d.format("%Y").to_string())).collect();
+    let kinds: std::collections::BTreeSet<_> = meetings.iter().filter_map(|m| m.head.kind).collect();
     assert!(out.files.len() >= 12);
     assert!(groups.len() >= 4, "{groups:?}");
     assert!(years.len() >= 3, "{years:?}");

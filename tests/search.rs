@@ -94,7 +94,7 @@ fn filters_combine_and_facets_stay_disjunctive() {
     assert!(r.hits.iter().all(|h| h.item.municipalities.contains(&"Holstebro".to_string())));
     // A query and a filter together.
     let r = idx.search(&SearchRequest { q: "rygestop".into(), kinds: vec!["dagsorden-og-referat".into()], limit: 10, ..Default::default() }).unwrap();
-    assert!(r.hits.iter().all(|h| h.item.kind.as_deref() == Some("dagsorden-og-referat")));
+    assert!(r.hits.iter().all(|h| h.item.kind == Some(arkiv_ingest::Kind::DagsordenOgReferat)));
     assert!(r.total >= 2);
     let r = idx.search(&SearchRequest { q: "rygestop".into(), kinds: vec!["referat".into()], limit: 10, ..Default::default() }).unwrap();
     assert_eq!(r.total, 0, "every item on rygestop is in an agenda and its minutes: {:?}", titles(&r));
@@ -104,7 +104,7 @@ fn filters_combine_and_facets_stay_disjunctive() {
 fn sort_by_date_and_paging() {
     let (_d, idx) = sample();
     let r = idx.search(&SearchRequest { sort: Sort::Date, limit: 56, ..Default::default() }).unwrap();
-    let dates: Vec<String> = r.hits.iter().map(|h| h.item.date.clone().unwrap_or_default()).collect();
+    let dates: Vec<chrono::NaiveDate> = r.hits.iter().map(|h| h.item.date.unwrap_or_default()).collect();
     let mut sorted = dates.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(dates, sorted);

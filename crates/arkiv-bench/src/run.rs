@@ -45,6 +45,7 @@ struct Row {
     index_mb_s: f64,
     index_items_s: f64,
     index_peak_mb: f64,
+    index_anon_mb: f64,
     index_size_mb: f64,
     reindex_1pct_s: f64,
     search_p50_ms: f64,
@@ -134,9 +135,25 @@ fn query_string(r: &SearchRequest) -> String {
     q
 }
 
-fn index_once(arkiv: &Path, archive: &Path, index: &Path) -> Result<(f64, f64, serde_json::Value)> {
+/// One `arkiv index`: seconds, peak resident MB (the kernel's figure, which
+/// counts the index files tantivy has mapped and touched), peak anonymous
+/// MB (the indexer's own memory, sampled every 50 ms) and its summary.
+fn index_once(arkiv: &Path, archive: &Path, index: &Path) -> Result<(f64, f64, f64, serde_json::Value)> {
     let t = Instant::now();
     let mut child = Command::new(arkiv).args(["index", "--json", "--archive"]).arg(archive).arg("--index").arg(index).stdout(Stdio::piped()).stderr(Stdio::null()).spawn()?;
+    let pid = child.id();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut peak: f64 = 0.0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(proc_status_mb(pid, "RssAnon"));
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            peak
+        })
+    };
     // Read the summary to its end before reaping the child: a summary larger
     // than the pipe would otherwise block it forever.
     let mut stdout = String::new();
@@ -144,10 +161,12 @@ fn index_once(arkiv: &Path, archive: &Path, index: &Path) -> Result<(f64, f64, s
     child.stdout.take().unwrap().read_to_string(&mut stdout)?;
     let (status, peak) = wait_peak(child)?;
     let secs = t.elapsed().as_secs_f64();
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let anon = sampler.join().unwrap_or(0.0);
     if !status.success() {
         bail!("arkiv index failed: {status}");
     }
-    Ok((secs, peak, serde_json::from_str(&stdout).context("index summary")?))
+    Ok((secs, peak, anon, serde_json::from_str(&stdout).context("index summary")?))
 }
 
 /// One search over HTTP, as soon as the service answers: whether it did.
@@ -221,7 +240,7 @@ pub fn run(a: Args) -> Result<()> {
         };
         let index = a.out.join(format!("index-{n}"));
         let _ = std::fs::remove_dir_all(&index);
-        let (secs, peak, summary) = index_once(&a.arkiv, &archive, &index)?;
+        let (secs, peak, anon, summary) = index_once(&a.arkiv, &archive, &index)?;
         let items = summary["items_total"].as_u64().unwrap_or(0) as usize;
         let mut row = Row {
             items,
@@ -231,10 +250,11 @@ pub fn run(a: Args) -> Result<()> {
             index_mb_s: bytes as f64 / 1e6 / secs,
             index_items_s: items as f64 / secs,
             index_peak_mb: peak,
+            index_anon_mb: anon,
             index_size_mb: dir_size(&index) as f64 / 1e6,
             ..Default::default()
         };
-        eprintln!("{n}: indexed {items} items in {secs:.1} s ({:.1} MB/s), peak {peak:.0} MB", row.index_mb_s);
+        eprintln!("{n}: indexed {items} items in {secs:.1} s ({:.1} MB/s), peak {peak:.0} MB resident, {anon:.0} MB anonymous", row.index_mb_s);
         // 1% of the files changed: one line appended to each.
         let mut all = vec![];
         collect_txt(&archive, &mut all);
@@ -243,7 +263,7 @@ pub fn run(a: Args) -> Result<()> {
             let mut f = std::fs::OpenOptions::new().append(true).open(p)?;
             writeln!(f, "Tilføjet ved genindeksering.")?;
         }
-        let (resecs, _, _) = index_once(&a.arkiv, &archive, &index)?;
+        let (resecs, _, _, _) = index_once(&a.arkiv, &archive, &index)?;
         row.reindex_1pct_s = resecs;
         // Search latency in-process, with all facets.
         {
@@ -333,12 +353,12 @@ pub fn collect_txt(d: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn write_report(out: &Path, rows: &[Row]) -> Result<()> {
-    let mut csv = String::from("items,files,text_mb,index_s,index_mb_s,index_items_s,index_peak_mb,index_size_mb,reindex_1pct_s,search_p50_ms,search_p95_ms,search_p99_ms,search_cold_p50_ms,search_cold_max_ms,serve_first_s,cli_search_s,http_rps,http_p99_ms,serve_rss_mb,pg_load_s,pg_size_mb,pg_p50_ms,pg_p95_ms,pg_p99_ms,ratio_p50,ratio_p99\n");
+    let mut csv = String::from("items,files,text_mb,index_s,index_mb_s,index_items_s,index_peak_mb,index_anon_mb,index_size_mb,reindex_1pct_s,search_p50_ms,search_p95_ms,search_p99_ms,search_cold_p50_ms,search_cold_max_ms,serve_first_s,cli_search_s,http_rps,http_p99_ms,serve_rss_mb,pg_load_s,pg_size_mb,pg_p50_ms,pg_p95_ms,pg_p99_ms,ratio_p50,ratio_p99\n");
     for r in rows {
         let ratio = |a: f64, b: f64| if b > 0.0 { format!("{:.3}", a / b) } else { String::new() };
         csv.push_str(&format!(
-            "{},{},{:.1},{:.2},{:.2},{:.0},{:.0},{:.1},{:.2},{:.3},{:.3},{:.3},{:.3},{:.3},{:.2},{:.2},{:.0},{:.2},{:.0},{:.2},{:.1},{:.3},{:.3},{:.3},{},{}\n",
-            r.items, r.files, r.mb, r.index_s, r.index_mb_s, r.index_items_s, r.index_peak_mb, r.index_size_mb, r.reindex_1pct_s, r.search_p50_ms, r.search_p95_ms, r.search_p99_ms,
+            "{},{},{:.1},{:.2},{:.2},{:.0},{:.0},{:.0},{:.1},{:.2},{:.3},{:.3},{:.3},{:.3},{:.3},{:.2},{:.2},{:.0},{:.2},{:.0},{:.2},{:.1},{:.3},{:.3},{:.3},{},{}\n",
+            r.items, r.files, r.mb, r.index_s, r.index_mb_s, r.index_items_s, r.index_peak_mb, r.index_anon_mb, r.index_size_mb, r.reindex_1pct_s, r.search_p50_ms, r.search_p95_ms, r.search_p99_ms,
             r.search_cold_p50_ms, r.search_cold_max_ms, r.serve_first_s, r.cli_search_s, r.http_rps, r.http_p99_ms, r.serve_rss_mb,
             r.pg_load_s, r.pg_size_mb, r.pg_p50_ms, r.pg_p95_ms, r.pg_p99_ms, ratio(r.search_p50_ms, r.pg_p50_ms), ratio(r.search_p99_ms, r.pg_p99_ms)
         ));

@@ -325,7 +325,7 @@ fn print_results(r: &arkiv_index::SearchResponse) {
             i + 1,
             emphasised(&h.title()),
             h.item.group.as_deref().unwrap_or("?"),
-            h.item.date.as_deref().unwrap_or("?"),
+            h.item.date.map_or("?".to_string(), |d| d.to_string()),
             h.item.kind.map_or("?", |k| k.as_str()),
             h.score,
             h.item.documents.iter().map(|d| format!("{}:{}", d.source.path, d.source.line)).collect::<Vec<_>>().join(" + "),
@@ -394,11 +394,11 @@ fn outline(f: &FileParse) -> String {
         let _ = writeln!(
             s,
             "  meeting {} | {} | {} | {}  [line {}]",
-            m.id,
-            m.group.as_deref().unwrap_or("(group unknown)"),
-            m.date.as_deref().unwrap_or("(date unknown)"),
-            m.kind.map(|k| k.as_str()).unwrap_or("(kind unknown)"),
-            m.line
+            m.head.id,
+            m.head.group.as_deref().unwrap_or("(group unknown)"),
+            m.head.date.map_or("(date unknown)".to_string(), |d| d.to_string()),
+            m.head.kind.map(|k| k.as_str()).unwrap_or("(kind unknown)"),
+            m.head.line
         );
         for it in &m.items {
             let pages = match (it.page, it.page_end) {

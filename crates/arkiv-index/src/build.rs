@@ -501,11 +501,11 @@ pub fn document(j: &join::Joined, f: Fields) -> TantivyDocument {
     let it = &j.item;
     let m = &it.meeting;
     let mut d = TantivyDocument::new();
-    d.add_text(f.id, &it.id);
+    d.add_text(f.id, &it.item.id);
     for doc in &it.documents {
         d.add_text(f.alias, &doc.id);
     }
-    d.add_text(f.meeting_id, &m.id);
+    d.add_text(f.meeting_id, &m.head.id);
     for md in &m.documents {
         d.add_text(f.meeting_alias, &md.id);
     }
@@ -517,10 +517,10 @@ pub fn document(j: &join::Joined, f: Fields) -> TantivyDocument {
         d.add_text(f.document, document);
     }
     d.add_u64(f.ordinal, it.ordinal as u64);
-    d.add_text(f.title, &it.title);
-    let mut all = it.title.clone();
-    for name in &it.section_order {
-        let text = &it.sections[name];
+    d.add_text(f.title, &it.item.title);
+    let mut all = it.item.title.clone();
+    for name in &it.item.section_order {
+        let text = &it.item.sections[name];
         let field = match name.as_str() {
             "indstilling" => f.indstilling,
             "beslutning" => f.beslutning,
@@ -531,21 +531,22 @@ pub fn document(j: &join::Joined, f: Fields) -> TantivyDocument {
         all.push_str(text);
     }
     d.add_text(f.parts, &all);
-    if let Some(g) = &m.group {
+    if let Some(g) = &m.head.group {
         d.add_facet(f.group, Facet::from_path([g.as_str()]));
     }
-    for mu in &it.municipalities {
+    for mu in &it.item.municipalities {
         d.add_facet(f.municipality, Facet::from_path([mu.as_str()]));
     }
-    for t in &it.topics {
+    for t in &it.item.topics {
         d.add_facet(f.topic, Facet::from_path([t.as_str()]));
     }
     if let Some(k) = &it.kind {
         d.add_facet(f.kind, Facet::from_path([k.as_str()]));
     }
-    let days = m.date.as_deref().and_then(days_since_epoch);
-    if let Some(days) = days {
-        d.add_facet(f.year, Facet::from_path([&m.date.as_ref().unwrap()[..4]]));
+    let days = m.head.date.map(day_number);
+    if let (Some(date), Some(days)) = (m.head.date, days) {
+        use chrono::Datelike;
+        d.add_facet(f.year, Facet::from_path([date.year().to_string()]));
         d.add_date(f.date, DateTime::from_timestamp_secs(days * 86_400));
     }
     d.add_i64(f.sort_date, days.unwrap_or(UNKNOWN_DATE));

@@ -53,7 +53,8 @@ pub struct Related {
     pub number: u32,
     pub title: String,
     pub group: Option<String>,
-    pub date: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date, example = "2020-02-20"))]
+    pub date: Option<chrono::NaiveDate>,
     /// dagsorden, referat or dagsorden-og-referat.
     pub kind: Option<arkiv_ingest::Kind>,
     /// The item's decision, in one line, where it has one.
@@ -88,7 +89,7 @@ static CITED: LazyLock<Regex> = LazyLock::new(|| {
 impl Evidence {
     pub fn of(item: &StoredItem) -> Evidence {
         let text = item_text(item).to_lowercase();
-        let own = item.meeting.case_number.as_deref().map(normal_case);
+        let own = item.meeting.head.case_number.as_deref().map(normal_case);
         let mut cases = BTreeSet::new();
         for c in CASE.captures_iter(&text) {
             let n = normal_case(c.get(1).or(c.get(2)).map(|m| m.as_str()).unwrap_or(""));
@@ -108,7 +109,7 @@ impl Evidence {
             };
         }
         // A meeting does not follow up on itself.
-        if let Some(d) = &item.meeting.date {
+        if let Some(d) = &item.meeting.head.date {
             refers.remove(&format!("d:{d}"));
         }
         Evidence { cases: cases.into_iter().collect(), refers: refers.into_iter().collect() }
@@ -155,12 +156,12 @@ fn on_matter(analyzer: &Analyzer, m: &[(String, String)], cand: &StoredItem) -> 
     if m.is_empty() {
         return false;
     }
-    let title = matter(analyzer, &cand.title);
+    let title = matter(analyzer, &cand.item.title);
     if m.iter().any(|w| title.iter().any(|t| same_word(w, t))) {
         return true;
     }
     let mut text: Vec<(String, String)> = vec![];
-    for t in cand.sections.values() {
+    for t in cand.item.sections.values() {
         for w in t.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3) {
             text.push((w.to_string(), analyzer.stem(w)));
         }
@@ -176,7 +177,7 @@ const SIMILAR: f32 = 0.25;
 const SIMILAR_CANDIDATES: usize = 20;
 
 fn item_text(item: &StoredItem) -> String {
-    format!("{}\n{}", item.title, item.body())
+    format!("{}\n{}", item.item.title, item.item.body())
 }
 
 /// Marks the term that stands for a synonym set.
@@ -225,14 +226,14 @@ impl Lookup<'_> {
     /// weighted by (1 + ln tf) and its rarity in the archive, the title's
     /// words counted twice.
     fn vector(&self, item: &StoredItem) -> HashMap<String, f32> {
-        let texts = [(item.title.as_str(), 2.0f32)].into_iter().chain(item.section_order.iter().map(|n| (item.sections[n].as_str(), 1.0)));
+        let texts = [(item.item.title.as_str(), 2.0f32)].into_iter().chain(item.item.section_order.iter().map(|n| (item.item.sections[n].as_str(), 1.0)));
         self.weighted(texts, &[])
     }
 
     /// The title's words of matter as a unit vector, as [`Self::vector`].
     fn title_vector(&self, item: &StoredItem) -> HashMap<String, f32> {
         let procedure: Vec<String> = PROCEDURE.iter().map(|w| self.idx.analyzer.stem(w)).collect();
-        self.weighted([(item.title.as_str(), 1.0)].into_iter(), &procedure)
+        self.weighted([(item.item.title.as_str(), 1.0)].into_iter(), &procedure)
     }
 
     fn weighted<'t>(&self, texts: impl Iterator<Item = (&'t str, f32)>, skip: &[String]) -> HashMap<String, f32> {
@@ -313,7 +314,7 @@ impl Lookup<'_> {
 }
 
 fn decision(item: &StoredItem) -> Option<String> {
-    let text = item.sections.get("beslutning")?;
+    let text = item.item.sections.get("beslutning")?;
     let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.is_empty() {
         return None;
@@ -335,19 +336,19 @@ pub fn related(idx: &ArkivIndex, item: &StoredItem) -> Result<Vec<Related>, Inde
     let mut found: BTreeMap<String, (Reason, StoredItem)> = BTreeMap::new();
     let add = |reason: Reason, cands: Vec<StoredItem>, found: &mut BTreeMap<String, (Reason, StoredItem)>| {
         for c in cands {
-            if c.meeting.id == item.meeting.id {
+            if c.meeting.head.id == item.meeting.head.id {
                 continue;
             }
-            match found.get(&c.id) {
+            match found.get(&c.item.id) {
                 Some((r, _)) if *r <= reason => {}
                 _ => {
-                    found.insert(c.id.clone(), (reason, c));
+                    found.insert(c.item.id.clone(), (reason, c));
                 }
             }
         }
     };
     let ev = Evidence::of(item);
-    let topic = matter(an, &item.title);
+    let topic = matter(an, &item.item.title);
 
     // The same case number, in either direction.
     for c in &ev.cases {
@@ -356,7 +357,7 @@ pub fn related(idx: &ArkivIndex, item: &StoredItem) -> Result<Vec<Related>, Inde
     }
 
     // Follow-ups, from this item back and from later items to this one.
-    if let (Some(group), Some(day)) = (item.meeting.group.as_deref(), item.meeting.date.as_deref().and_then(days_since_epoch)) {
+    if let (Some(group), Some(day)) = (item.meeting.head.group.as_deref(), item.meeting.head.date.map(crate::build::day_number)) {
         let on = |v: Vec<StoredItem>| v.into_iter().filter(|c| on_matter(an, &topic, c)).collect::<Vec<_>>();
         for r in &ev.refers {
             let cands = if r == "prev" {
@@ -379,9 +380,9 @@ pub fn related(idx: &ArkivIndex, item: &StoredItem) -> Result<Vec<Related>, Inde
             };
             add(Reason::FollowUp, on(cands), &mut found);
         }
-        if let Some(date) = item.meeting.date.as_deref() {
+        if let Some(date) = item.meeting.head.date {
             // Later items citing this meeting by its date or month.
-            for r in [format!("d:{date}"), format!("m:{}", &date[..7])] {
+            for r in [format!("d:{date}"), format!("m:{}", date.format("%Y-%m"))] {
                 let q = BooleanQuery::new(vec![(Occur::Must, look.group_term(group)), (Occur::Must, look.term(f.refers, &r))]);
                 let cands = look.items(&q, 100)?;
                 add(Reason::FollowUp, on(cands), &mut found);
@@ -411,7 +412,7 @@ pub fn related(idx: &ArkivIndex, item: &StoredItem) -> Result<Vec<Related>, Inde
         let (mine, mine_title) = (look.vector(item), look.title_vector(item));
         let close: Vec<StoredItem> = cands
             .into_iter()
-            .filter(|c| c.id != item.id && c.meeting.id != item.meeting.id && !matter(an, &c.title).is_empty())
+            .filter(|c| c.item.id != item.item.id && c.meeting.head.id != item.meeting.head.id && !matter(an, &c.item.title).is_empty())
             .filter(|c| (cosine(&mine, &look.vector(c)) + cosine(&mine_title, &look.title_vector(c))) / 2.0 >= SIMILAR)
             .collect();
         add(Reason::SimilarText, close, &mut found);
@@ -421,11 +422,11 @@ pub fn related(idx: &ArkivIndex, item: &StoredItem) -> Result<Vec<Related>, Inde
         .into_values()
         .map(|(reason, c)| Related {
             decision: decision(&c),
-            id: c.id,
-            number: c.number,
-            title: c.title,
-            group: c.meeting.group,
-            date: c.meeting.date,
+            id: c.item.id,
+            number: c.item.number,
+            title: c.item.title,
+            group: c.meeting.head.group,
+            date: c.meeting.head.date,
             kind: c.kind,
             reason,
         })
@@ -442,29 +443,38 @@ mod tests {
     fn item(title: &str, text: &str, meeting_case: Option<&str>) -> StoredItem {
         let source = SourceRef { path: "a.txt".into(), line: 1, document: "d".into(), format: arkiv_ingest::formats::Format::Text, page: None, page_end: None };
         StoredItem {
-            id: "i".into(),
-            number: 1,
-            title: title.into(),
+            item: arkiv_ingest::Item {
+                id: "i".into(),
+                number: 1,
+                title: title.into(),
+                municipalities: vec![],
+                topics: vec![],
+                sections: [("sagsfremstilling".to_string(), text.to_string())].into(),
+                section_order: vec!["sagsfremstilling".into()],
+                attachments: vec![],
+                line: 1,
+                page: None,
+                page_end: None,
+            },
             ordinal: 0,
             kind: None,
-            municipalities: vec![],
-            topics: vec![],
-            sections: [("sagsfremstilling".to_string(), text.to_string())].into(),
-            section_order: vec!["sagsfremstilling".into()],
-            attachments: vec![],
             meeting: MeetingInfo {
-                id: "m".into(),
-                group: None,
-                date: Some("2020-06-12".into()),
-                kind: None,
-                place: None,
-                participants: vec![],
-                absentees: vec![],
-                chair: None,
-                secretary: None,
-                case_number: meeting_case.map(str::to_string),
-                municipalities: vec![],
-                line: 1,
+                head: arkiv_ingest::MeetingHead {
+                    id: "m".into(),
+                    group: None,
+                    group_source: None,
+                    date: chrono::NaiveDate::from_ymd_opt(2020, 6, 12),
+                    date_source: None,
+                    kind: None,
+                    place: None,
+                    participants: vec![],
+                    absentees: vec![],
+                    chair: None,
+                    secretary: None,
+                    case_number: meeting_case.map(str::to_string),
+                    municipalities: vec![],
+                    line: 1,
+                },
                 documents: vec![],
             },
             source,

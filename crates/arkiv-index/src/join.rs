@@ -16,7 +16,7 @@
 
 use crate::model::{DocumentRef, MeetingDocument, MeetingInfo, SourceRef, StoredItem};
 use arkiv_ingest::formats::Format;
-use arkiv_ingest::{FileParse, Item, Kind};
+use arkiv_ingest::{FileParse, Item, Kind, MeetingHead};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -27,9 +27,8 @@ pub struct PartHead {
     /// What makes documents one meeting: the group and the date, or where
     /// either is unknown the meeting's own id (it is then joined with none).
     pub key: String,
-    pub kind: Option<Kind>,
     /// The meeting as this document has it.
-    pub meeting: MeetingInfo,
+    pub meeting: MeetingHead,
     pub path: String,
     pub document: String,
     pub format: Format,
@@ -60,10 +59,10 @@ pub struct Joined {
     pub parts: Vec<StoredPart>,
 }
 
-pub fn meeting_key(group: Option<&str>, date: Option<&str>, meeting_id: &str) -> String {
-    match (group, date) {
+pub fn meeting_key(m: &MeetingHead) -> String {
+    match (&m.group, m.date) {
         (Some(g), Some(d)) => format!("{g}\u{1f}{d}"),
-        _ => format!("\u{1f}{meeting_id}"),
+        _ => format!("\u{1f}{}", m.id),
     }
 }
 
@@ -75,23 +74,8 @@ pub fn parts_of(fp: &FileParse) -> Vec<Part> {
         .filter(|m| !m.items.is_empty())
         .map(|m| Part {
             head: PartHead {
-                key: meeting_key(m.group.as_deref(), m.date.as_deref(), &m.id),
-                kind: m.kind,
-                meeting: MeetingInfo {
-                    id: m.id.clone(),
-                    group: m.group.clone(),
-                    date: m.date.clone(),
-                    kind: m.kind,
-                    place: m.place.clone(),
-                    participants: m.participants.clone(),
-                    absentees: m.absentees.clone(),
-                    chair: m.chair.clone(),
-                    secretary: m.secretary.clone(),
-                    case_number: m.case_number.clone(),
-                    municipalities: m.municipalities.clone(),
-                    line: m.line,
-                    documents: vec![],
-                },
+                key: meeting_key(&m.head),
+                meeting: m.head.clone(),
                 path: fp.relpath.clone(),
                 document: document.clone(),
                 format: fp.format.unwrap_or(Format::Text),
@@ -214,7 +198,7 @@ fn pair(a: &[Vec<(u32, Vec<String>)>], b: &[(u32, Vec<String>)]) -> Vec<Option<u
 pub fn join(mut parts: Vec<Part>) -> Vec<Joined> {
     parts.retain(|p| !p.items.is_empty());
     parts.sort_by(|x, y| {
-        kind_rank(x.head.kind).cmp(&kind_rank(y.head.kind)).then_with(|| x.head.path.cmp(&y.head.path)).then(x.head.meeting.line.cmp(&y.head.meeting.line))
+        kind_rank(x.head.meeting.kind).cmp(&kind_rank(y.head.meeting.kind)).then_with(|| x.head.path.cmp(&y.head.path)).then(x.head.meeting.line.cmp(&y.head.meeting.line))
     });
     if parts.is_empty() {
         return vec![];
@@ -253,7 +237,7 @@ pub fn join(mut parts: Vec<Part>) -> Vec<Joined> {
     }
     let documents_of_meeting: Vec<MeetingDocument> = parts
         .iter()
-        .map(|p| MeetingDocument { id: p.head.meeting.id.clone(), kind: p.head.kind, path: p.head.path.clone(), document: p.head.document.clone(), line: p.head.meeting.line })
+        .map(|p| MeetingDocument { id: p.head.meeting.id.clone(), kind: p.head.meeting.kind, path: p.head.path.clone(), document: p.head.document.clone(), line: p.head.meeting.line })
         .collect();
     let meeting = merge_meeting(&parts, documents_of_meeting);
     clusters.iter().enumerate().map(|(ordinal, c)| merge_item(&parts, c, ordinal, &meeting)).collect()
@@ -268,30 +252,25 @@ fn union(into: &mut Vec<String>, more: &[String]) {
 }
 
 fn merge_meeting(parts: &[Part], documents: Vec<MeetingDocument>) -> MeetingInfo {
-    let first = &parts[0].head.meeting;
-    let minutes_first: Vec<&MeetingInfo> = parts.iter().rev().filter(|p| p.head.kind == Some(Kind::Referat)).map(|p| &p.head.meeting).chain(parts.iter().map(|p| &p.head.meeting)).collect();
+    let minutes_first: Vec<&MeetingHead> = parts.iter().rev().filter(|p| p.head.meeting.kind == Some(Kind::Referat)).map(|p| &p.head.meeting).chain(parts.iter().map(|p| &p.head.meeting)).collect();
     // Who came is what the minutes say; who was invited, the agenda.
-    let people = |f: fn(&MeetingInfo) -> &Vec<String>| minutes_first.iter().map(|m| f(m)).find(|v| !v.is_empty()).cloned().unwrap_or_default();
-    let first_some = |f: fn(&MeetingInfo) -> &Option<String>| parts.iter().find_map(|p| f(&p.head.meeting).clone());
+    let people = |f: fn(&MeetingHead) -> &Vec<String>| minutes_first.iter().map(|m| f(m)).find(|v| !v.is_empty()).cloned().unwrap_or_default();
+    let first_some = |f: fn(&MeetingHead) -> &Option<String>| parts.iter().find_map(|p| f(&p.head.meeting).clone());
     let mut municipalities = vec![];
     for p in parts {
         union(&mut municipalities, &p.head.meeting.municipalities);
     }
-    MeetingInfo {
-        id: first.id.clone(),
-        group: first.group.clone(),
-        date: first.date.clone(),
-        kind: Kind::joined(parts.iter().map(|p| p.head.kind)),
-        place: first_some(|m| &m.place),
-        participants: people(|m| &m.participants),
-        absentees: people(|m| &m.absentees),
-        chair: first_some(|m| &m.chair),
-        secretary: first_some(|m| &m.secretary),
-        case_number: first_some(|m| &m.case_number),
-        municipalities,
-        line: first.line,
-        documents,
-    }
+    // The first document's meeting, with what the others add.
+    let mut head = parts[0].head.meeting.clone();
+    head.kind = Kind::joined(parts.iter().map(|p| p.head.meeting.kind));
+    head.place = first_some(|m| &m.place);
+    head.participants = people(|m| &m.participants);
+    head.absentees = people(|m| &m.absentees);
+    head.chair = first_some(|m| &m.chair);
+    head.secretary = first_some(|m| &m.secretary);
+    head.case_number = first_some(|m| &m.case_number);
+    head.municipalities = municipalities;
+    MeetingInfo { head, documents }
 }
 
 fn merge_item(parts: &[Part], members: &[(usize, usize)], ordinal: usize, meeting: &MeetingInfo) -> Joined {
@@ -313,7 +292,7 @@ fn merge_item(parts: &[Part], members: &[(usize, usize)], ordinal: usize, meetin
     let mut stored = vec![];
     for (d, &(p, k)) in members.iter().enumerate() {
         let it = &parts[p].items[k];
-        let minutes = parts[p].head.kind == Some(Kind::Referat);
+        let minutes = parts[p].head.meeting.kind == Some(Kind::Referat);
         for name in &it.section_order {
             let Some(text) = it.sections.get(name) else { continue };
             match sections.get(name) {
@@ -333,22 +312,15 @@ fn merge_item(parts: &[Part], members: &[(usize, usize)], ordinal: usize, meetin
         union(&mut municipalities, &it.municipalities);
         union(&mut topics, &it.topics);
         union(&mut attachments, &it.attachments);
-        documents.push(DocumentRef { id: it.id.clone(), kind: parts[p].head.kind, number: it.number, title: it.title.clone(), source: source_of(p, it) });
+        documents.push(DocumentRef { id: it.id.clone(), kind: parts[p].head.meeting.kind, number: it.number, title: it.title.clone(), source: source_of(p, it) });
         stored.push(StoredPart { head: parts[p].head.clone(), ordinal: k as u32, item: it.clone() });
     }
     Joined {
         key: parts[p0].head.key.clone(),
         item: StoredItem {
-            id: first.id.clone(),
-            number: first.number,
-            title: first.title.clone(),
+            item: Item { municipalities, topics, sections, section_order, attachments, ..first.clone() },
             ordinal: ordinal as u32,
             kind: Kind::joined(documents.iter().map(|d| d.kind)),
-            municipalities,
-            topics,
-            sections,
-            section_order,
-            attachments,
             meeting: meeting.clone(),
             source: source_of(p0, first),
             documents,
@@ -412,10 +384,12 @@ mod tests {
     }
 
     fn part(path: &str, kind: Kind, items: &[(u32, &str, &[(&str, &str)])]) -> Part {
-        let meeting = MeetingInfo {
+        let meeting = MeetingHead {
             id: format!("m-{path}"),
             group: Some("Klyngestyregruppen Horsensklyngen".into()),
-            date: Some("2021-03-10".into()),
+            group_source: None,
+            date: chrono::NaiveDate::from_ymd_opt(2021, 3, 10),
+            date_source: None,
             kind: Some(kind),
             place: None,
             participants: vec![],
@@ -425,7 +399,6 @@ mod tests {
             case_number: None,
             municipalities: vec![],
             line: 1,
-            documents: vec![],
         };
         let items = items
             .iter()
@@ -445,7 +418,7 @@ mod tests {
             })
             .collect();
         Part {
-            head: PartHead { key: meeting_key(meeting.group.as_deref(), meeting.date.as_deref(), &meeting.id), kind: Some(kind), meeting, path: path.into(), document: format!("doc-{path}"), format: Format::Text },
+            head: PartHead { key: meeting_key(&meeting), meeting, path: path.into(), document: format!("doc-{path}"), format: Format::Text },
             items,
         }
     }
@@ -462,18 +435,18 @@ mod tests {
         let joined = join(vec![minutes, agenda]);
         assert_eq!(joined.len(), 2);
         let it = &joined[0].item;
-        assert_eq!(it.id, "dagsorden.txt#3", "the agenda's id is the item's id");
-        assert_eq!(it.kind.as_deref(), Some("dagsorden-og-referat"));
-        assert_eq!(it.section_order, ["indstilling", "sagsfremstilling", "beslutning"]);
-        assert_eq!(it.sections["beslutning"], "Hospitalet spørger alle om rygning.");
+        assert_eq!(it.item.id, "dagsorden.txt#3", "the agenda's id is the item's id");
+        assert_eq!(it.kind, Some(Kind::DagsordenOgReferat));
+        assert_eq!(it.item.section_order, ["indstilling", "sagsfremstilling", "beslutning"]);
+        assert_eq!(it.item.sections["beslutning"], "Hospitalet spørger alle om rygning.");
         assert_eq!(it.section_documents["sagsfremstilling"], 0);
         assert_eq!(it.section_documents["beslutning"], 1);
         assert_eq!(it.documents.iter().map(|d| d.source.path.as_str()).collect::<Vec<_>>(), ["dagsorden.txt", "referat.txt"]);
-        assert_eq!(it.meeting.id, "m-dagsorden.txt");
+        assert_eq!(it.meeting.head.id, "m-dagsorden.txt");
         assert_eq!(it.meeting.documents.len(), 2);
         // The item only in the minutes stands on its own, after its predecessor.
         let evt = &joined[1].item;
-        assert_eq!((evt.id.as_str(), evt.kind.as_deref(), evt.ordinal), ("referat.txt#4", Some("referat"), 1));
+        assert_eq!((evt.item.id.as_str(), evt.kind, evt.ordinal), ("referat.txt#4", Some(Kind::Referat), 1));
         // Joined again from what was stored, it is the same.
         let again = join(regroup(joined.iter().flat_map(|j| j.parts.clone()).collect()));
         assert_eq!(again.iter().map(|j| &j.item).collect::<Vec<_>>(), joined.iter().map(|j| &j.item).collect::<Vec<_>>());

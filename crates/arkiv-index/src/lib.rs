@@ -145,12 +145,12 @@ impl ArkivIndex {
     /// documents gives it, from before its meeting's documents were joined.
     /// `None` where no item had the id.
     pub fn item_id_for(&self, old: &str) -> Result<Option<String>, IndexError> {
-        Ok(self.stored_by_term(self.fields.alias, old, 1)?.pop().map(|i| i.id))
+        Ok(self.stored_by_term(self.fields.alias, old, 1)?.pop().map(|i| i.item.id))
     }
 
     /// The meeting's id now, for an id one of its documents gives it.
     pub fn meeting_id_for(&self, old: &str) -> Result<Option<String>, IndexError> {
-        Ok(self.stored_by_term(self.fields.meeting_alias, old, 1)?.pop().map(|i| i.meeting.id))
+        Ok(self.stored_by_term(self.fields.meeting_alias, old, 1)?.pop().map(|i| i.meeting.head.id))
     }
 
     /// The source of a document in the index, by its document id: its path
@@ -182,7 +182,7 @@ impl ArkivIndex {
             source,
             items: items
                 .into_iter()
-                .map(|i| ItemSummary { id: i.id, number: i.number, title: i.title, municipalities: i.municipalities, topics: i.topics, kind: i.kind })
+                .map(|i| ItemSummary { id: i.item.id, number: i.item.number, title: i.item.title, municipalities: i.item.municipalities, topics: i.item.topics, kind: i.kind })
                 .collect(),
         })
     }

@@ -25,24 +25,14 @@ pub struct SourceRef {
     pub page_end: Option<u32>,
 }
 
-/// The meeting an item belongs to, as stored with every item.
+/// The meeting an item belongs to, as stored with every item: ingest's
+/// meeting (joined: the kind says which documents it is in) and its
+/// documents.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingInfo {
-    pub id: String,
-    pub group: Option<String>,
-    pub date: Option<String>,
-    /// Which documents the meeting is in: dagsorden, referat, or
-    /// dagsorden-og-referat.
-    pub kind: Option<arkiv_ingest::Kind>,
-    pub place: Option<String>,
-    pub participants: Vec<String>,
-    pub absentees: Vec<String>,
-    pub chair: Option<String>,
-    pub secretary: Option<String>,
-    pub case_number: Option<String>,
-    pub municipalities: Vec<String>,
-    pub line: usize,
+    #[serde(flatten)]
+    pub head: arkiv_ingest::MeetingHead,
     /// The documents the meeting is in (its agenda, its minutes), the one
     /// whose id is the meeting's first. A permalink made from any of their
     /// ids answers.
@@ -82,23 +72,18 @@ pub struct DocumentRef {
     pub source: SourceRef,
 }
 
-/// A whole agenda item as stored.
+/// A whole agenda item as stored: ingest's item (joined: its sections
+/// from each of its documents), with its meeting and documents.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredItem {
-    pub id: String,
-    pub number: u32,
-    pub title: String,
+    #[serde(flatten)]
+    pub item: arkiv_ingest::Item,
     /// Position of the item in its meeting, from 0.
     pub ordinal: u32,
     /// Which documents the item is in: dagsorden, referat, or
     /// dagsorden-og-referat.
     pub kind: Option<arkiv_ingest::Kind>,
-    pub municipalities: Vec<String>,
-    pub topics: Vec<String>,
-    pub sections: BTreeMap<String, String>,
-    pub section_order: Vec<String>,
-    pub attachments: Vec<String>,
     pub meeting: MeetingInfo,
     /// Where the item's first document has it.
     pub source: SourceRef,
@@ -110,13 +95,6 @@ pub struct StoredItem {
     pub section_documents: BTreeMap<String, usize>,
 }
 
-impl StoredItem {
-    /// All text of the item, sections in order.
-    pub fn body(&self) -> String {
-        self.section_order.iter().filter_map(|n| self.sections.get(n)).cloned().collect::<Vec<_>>().join("\n")
-    }
-}
-
 /// What a search hit says of its item.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -125,7 +103,8 @@ pub struct HitItem {
     pub title: String,
     pub number: u32,
     pub group: Option<String>,
-    pub date: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date, example = "2020-02-20"))]
+    pub date: Option<chrono::NaiveDate>,
     pub kind: Option<arkiv_ingest::Kind>,
     pub municipalities: Vec<String>,
     pub topics: Vec<String>,

@@ -109,7 +109,7 @@ fn main() {
             s.items_right += want_items.iter().filter(|w| got_items.contains(w)).count();
             s.extra += got_items.iter().filter(|g| !want_items.contains(g)).count();
             for (wm, gm) in want.meetings.iter().zip(&got.meetings) {
-                if (&wm.group, &wm.date, wm.kind) == (&gm.group, &gm.date, gm.kind) {
+                if (&wm.head.group, &wm.head.date, wm.head.kind) == (&gm.head.group, &gm.head.date, gm.head.kind) {
                     s.facts_right += 1;
                 }
             }

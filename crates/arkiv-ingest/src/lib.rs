@@ -16,7 +16,7 @@
 //! let cfg = Config::embedded();
 //! let f = parse_text("referat.txt", "Mødetid: Torsdag d. 20. februar 2020\nMøde i Chefforum\n1. Godkendelse af dagsorden\nBeslutning:\nGodkendt\n", &cfg);
 //! let m = &f.meetings[0];
-//! assert_eq!(m.date.as_deref(), Some("2020-02-20"));
+//! assert_eq!(m.head.date.map(|d| d.to_string()).as_deref(), Some("2020-02-20"));
 //! assert_eq!(m.items[0].title, "Godkendelse af dagsorden");
 //! ```
 

@@ -4,7 +4,7 @@
 use crate::clean::{Fact, Line};
 use crate::config::{Config, Group};
 use crate::dates::{self, Date};
-use crate::model::{Item, Kind, Meeting, Source};
+use crate::model::{Item, Kind, Meeting, MeetingHead, Source};
 use crate::segment::{is_kind_word, RawMeeting};
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
@@ -426,10 +426,11 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
     munis.dedup();
     Built {
         meeting: Meeting {
+            head: MeetingHead {
             id,
             group,
             group_source,
-            date: date.map(|d| d.iso()),
+            date: date.map(|d| d.0),
             date_source,
             kind,
             place,
@@ -440,6 +441,7 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
             case_number,
             municipalities: munis,
             line: inp.line,
+            },
             items,
         },
         notes,

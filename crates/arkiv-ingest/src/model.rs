@@ -73,6 +73,7 @@ impl Kind {
 
 /// Where a meeting fact came from.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// A sidecar metadata file next to the document.
@@ -111,14 +112,27 @@ pub struct FileParse {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// A meeting with its items, as one document has it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Meeting {
+    #[serde(flatten)]
+    pub head: MeetingHead,
+    pub items: Vec<Item>,
+}
+
+/// A meeting without its items: what the index keeps with each of them.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeetingHead {
     pub id: String,
     pub group: Option<String>,
     pub group_source: Option<Source>,
     /// YYYY-MM-DD, or null where the text gives no date.
-    pub date: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date, example = "2020-02-20"))]
+    pub date: Option<chrono::NaiveDate>,
     pub date_source: Option<Source>,
+    /// Which documents the meeting is in: as one document has it,
+    /// dagsorden or referat; joined, also dagsorden-og-referat.
     pub kind: Option<Kind>,
     pub place: Option<String>,
     pub participants: Vec<String>,
@@ -130,10 +144,10 @@ pub struct Meeting {
     pub municipalities: Vec<String>,
     /// 1-based line where the meeting starts in the file.
     pub line: usize,
-    pub items: Vec<Item>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Item {
     pub id: String,
     /// The number as printed.

@@ -159,8 +159,8 @@ pub(crate) fn load_item(state: &AppState, id: &str) -> Result<Found<(ApiItem, Me
         Found::Here(item) => item,
         Found::MovedTo(now) => return Ok(Found::MovedTo(now)),
     };
-    let meeting = state.index.meeting(&item.meeting.id)?;
-    let pos = meeting.items.iter().position(|i| i.id == item.id);
+    let meeting = state.index.meeting(&item.meeting.head.id)?;
+    let pos = meeting.items.iter().position(|i| i.id == item.item.id);
     let neighbour = |k: Option<usize>| {
         k.and_then(|k| meeting.items.get(k)).map(|i| Neighbour { id: i.id.clone(), number: i.number, title: i.title.clone(), url: item_url(&i.id) })
     };
@@ -168,7 +168,7 @@ pub(crate) fn load_item(state: &AppState, id: &str) -> Result<Found<(ApiItem, Me
     let next = neighbour(pos.map(|p| p + 1));
     let related = state.index.related(&item)?.into_iter().map(|r| ApiRelated { url: item_url(&r.id), related: r }).collect();
     Ok(Found::Here((
-        ApiItem { url: item_url(&item.id), meeting_url: meeting_url(&item.meeting.id), file_url: crate::file_url(&item.source), item, previous, next, related },
+        ApiItem { url: item_url(&item.item.id), meeting_url: meeting_url(&item.meeting.head.id), file_url: crate::file_url(&item.source), item, previous, next, related },
         meeting,
     )))
 }
@@ -200,7 +200,7 @@ pub async fn item(State(state): State<Arc<AppState>>, Path(id): Path<String>) ->
     ))]
 pub async fn meeting(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response, ApiError> {
     Ok(match blocking(move || find(&id, |i| state.index.meeting(i), |i| state.index.meeting_id_for(i))).await? {
-        Found::Here(m) => Json(ApiMeeting { url: meeting_url(&m.meeting.id), meeting: m }).into_response(),
+        Found::Here(m) => Json(ApiMeeting { url: meeting_url(&m.meeting.head.id), meeting: m }).into_response(),
         Found::MovedTo(now) => moved(format!("/api{}", meeting_url(&now))),
     })
 }

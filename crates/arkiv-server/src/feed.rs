@@ -16,8 +16,8 @@ fn base_url(headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-fn datetime(d: Option<&str>) -> chrono::DateTime<chrono::FixedOffset> {
-    let d = d.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).unwrap_or(chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap());
+fn datetime(d: Option<chrono::NaiveDate>) -> chrono::DateTime<chrono::FixedOffset> {
+    let d = d.unwrap_or_default();
     d.and_hms_opt(12, 0, 0).unwrap().and_utc().fixed_offset()
 }
 
@@ -38,7 +38,7 @@ pub async fn feed(State(state): State<Arc<AppState>>, headers: HeaderMap, q: Res
         Some(q) if !q.is_empty() => format!("arkiv: {q}"),
         _ => "arkiv: nyeste punkter".to_string(),
     };
-    let updated = datetime(r.hits.first().and_then(|h| h.hit.date.as_deref()));
+    let updated = datetime(r.hits.first().and_then(|h| h.hit.date));
     let entries: Vec<Entry> = r
         .hits
         .iter()
@@ -47,7 +47,7 @@ pub async fn feed(State(state): State<Arc<AppState>>, headers: HeaderMap, q: Res
             let mut e = Entry::default();
             e.set_id(format!("urn:arkiv:item:{}", h.hit.id));
             e.set_title(Text::plain(format!("{} – {}", h.hit.title, h.hit.group.as_deref().unwrap_or("ukendt mødeforum"))));
-            e.set_updated(datetime(h.hit.date.as_deref()));
+            e.set_updated(datetime(h.hit.date));
             // The item's page, and each of its originals (its agenda, its minutes).
             let originals = h.hit.documents.iter().map(|d| Link {
                 href: format!("{base}{}", crate::file_url(&d.source)),

@@ -68,9 +68,9 @@ fn kind_name(k: Kind) -> &'static str {
     }
 }
 
-fn date_da(d: Option<&str>) -> String {
+fn date_da(d: Option<chrono::NaiveDate>) -> String {
     const M: [&str; 12] = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"];
-    match d.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
+    match d {
         Some(d) => {
             use chrono::Datelike;
             format!("{}. {} {}", d.day(), M[d.month0() as usize], d.year())
@@ -164,7 +164,7 @@ fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: us
                             h3 { a href=(h.url) { (PreEscaped(&h.title_html)) } }
                             div.meta {
                                 (h.hit.group.as_deref().unwrap_or("Ukendt mødeforum")) " · "
-                                (date_da(h.hit.date.as_deref())) " · "
+                                (date_da(h.hit.date)) " · "
                                 (h.hit.kind.map(kind_name).unwrap_or("ukendt type")) " · punkt " (h.hit.number)
                                 @if h.hit.documents.len() > 1 {
                                     @for d in &h.hit.documents {
@@ -269,12 +269,12 @@ fn section_heading(name: &str) -> String {
 }
 
 fn section_html(it: &arkiv_index::StoredItem, name: &str) -> Markup {
-    let text = it.sections.get(name).cloned().unwrap_or_default();
+    let text = it.item.sections.get(name).cloned().unwrap_or_default();
     html! {
         @if name == "bilag" {
             section.part aria-labelledby=(format!("s-{name}")) {
                 h2 id=(format!("s-{name}")) { "Bilag" }
-                @if it.attachments.is_empty() { p.text { (text) } } @else { ul { @for a in &it.attachments { li { (a) } } } }
+                @if it.item.attachments.is_empty() { p.text { (text) } } @else { ul { @for a in &it.item.attachments { li { (a) } } } }
             }
         } @else if name == "beslutning" {
             section.beslutning aria-labelledby="s-beslutning" {
@@ -335,39 +335,39 @@ pub async fn item_page(State(state): State<Arc<AppState>>, Path(id): Path<String
     let joined = it.documents.len() > 1;
     let body = html! {
         p.meta {
-            a href=(item.meeting_url) { (m.group.as_deref().unwrap_or("Ukendt mødeforum")) " · " (date_da(m.date.as_deref())) " · " (it.kind.map(kind_name).unwrap_or("ukendt type")) }
+            a href=(item.meeting_url) { (m.head.group.as_deref().unwrap_or("Ukendt mødeforum")) " · " (date_da(m.head.date)) " · " (it.kind.map(kind_name).unwrap_or("ukendt type")) }
         }
-        h1 { "Punkt " (it.number) ". " (it.title) }
+        h1 { "Punkt " (it.item.number) ". " (it.item.title) }
         dl.meeting {
-            dt { "Mødeforum" } dd { (m.group.as_deref().unwrap_or("ukendt")) }
-            dt { "Dato" } dd { (date_da(m.date.as_deref())) }
+            dt { "Mødeforum" } dd { (m.head.group.as_deref().unwrap_or("ukendt")) }
+            dt { "Dato" } dd { (date_da(m.head.date)) }
             dt { "Type" } dd { (it.kind.map(kind_name).unwrap_or("ukendt")) }
-            @if let Some(place) = &m.place { dt { "Sted" } dd { (place) } }
+            @if let Some(place) = &m.head.place { dt { "Sted" } dd { (place) } }
         }
         @if joined {
             @for (k, d) in it.documents.iter().enumerate() {
                 section.document aria-labelledby=(format!("d-{k}")) {
                     h2.document id=(format!("d-{k}")) { "Fra " (document_name(d.kind)) }
                     p.original {
-                        @if d.number != it.number || d.title != it.title { "Punkt " (d.number) ". " (d.title) " · " }
+                        @if d.number != it.item.number || d.title != it.item.title { "Punkt " (d.number) ". " (d.title) " · " }
                         (original_link(&d.source, &format!("Åbn {}", document_name(d.kind))))
                     }
-                    @for name in it.section_order.iter().filter(|n| it.section_documents.get(*n).copied().unwrap_or(0) == k) {
+                    @for name in it.item.section_order.iter().filter(|n| it.section_documents.get(*n).copied().unwrap_or(0) == k) {
                         (section_html(it, name))
                     }
                 }
             }
         } @else {
-            @for name in &it.section_order { (section_html(it, name)) }
+            @for name in &it.item.section_order { (section_html(it, name)) }
         }
-        @if !it.attachments.is_empty() && !it.section_order.iter().any(|n| n == "bilag") {
-            section.part { h2 { "Bilag" } ul { @for a in &it.attachments { li { (a) } } } }
+        @if !it.item.attachments.is_empty() && !it.item.section_order.iter().any(|n| n == "bilag") {
+            section.part { h2 { "Bilag" } ul { @for a in &it.item.attachments { li { (a) } } } }
         }
-        @if !it.municipalities.is_empty() {
-            p.tags { "Kommuner: " @for mu in &it.municipalities { a href=(SearchParams::default().toggle("municipality", mu).url("/")) { (mu) } " " } }
+        @if !it.item.municipalities.is_empty() {
+            p.tags { "Kommuner: " @for mu in &it.item.municipalities { a href=(SearchParams::default().toggle("municipality", mu).url("/")) { (mu) } " " } }
         }
-        @if !it.topics.is_empty() {
-            p.tags { "Emner: " @for t in &it.topics { a href=(SearchParams::default().toggle("topic", t).url("/")) { (state.topic_name(t)) } " " } }
+        @if !it.item.topics.is_empty() {
+            p.tags { "Emner: " @for t in &it.item.topics { a href=(SearchParams::default().toggle("topic", t).url("/")) { (state.topic_name(t)) } " " } }
         }
         section.history aria-labelledby="historik" {
             h2 #historik { "Tidligere og senere behandling" }
@@ -377,7 +377,7 @@ pub async fn item_page(State(state): State<Arc<AppState>>, Path(id): Path<String
                 ol.history {
                     @for r in &item.related {
                         li {
-                            span.date { (date_da(r.related.date.as_deref())) } " · "
+                            span.date { (date_da(r.related.date)) } " · "
                             (r.related.group.as_deref().unwrap_or("ukendt mødeforum")) " · "
                             a href=(r.url) { "Punkt " (r.related.number) ". " (r.related.title) }
                             " " span.reason { "(" (reason_name(r.related.reason)) ")" }
@@ -404,7 +404,7 @@ pub async fn item_page(State(state): State<Arc<AppState>>, Path(id): Path<String
             " · Permanent link: " a href=(item.url) { (item.url) }
         }
     };
-    html_response(StatusCode::OK, layout(&it.title, body))
+    html_response(StatusCode::OK, layout(&it.item.title, body))
 }
 
 pub async fn meeting_page(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
@@ -417,9 +417,9 @@ pub async fn meeting_page(State(state): State<Arc<AppState>>, Path(id): Path<Str
         Err(e) => return error_page(e),
     };
     let m = &view.meeting;
-    let title = format!("{} {}", m.group.as_deref().unwrap_or("Møde"), date_da(m.date.as_deref()));
+    let title = format!("{} {}", m.head.group.as_deref().unwrap_or("Møde"), date_da(m.head.date));
     let body = html! {
-        h1 { (m.kind.map(kind_name).unwrap_or("Møde")) ": " (m.group.as_deref().unwrap_or("ukendt mødeforum")) }
+        h1 { (m.head.kind.map(kind_name).unwrap_or("Møde")) ": " (m.head.group.as_deref().unwrap_or("ukendt mødeforum")) }
         @if !m.documents.is_empty() {
             p.original {
                 @for (k, d) in m.documents.iter().enumerate() {
@@ -429,13 +429,13 @@ pub async fn meeting_page(State(state): State<Arc<AppState>>, Path(id): Path<Str
             }
         }
         dl.meeting {
-            dt { "Dato" } dd { (date_da(m.date.as_deref())) }
-            @if let Some(p) = &m.place { dt { "Sted" } dd { (p) } }
-            @if let Some(c) = &m.chair { dt { "Mødeleder" } dd { (c) } }
-            @if let Some(s) = &m.secretary { dt { "Referent" } dd { (s) } }
-            @if !m.participants.is_empty() { dt { "Deltagere" } dd { (m.participants.join(", ")) } }
-            @if !m.absentees.is_empty() { dt { "Afbud" } dd { (m.absentees.join(", ")) } }
-            @if let Some(c) = &m.case_number { dt { "Sagsnummer" } dd { (c) } }
+            dt { "Dato" } dd { (date_da(m.head.date)) }
+            @if let Some(p) = &m.head.place { dt { "Sted" } dd { (p) } }
+            @if let Some(c) = &m.head.chair { dt { "Mødeleder" } dd { (c) } }
+            @if let Some(s) = &m.head.secretary { dt { "Referent" } dd { (s) } }
+            @if !m.head.participants.is_empty() { dt { "Deltagere" } dd { (m.head.participants.join(", ")) } }
+            @if !m.head.absentees.is_empty() { dt { "Afbud" } dd { (m.head.absentees.join(", ")) } }
+            @if let Some(c) = &m.head.case_number { dt { "Sagsnummer" } dd { (c) } }
         }
         h2 { "Punkter" }
         ol.items {
@@ -449,7 +449,7 @@ pub async fn meeting_page(State(state): State<Arc<AppState>>, Path(id): Path<Str
                 @if k > 0 { "; " }
                 code { (d.path) } ", linje " (d.line)
             }
-            " · Permanent link: " a href=(meeting_url(&m.id)) { (meeting_url(&m.id)) }
+            " · Permanent link: " a href=(meeting_url(&m.head.id)) { (meeting_url(&m.head.id)) }
         }
     };
     html_response(StatusCode::OK, layout(&title, body))

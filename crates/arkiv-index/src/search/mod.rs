@@ -71,18 +71,18 @@ pub fn search(idx: &ArkivIndex, req: &SearchRequest) -> Result<SearchResponse, I
     let mut hits = Vec::with_capacity(limit);
     for e in ranked.into_iter().skip(req.offset).take(limit) {
         let it = decode_doc(&searcher.doc(e.doc)?, idx.fields)?;
-        let snippet = highlighter.snippet(&idx.analyzer, &it.body(), SNIPPET_WORDS);
-        let title_marks = highlighter.marks(&idx.analyzer, &it.title);
+        let snippet = highlighter.snippet(&idx.analyzer, &it.item.body(), SNIPPET_WORDS);
+        let title_marks = highlighter.marks(&idx.analyzer, &it.item.title);
         let item = HitItem {
-            id: it.id,
-            title: it.title,
-            number: it.number,
-            group: it.meeting.group,
-            date: it.meeting.date,
+            id: it.item.id,
+            title: it.item.title,
+            number: it.item.number,
+            group: it.meeting.head.group,
+            date: it.meeting.head.date,
             kind: it.kind,
-            municipalities: it.municipalities,
-            topics: it.topics,
-            meeting_id: it.meeting.id,
+            municipalities: it.item.municipalities,
+            topics: it.item.topics,
+            meeting_id: it.meeting.head.id,
             source: it.source,
             documents: it.documents,
         };
