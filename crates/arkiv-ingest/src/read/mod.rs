@@ -242,6 +242,22 @@ pub(crate) fn wait_or_kill(child: &mut std::process::Child, deadline: Instant) -
     }
 }
 
+/// Writes the file's bytes to a worker, which may be killed (at its time
+/// limit) or die while they are written. The write then fails and that is
+/// all: the SIGPIPE the kernel sends the writing thread is blocked in it (and
+/// goes with the thread), so a command that ends quietly on a closed output
+/// (its SIGPIPE at the default) is not ended by a worker's pipe.
+fn write_to_worker(to: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
+    // SAFETY: changes this thread's signal mask only, with a set built here.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGPIPE);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+    }
+    to.write_all(bytes)
+}
+
 /// The parent's side: runs the worker with the bytes, kills it at the time
 /// limit, and tells a crash from running out of memory.
 fn in_worker(exe: &std::path::Path, format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Extracted, ReadError> {
@@ -270,7 +286,7 @@ fn in_worker(exe: &std::path::Path, format: Format, bytes: &[u8], opts: &ReadOpt
         // A worker that dies early closes its end; the write error is then
         // not the story, the exit status is.
         s.spawn(move || {
-            let _ = stdin.write_all(bytes);
+            let _ = write_to_worker(&mut stdin, bytes);
         });
         let out = s.spawn(move || {
             let mut v = vec![];
@@ -304,4 +320,22 @@ fn in_worker(exe: &std::path::Path, format: Format, bytes: &[u8], opts: &ReadOpt
         let last = err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
         Err(ReadError::Crashed(if last.is_empty() { how } else { format!("{how}: {last}") }))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// A worker gone before its bytes are written: the write fails and the
+    /// process goes on, with SIGPIPE at its default too (as `arkiv parse`
+    /// and `arkiv index` have it, to end quietly on a closed output).
+    #[test]
+    fn a_worker_gone_before_its_bytes_are_written_does_not_end_the_run() {
+        // SAFETY: sets the process's SIGPIPE disposition, put back below.
+        let before = unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+        let mut child = std::process::Command::new("true").stdin(std::process::Stdio::piped()).spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        child.wait().unwrap();
+        let r = std::thread::spawn(move || super::write_to_worker(&mut stdin, &vec![0u8; 1 << 20])).join().unwrap();
+        unsafe { libc::signal(libc::SIGPIPE, before) };
+        assert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::BrokenPipe);
+    }
 }
