@@ -51,7 +51,7 @@ async fn search_facet_item_meeting_in_chromium() {
     index_archive(&archive, &ix, &Config::embedded(), EMBEDDED_SYNONYMS).unwrap();
     let idx = ArkivIndex::open(&ix).unwrap();
     // The rygestop item of Horsensklyngen's agenda and minutes: the id its minutes gave it.
-    let joined = idx.search(&arkiv_index::SearchRequest { q: "rygestop".into(), groups: vec!["Klyngestyregruppen Horsensklyngen".into()], limit: 1, ..Default::default() }).unwrap().hits.remove(0);
+    let joined = idx.search(&arkiv_index::SearchRequest { q: "rygestop".into(), limit: 1, ..Default::default() }.filtered("group", ["Klyngestyregruppen Horsensklyngen"])).unwrap().hits.remove(0);
     let minutes_id = joined.item.documents[1].id.clone();
     let mut state = arkiv_server::AppState::new(Arc::new(idx));
     state.topic_names = Config::embedded().topics.iter().map(|t| (t.slug.clone(), t.name.clone())).collect();

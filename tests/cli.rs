@@ -102,7 +102,7 @@ fn killed_indexing_leaves_the_last_commit() {
 
 fn index_output(archive: &Path, ix: &Path, extra: &[&str]) -> (String, serde_json::Value) {
     let out = arkiv().args(["index", "--json", "--archive"]).arg(archive).arg("--index").arg(ix).args(extra).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "arkiv index: {}: {}", out.status, String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     (String::from_utf8_lossy(&out.stderr).into_owned(), v)
 }

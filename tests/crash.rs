@@ -21,13 +21,13 @@ use support::{arkiv, search_total};
 /// (a search serves at most 1000 hits).
 fn items_of(ix: &Path) -> BTreeMap<String, (String, String)> {
     let index = ArkivIndex::open(ix).unwrap_or_else(|e| panic!("the index at {} does not open: {e}", ix.display()));
-    let groups = index.facets().unwrap().group;
+    let groups = index.facets().unwrap().get("group").to_vec();
     let mut all = BTreeMap::new();
     let mut total = 0;
     for g in groups {
         let mut offset = 0;
         loop {
-            let req = SearchRequest { groups: vec![g.value.clone()], limit: 100, offset, ..SearchRequest::default() };
+            let req = SearchRequest { limit: 100, offset, ..SearchRequest::default() }.filtered("group", [g.value.clone()]);
             let r = index.search(&req).unwrap();
             for h in &r.hits {
                 let prev = all.insert(h.item.id.clone(), (g.value.clone(), h.item.title.clone()));

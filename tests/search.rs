@@ -49,54 +49,54 @@ fn facet_counts_match_the_archive() {
     let all = idx.search(&SearchRequest { limit: 0, ..Default::default() }).unwrap();
     assert_eq!(all.total, 50);
     let f = &all.facets;
-    assert_eq!((count(&f.kind, "dagsorden"), count(&f.kind, "referat"), count(&f.kind, "dagsorden-og-referat")), (14, 30, 6));
-    assert_eq!(count(&f.group, CHEF), 6);
-    assert_eq!(count(&f.group, FOLGE), 2);
-    assert_eq!(count(&f.group, "Fokusgruppen Sundhed & Beskæftigelse"), 8);
-    assert_eq!(count(&f.group, "Fokusgruppen Sundhed for voksne"), 7);
-    assert_eq!(count(&f.group, "Implementeringsgruppen Sundheds-IT og digitale arbejdsgange"), 6);
-    assert_eq!(count(&f.group, "Klyngestyregruppen Horsensklyngen"), 8);
-    assert_eq!(count(&f.group, "Klyngestyregruppen Vestklyngen"), 3);
-    assert_eq!(count(&f.group, "Sundhedsstyregruppen"), 2);
-    assert_eq!(count(&f.group, "Klyngestyregruppen Aarhusklyngen"), 4);
-    assert_eq!(count(&f.group, "Fokusgruppen Sundhed for børn og unge"), 4);
-    assert_eq!(f.group.len(), 10);
-    let years: Vec<(String, u64)> = f.year.iter().map(|c| (c.value.clone(), c.count)).collect();
+    assert_eq!((count(&f.get("kind"), "dagsorden"), count(&f.get("kind"), "referat"), count(&f.get("kind"), "dagsorden-og-referat")), (14, 30, 6));
+    assert_eq!(count(&f.get("group"), CHEF), 6);
+    assert_eq!(count(&f.get("group"), FOLGE), 2);
+    assert_eq!(count(&f.get("group"), "Fokusgruppen Sundhed & Beskæftigelse"), 8);
+    assert_eq!(count(&f.get("group"), "Fokusgruppen Sundhed for voksne"), 7);
+    assert_eq!(count(&f.get("group"), "Implementeringsgruppen Sundheds-IT og digitale arbejdsgange"), 6);
+    assert_eq!(count(&f.get("group"), "Klyngestyregruppen Horsensklyngen"), 8);
+    assert_eq!(count(&f.get("group"), "Klyngestyregruppen Vestklyngen"), 3);
+    assert_eq!(count(&f.get("group"), "Sundhedsstyregruppen"), 2);
+    assert_eq!(count(&f.get("group"), "Klyngestyregruppen Aarhusklyngen"), 4);
+    assert_eq!(count(&f.get("group"), "Fokusgruppen Sundhed for børn og unge"), 4);
+    assert_eq!(f.get("group").len(), 10);
+    let years: Vec<(String, u64)> = f.get("year").iter().map(|c| (c.value.clone(), c.count)).collect();
     assert_eq!(years, vec![("2023".into(), 9), ("2022".into(), 19), ("2021".into(), 7), ("2020".into(), 6), ("2019".into(), 9)]);
-    assert_eq!(count(&f.municipality, "Holstebro"), 6);
+    assert_eq!(count(&f.get("municipality"), "Holstebro"), 6);
     assert_eq!(idx.facets().unwrap(), all.facets);
 }
 
 #[test]
 fn filters_combine_and_facets_stay_disjunctive() {
     let (_d, idx) = sample();
-    let r = idx.search(&SearchRequest { groups: vec![CHEF.into()], limit: 100, ..Default::default() }).unwrap();
+    let r = idx.search(&SearchRequest { limit: 100, ..Default::default() }.filtered("group", [CHEF])).unwrap();
     assert_eq!(r.total, 6);
     assert!(r.hits.iter().all(|h| h.item.group.as_deref() == Some(CHEF)));
     // The group facet keeps the other groups' counts; the others are narrowed.
-    assert_eq!(count(&r.facets.group, "Klyngestyregruppen Horsensklyngen"), 8);
-    assert_eq!((count(&r.facets.kind, "dagsorden"), count(&r.facets.kind, "referat")), (3, 3));
-    assert_eq!((count(&r.facets.year, "2020"), count(&r.facets.year, "2022"), count(&r.facets.year, "2021")), (3, 3, 0));
+    assert_eq!(count(&r.facets.get("group"), "Klyngestyregruppen Horsensklyngen"), 8);
+    assert_eq!((count(&r.facets.get("kind"), "dagsorden"), count(&r.facets.get("kind"), "referat")), (3, 3));
+    assert_eq!((count(&r.facets.get("year"), "2020"), count(&r.facets.get("year"), "2022"), count(&r.facets.get("year"), "2021")), (3, 3, 0));
     // Several values of one facet: OR.
-    let r = idx.search(&SearchRequest { groups: vec![CHEF.into(), FOLGE.into()], limit: 0, ..Default::default() }).unwrap();
+    let r = idx.search(&SearchRequest { limit: 0, ..Default::default() }.filtered("group", [CHEF, FOLGE])).unwrap();
     assert_eq!(r.total, 8);
     // Across facets: AND.
-    let r = idx.search(&SearchRequest { groups: vec![CHEF.into()], kinds: vec!["referat".into()], limit: 0, ..Default::default() }).unwrap();
+    let r = idx.search(&SearchRequest { limit: 0, ..Default::default() }.filtered("kind", ["referat"]).filtered("group", [CHEF])).unwrap();
     assert_eq!(r.total, 3);
-    assert_eq!(count(&r.facets.kind, "dagsorden"), 3, "the kind facet is counted without its own filter");
+    assert_eq!(count(&r.facets.get("kind"), "dagsorden"), 3, "the kind facet is counted without its own filter");
     // A date range, and the year facet counted without it.
     let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
     let r = idx.search(&SearchRequest { from: d("2022-01-01"), to: d("2022-12-31"), limit: 0, ..Default::default() }).unwrap();
     assert_eq!(r.total, 19);
-    assert_eq!(count(&r.facets.year, "2019"), 9);
-    let r = idx.search(&SearchRequest { municipalities: vec!["Holstebro".into()], limit: 100, ..Default::default() }).unwrap();
+    assert_eq!(count(&r.facets.get("year"), "2019"), 9);
+    let r = idx.search(&SearchRequest { limit: 100, ..Default::default() }.filtered("municipality", ["Holstebro"])).unwrap();
     assert_eq!(r.total, 6);
     assert!(r.hits.iter().all(|h| h.item.municipalities.contains(&"Holstebro".to_string())));
     // A query and a filter together.
-    let r = idx.search(&SearchRequest { q: "rygestop".into(), kinds: vec!["dagsorden-og-referat".into()], limit: 10, ..Default::default() }).unwrap();
+    let r = idx.search(&SearchRequest { q: "rygestop".into(), limit: 10, ..Default::default() }.filtered("kind", ["dagsorden-og-referat"])).unwrap();
     assert!(r.hits.iter().all(|h| h.item.kind == Some(arkiv_ingest::Kind::DagsordenOgReferat)));
     assert!(r.total >= 2);
-    let r = idx.search(&SearchRequest { q: "rygestop".into(), kinds: vec!["referat".into()], limit: 10, ..Default::default() }).unwrap();
+    let r = idx.search(&SearchRequest { q: "rygestop".into(), limit: 10, ..Default::default() }.filtered("kind", ["referat"])).unwrap();
     assert_eq!(r.total, 0, "every item on rygestop is in an agenda and its minutes: {:?}", titles(&r));
 }
 
@@ -272,7 +272,7 @@ fn narrowed_candidates_rank_as_full_scoring_does() {
         req("genoptræning kommune"),
         req("medicinhåndtering"),
         req("sygefravr"),
-        SearchRequest { kinds: vec!["referat".into()], ..req("aftale") },
+        req("aftale").filtered("kind", ["referat"]),
         SearchRequest { offset: 1, limit: 2, ..req("behandling") },
         SearchRequest { recency: false, ..req("hjemmesygepleje") },
     ];

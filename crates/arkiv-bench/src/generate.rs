@@ -459,7 +459,8 @@ mod tests {
         assert!(s.items_indexed > 600, "the documents hold more items than the index: {}", s.items_indexed);
         assert_eq!(s.items_total, 600);
         let idx = arkiv_index::ArkivIndex::open(&dir.path().join("index")).unwrap();
-        let kinds = idx.facets().unwrap().kind;
+        let facets = idx.facets().unwrap();
+        let kinds = facets.get("kind");
         let both = kinds.iter().find(|k| k.value == "dagsorden-og-referat").map_or(0, |k| k.count);
         assert!(both > 50, "{kinds:?}");
     }

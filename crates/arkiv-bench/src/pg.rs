@@ -85,17 +85,16 @@ fn search(c: &mut Client, r: &SearchRequest) -> Result<()> {
     }
     let any = |col: &str, vals: &[String]| format!("{col} = ANY(ARRAY[{}]::text[])", vals.iter().map(|v| lit(v)).collect::<Vec<_>>().join(","));
     let overlap = |col: &str, vals: &[String]| format!("{col} && ARRAY[{}]::text[]", vals.iter().map(|v| lit(v)).collect::<Vec<_>>().join(","));
-    if !r.groups.is_empty() {
-        conds.push(("group", any("grp", &r.groups)));
-    }
-    if !r.kinds.is_empty() {
-        conds.push(("kind", any("kind", &r.kinds)));
-    }
-    if !r.municipalities.is_empty() {
-        conds.push(("municipality", overlap("municipalities", &r.municipalities)));
-    }
-    if !r.topics.is_empty() {
-        conds.push(("topic", overlap("topics", &r.topics)));
+    // The table's column for each of arkiv's facets.
+    for (name, vals) in r.filters.iter().filter(|(_, v)| !v.is_empty()) {
+        let cond = match name.as_str() {
+            "group" => any("grp", vals),
+            "kind" => any("kind", vals),
+            "municipality" => overlap("municipalities", vals),
+            "topic" => overlap("topics", vals),
+            other => anyhow::bail!("the PostgreSQL table has no column for the facet {other}"),
+        };
+        conds.push((name.as_str(), cond));
     }
     let wher = |except: &str| {
         let v: Vec<&str> = conds.iter().filter(|(k, _)| *k != except).map(|(_, c)| c.as_str()).collect();

@@ -119,7 +119,7 @@ pub fn mix_paths() -> Vec<String> {
 fn query_string(r: &SearchRequest) -> String {
     let enc = |s: &str| s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>();
     let mut q = format!("q={}&limit={}", enc(&r.q), r.limit);
-    for (k, vs) in [("group", &r.groups), ("municipality", &r.municipalities), ("topic", &r.topics), ("kind", &r.kinds)] {
+    for (k, vs) in &r.filters {
         for v in vs {
             q.push_str(&format!("&{k}={}", enc(v)));
         }
@@ -331,7 +331,7 @@ pub fn per_query(index: &Path, rounds: usize, only: Option<&str>) -> Result<()> 
         // rounds after it find them kept.
         let cold = lat.remove(0);
         all.extend(lat.iter().copied());
-        let filters = r.groups.len() + r.municipalities.len() + r.kinds.len() + r.topics.len() + r.from.is_some() as usize;
+        let filters = r.filters.values().map(Vec::len).sum::<usize>() + r.from.is_some() as usize;
         let label = format!("{:?} sort={:?} filters={filters}", r.q, r.sort);
         println!("{label:<60} {total:>8} hits  first {cold:>8.2} ms  p50 {:>8.2} ms  max {:>8.2} ms", pct(&mut lat, 0.5), pct(&mut lat, 1.0));
     }

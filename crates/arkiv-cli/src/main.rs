@@ -225,14 +225,8 @@ struct SearchArgs {
     /// Print the JSON the HTTP API serves.
     #[arg(long)]
     json: bool,
-    #[arg(long)]
-    group: Vec<String>,
-    #[arg(long)]
-    municipality: Vec<String>,
-    #[arg(long)]
-    topic: Vec<String>,
-    #[arg(long)]
-    kind: Vec<String>,
+    #[command(flatten)]
+    facets: FacetArgs,
     /// First meeting date, YYYY-MM-DD.
     #[arg(long)]
     from: Option<String>,
@@ -251,6 +245,40 @@ struct SearchArgs {
     /// The query; empty lists everything that passes the filters.
     #[arg(default_value = "")]
     query: Vec<String>,
+}
+
+/// An option `--NAME VALUE` for each facet filtered by its values (see
+/// `arkiv_index::FACETS`); repeated, several values of one facet mean OR.
+#[derive(Default)]
+struct FacetArgs {
+    filters: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl clap::FromArgMatches for FacetArgs {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut a = FacetArgs::default();
+        a.update_from_arg_matches(m)?;
+        Ok(a)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        for f in arkiv_index::facet::value_filters() {
+            if let Some(vs) = m.get_many::<String>(f.name) {
+                self.filters.entry(f.name.to_string()).or_default().extend(vs.cloned());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl clap::Args for FacetArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        arkiv_index::facet::value_filters().fold(cmd, |cmd, f| cmd.arg(clap::Arg::new(f.name).long(f.name).value_name("VALUE").action(clap::ArgAction::Append).help(f.about)))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -339,11 +367,9 @@ fn print_results(r: &arkiv_index::SearchResponse) {
         }
     };
     println!();
-    show("group", &r.facets.group);
-    show("municipality", &r.facets.municipality);
-    show("topic", &r.facets.topic);
-    show("kind", &r.facets.kind);
-    show("year", &r.facets.year);
+    for (f, counts) in r.facets.iter() {
+        show(f.name, counts);
+    }
 }
 
 fn load_config(dir: Option<&PathBuf>, read: &ReadArgs) -> Result<Config> {
@@ -486,10 +512,7 @@ fn main() -> Result<()> {
             let idx = arkiv_index::ArkivIndex::open(&a.index)?;
             let req = arkiv_index::SearchRequest {
                 q: a.query.join(" "),
-                groups: a.group,
-                municipalities: a.municipality,
-                topics: a.topic,
-                kinds: a.kind,
+                filters: a.facets.filters,
                 from: parse_date(&a.from, "from")?,
                 to: parse_date(&a.to, "to")?,
                 sort: match a.sort {

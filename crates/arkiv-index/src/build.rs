@@ -531,22 +531,13 @@ pub fn document(j: &join::Joined, f: Fields) -> TantivyDocument {
         all.push_str(text);
     }
     d.add_text(f.parts, &all);
-    if let Some(g) = &m.head.group {
-        d.add_facet(f.group, Facet::from_path([g.as_str()]));
-    }
-    for mu in &it.item.municipalities {
-        d.add_facet(f.municipality, Facet::from_path([mu.as_str()]));
-    }
-    for t in &it.item.topics {
-        d.add_facet(f.topic, Facet::from_path([t.as_str()]));
-    }
-    if let Some(k) = &it.kind {
-        d.add_facet(f.kind, Facet::from_path([k.as_str()]));
+    for (decl, &field) in crate::facet::FACETS.iter().zip(&f.facets) {
+        for v in (decl.values)(it) {
+            d.add_facet(field, Facet::from_path([v.as_str()]));
+        }
     }
     let days = m.head.date.map(day_number);
-    if let (Some(date), Some(days)) = (m.head.date, days) {
-        use chrono::Datelike;
-        d.add_facet(f.year, Facet::from_path([date.year().to_string()]));
+    if let Some(days) = days {
         d.add_date(f.date, DateTime::from_timestamp_secs(days * 86_400));
     }
     d.add_i64(f.sort_date, days.unwrap_or(UNKNOWN_DATE));

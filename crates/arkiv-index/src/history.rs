@@ -286,7 +286,7 @@ impl Lookup<'_> {
     }
 
     fn group_term(&self, group: &str) -> Box<dyn Query> {
-        Box::new(TermQuery::new(Term::from_facet(self.idx.fields.group, &Facet::from_path([group])), IndexRecordOption::Basic))
+        Box::new(TermQuery::new(Term::from_facet(self.idx.fields.facet("group"), &Facet::from_path([group])), IndexRecordOption::Basic))
     }
 
     fn term(&self, field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {

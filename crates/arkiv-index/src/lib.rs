@@ -12,6 +12,7 @@
 //! still to be joined).
 
 mod build;
+pub mod facet;
 mod history;
 pub mod join;
 mod leaf;
@@ -27,6 +28,7 @@ mod tree;
 pub use build::{IndexSummary, Manifest};
 pub use history::{Reason, Related};
 pub use model::*;
+pub use facet::{Facets, FACETS};
 pub use query_mix::query_mix;
 pub use schema::{Fields, SCHEMA_VERSION};
 pub use search::{Highlighter, SearchRequest, Sort, SCORE_ALL_UP_TO};

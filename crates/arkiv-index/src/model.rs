@@ -180,22 +180,13 @@ pub struct FacetCount {
     pub count: u64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Facets {
-    pub group: Vec<FacetCount>,
-    pub municipality: Vec<FacetCount>,
-    pub topic: Vec<FacetCount>,
-    pub kind: Vec<FacetCount>,
-    pub year: Vec<FacetCount>,
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SearchResponse {
     pub query: String,
     pub total: usize,
     pub hits: Vec<Hit>,
-    pub facets: Facets,
+    pub facets: crate::facet::Facets,
 }
 
 /// A meeting with its items in order.

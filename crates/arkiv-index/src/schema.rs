@@ -1,5 +1,6 @@
 //! The index schema: what is searched, filtered, counted and shown.
 
+use crate::facet::{FACETS, FACET_COUNT};
 use arkiv_analysis::{MAIN_ANALYZER, PARTS_ANALYZER};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
@@ -30,11 +31,8 @@ pub struct Fields {
     pub beslutning: Field,
     pub body: Field,
     pub parts: Field,
-    pub group: Field,
-    pub municipality: Field,
-    pub topic: Field,
-    pub kind: Field,
-    pub year: Field,
+    /// The facets' fields, in the order of [`crate::facet::FACETS`].
+    pub facets: [Field; FACET_COUNT],
     pub date: Field,
     pub sort_date: Field,
     /// Case numbers the item's own text names (see `history`).
@@ -45,6 +43,14 @@ pub struct Fields {
     /// The documents' own items the stored item was joined from (JSON of
     /// `Vec<join::StoredPart>`), to join the meeting again.
     pub joined_from: Field,
+}
+
+impl Fields {
+    /// The field of the facet of this name (one of `FACETS`' names: a name
+    /// written in the code, which the tests exercise).
+    pub fn facet(&self, name: &str) -> Field {
+        self.facets[crate::facet::position(name).unwrap_or_else(|| panic!("no facet named {name}"))]
+    }
 }
 
 /// Main text fields with their weights: decisions weigh more than the case,
@@ -78,11 +84,13 @@ pub fn build() -> (Schema, Fields) {
         beslutning: b.add_text_field("beslutning", main.clone()),
         body: b.add_text_field("body", main),
         parts: b.add_text_field("parts", parts),
-        group: b.add_facet_field("group", facet.clone()),
-        municipality: b.add_facet_field("municipality", facet.clone()),
-        topic: b.add_facet_field("topic", facet.clone()),
-        kind: b.add_facet_field("kind", facet.clone()),
-        year: b.add_facet_field("year", facet),
+        facets: {
+            let mut out = [Field::from_field_id(0); FACET_COUNT];
+            for (k, f) in FACETS.iter().enumerate() {
+                out[k] = b.add_facet_field(f.name, facet.clone());
+            }
+            out
+        },
         date: b.add_date_field("date", DateOptions::default().set_indexed().set_fast().set_precision(DateTimePrecision::Seconds)),
         sort_date: b.add_i64_field("sort_date", NumericOptions::default().set_fast()),
         case: b.add_text_field("case", STRING),
@@ -109,11 +117,13 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         beslutning: g("beslutning")?,
         body: g("body")?,
         parts: g("parts")?,
-        group: g("group")?,
-        municipality: g("municipality")?,
-        topic: g("topic")?,
-        kind: g("kind")?,
-        year: g("year")?,
+        facets: {
+            let mut out = [Field::from_field_id(0); FACET_COUNT];
+            for (k, f) in FACETS.iter().enumerate() {
+                out[k] = g(f.name)?;
+            }
+            out
+        },
         date: g("date")?,
         sort_date: g("sort_date")?,
         case: g("case")?,

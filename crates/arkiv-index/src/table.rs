@@ -10,7 +10,8 @@
 //! of matches that is not empty, whatever the number of matches.
 
 use crate::build::{day_number, UNKNOWN_DATE};
-use crate::model::{FacetCount, Facets};
+use crate::facet::{Facets, Filter, Order, FACETS, FACET_COUNT};
+use crate::model::FacetCount;
 use crate::SearchRequest;
 use fixedbitset::FixedBitSet;
 use rayon::prelude::*;
@@ -19,25 +20,6 @@ use std::sync::{Arc, Mutex};
 use tantivy::schema::Facet;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher, SearcherGeneration, SegmentReader, Warmer};
-
-/// The facets, numbered in the order their tables are kept.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum FacetName {
-    Group = 0,
-    Municipality = 1,
-    Topic = 2,
-    Kind = 3,
-    Year = 4,
-}
-
-impl FacetName {
-    pub const ALL: [FacetName; 5] = [FacetName::Group, FacetName::Municipality, FacetName::Topic, FacetName::Kind, FacetName::Year];
-
-    /// The index field that holds the facet.
-    pub fn field(self) -> &'static str {
-        ["group", "municipality", "topic", "kind", "year"][self as usize]
-    }
-}
 
 /// One facet of one segment: its values and, for each, its items.
 pub(crate) struct FacetTable {
@@ -145,7 +127,7 @@ impl SegmentTable {
         }
         // The facets and the date order are built side by side.
         let (facets, dates) = rayon::join(
-            || FacetName::ALL.par_iter().map(|f| FacetTable::build(reader, f.field(), words)).collect::<tantivy::Result<Vec<_>>>(),
+            || FACETS.par_iter().map(|f| FacetTable::build(reader, f.name, words)).collect::<tantivy::Result<Vec<_>>>(),
             || -> tantivy::Result<(Vec<i64>, Vec<DocId>)> {
                 let col = reader.fast_fields().i64("sort_date")?.first_or_default_col(UNKNOWN_DATE);
                 let day: Vec<i64> = (0..max_doc).map(|d| col.get_val(d)).collect();
@@ -227,26 +209,38 @@ impl Warmer for Tables {
 
 impl SegmentTable {
     /// The request's filters as sets of this segment's items, each with
-    /// the facet it leaves out of counting (a date range filters the years).
-    pub fn filters(&self, req: &SearchRequest) -> Vec<(FacetName, FixedBitSet)> {
+    /// the facet it leaves out of counting (its position in `FACETS`; a date
+    /// range leaves out the facet it filters).
+    pub fn filters(&self, req: &SearchRequest) -> Vec<(usize, FixedBitSet)> {
         let len = self.max_doc as usize;
         let mut out = vec![];
-        for (name, values) in [(FacetName::Group, &req.groups), (FacetName::Municipality, &req.municipalities), (FacetName::Topic, &req.topics), (FacetName::Kind, &req.kinds)] {
-            if !values.is_empty() {
-                out.push((name, self.facets[name as usize].any_of(values, len)));
+        for (k, f) in FACETS.iter().enumerate() {
+            match f.filter {
+                Filter::Values => {
+                    if let Some(values) = req.filters.get(f.name).filter(|v| !v.is_empty()) {
+                        out.push((k, self.facets[k].any_of(values, len)));
+                    }
+                }
+                Filter::DateRange => {
+                    if req.from.is_some() || req.to.is_some() {
+                        out.push((k, self.days_between(req.from.map(day_number), req.to.map(day_number))));
+                    }
+                }
             }
-        }
-        if req.from.is_some() || req.to.is_some() {
-            out.push((FacetName::Year, self.days_between(req.from.map(day_number), req.to.map(day_number))));
         }
         out
     }
 }
 
 /// Facet counts summed over the segments of a search.
-#[derive(Default)]
 pub(crate) struct FacetCounter {
-    counts: [HashMap<String, u64>; 5],
+    counts: Vec<HashMap<String, u64>>,
+}
+
+impl Default for FacetCounter {
+    fn default() -> Self {
+        FacetCounter { counts: vec![HashMap::new(); FACET_COUNT] }
+    }
 }
 
 impl FacetCounter {
@@ -254,12 +248,12 @@ impl FacetCounter {
     /// matches, `matches` those of them every filter lets through. A facet
     /// with a filter of its own is counted without that filter, so its
     /// other values keep their counts (disjunctive faceting).
-    pub fn add(&mut self, t: &SegmentTable, text_matches: &FixedBitSet, matches: &FixedBitSet, filters: &[(FacetName, FixedBitSet)]) {
-        for name in FacetName::ALL {
+    pub fn add(&mut self, t: &SegmentTable, text_matches: &FixedBitSet, matches: &FixedBitSet, filters: &[(usize, FixedBitSet)]) {
+        for k in 0..FACET_COUNT {
             let own: FixedBitSet;
-            let base = if filters.iter().any(|(n, _)| *n == name) {
+            let base = if filters.iter().any(|(n, _)| *n == k) {
                 let mut b = text_matches.clone();
-                for (_, s) in filters.iter().filter(|(n, _)| *n != name) {
+                for (_, s) in filters.iter().filter(|(n, _)| *n != k) {
                     b.intersect_with(s);
                 }
                 own = b;
@@ -267,35 +261,31 @@ impl FacetCounter {
             } else {
                 matches
             };
-            let ft = &t.facets[name as usize];
+            let ft = &t.facets[k];
             let mut c = vec![0u64; ft.values.len()];
             ft.count(base, &mut c);
-            for (v, k) in ft.values.iter().zip(c) {
-                if k > 0 {
-                    *self.counts[name as usize].entry(v.clone()).or_default() += k;
+            for (v, n) in ft.values.iter().zip(c) {
+                if n > 0 {
+                    *self.counts[k].entry(v.clone()).or_default() += n;
                 }
             }
         }
     }
 
-    /// The counts, most first (years newest first).
+    /// The counts, in each facet's order.
     pub fn into_facets(self) -> Facets {
-        let mut f = Facets::default();
-        for (name, map) in FacetName::ALL.into_iter().zip(self.counts) {
-            let mut v: Vec<FacetCount> = map.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
-            if name == FacetName::Year {
-                v.sort_by(|a, b| b.value.cmp(&a.value));
-            } else {
-                v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
-            }
-            *match name {
-                FacetName::Group => &mut f.group,
-                FacetName::Municipality => &mut f.municipality,
-                FacetName::Topic => &mut f.topic,
-                FacetName::Kind => &mut f.kind,
-                FacetName::Year => &mut f.year,
-            } = v;
-        }
-        f
+        let counts = FACETS
+            .iter()
+            .zip(self.counts)
+            .map(|(f, map)| {
+                let mut v: Vec<FacetCount> = map.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
+                match f.order {
+                    Order::NewestFirst => v.sort_by(|a, b| b.value.cmp(&a.value)),
+                    Order::ByCount => v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value))),
+                }
+                v
+            })
+            .collect();
+        Facets::from_counts(counts)
     }
 }

@@ -146,7 +146,12 @@ pub fn parse_files(files: &[ArchiveFile], cfg: &Config) -> Vec<FileParse> {
         }
         Ok(())
     });
-    let finished = read.and_then(|()| finish_all(spool, &table, cfg, |fp, ()| fp, |fp| Ok::<(), SpoolError>(out.push(fp))));
+    let finished = read.and_then(|()| {
+        finish_all(spool, &table, cfg, |fp, ()| fp, |fp| {
+            out.push(fp);
+            Ok::<(), SpoolError>(())
+        })
+    });
     if let Err(e) = finished {
         out.push(FileParse { path: e.path.display().to_string(), relpath: String::new(), encoding: String::new(), bytes: 0, format: None, pages: None, meetings: vec![], diagnostics: vec![Diagnostic { path: e.path.display().to_string(), line: None, code: "spool.unreadable".into(), message: format!("the texts kept for the second pass could not be read back: {}", e.message) }] });
     }

@@ -3,6 +3,7 @@
 //! which escapes it; snippets and titles with their matches come escaped
 //! from `crate::highlight` with only `<mark>` added.
 
+use arkiv_index::facet::{value_filters, FacetDecl, Filter, Label};
 use arkiv_ingest::Kind;
 use crate::api::{find, item_url, load_item, meeting_url, moved, run_search, ApiSearchResponse, Found};
 use crate::params::SearchParams;
@@ -79,7 +80,17 @@ fn date_da(d: Option<chrono::NaiveDate>) -> String {
     }
 }
 
-fn facet_list(state: &AppState, p: &SearchParams, facet: &str, heading: &str, values: &[FacetCount], selected: &[String]) -> Markup {
+/// A facet's value as the reader sees it.
+fn label(state: &AppState, facet: &FacetDecl, value: &str) -> String {
+    match facet.label {
+        Label::Value => value.to_string(),
+        Label::TopicName => state.topic_name(value).to_string(),
+        Label::KindName => Kind::of_value(value).map_or_else(|| value.to_string(), |k| kind_name(k).to_string()),
+    }
+}
+
+fn facet_list(state: &AppState, p: &SearchParams, facet: &FacetDecl, values: &[FacetCount]) -> Markup {
+    let (name, heading, selected) = (facet.name, facet.heading, p.values(facet.name));
     html! {
         @if !values.is_empty() || !selected.is_empty() {
             section aria-label=(heading) {
@@ -87,9 +98,9 @@ fn facet_list(state: &AppState, p: &SearchParams, facet: &str, heading: &str, va
                 ul {
                     @for v in values {
                         @let on = selected.contains(&v.value);
-                        @let label = if facet == "topic" { state.topic_name(&v.value).to_string() } else if facet == "kind" { Kind::of_value(&v.value).map_or_else(|| v.value.clone(), |k| kind_name(k).to_string()) } else { v.value.clone() };
+                        @let label = label(state, facet, &v.value);
                         li class=[on.then_some("on")] {
-                            a href=(p.toggle(facet, &v.value).url("/")) aria-pressed=(if on { "true" } else { "false" }) {
+                            a href=(p.toggle(name, &v.value).url("/")) aria-pressed=(if on { "true" } else { "false" }) {
                                 @if on { "✓ " } (label)
                             }
                             " " span.count { "(" (v.count) ")" }
@@ -101,11 +112,12 @@ fn facet_list(state: &AppState, p: &SearchParams, facet: &str, heading: &str, va
     }
 }
 
-fn year_list(p: &SearchParams, values: &[FacetCount]) -> Markup {
+/// A facet filtered by the date range: each value (a year) sets the range.
+fn year_list(p: &SearchParams, facet: &FacetDecl, values: &[FacetCount]) -> Markup {
     html! {
         @if !values.is_empty() {
-            section aria-label="År" {
-                h2 { "År" }
+            section aria-label=(facet.heading) {
+                h2 { (facet.heading) }
                 ul {
                     @for v in values {
                         @let mut q = p.clone();
@@ -127,25 +139,23 @@ fn year_list(p: &SearchParams, values: &[FacetCount]) -> Markup {
 
 fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: usize, limit: usize) -> Markup {
     let q = p.q.clone().unwrap_or_default();
-    let selected: Vec<(&str, &String)> = [("group", &p.group), ("municipality", &p.municipality), ("topic", &p.topic), ("kind", &p.kind)]
-        .into_iter()
-        .flat_map(|(f, vs)| vs.iter().map(move |v| (f, v)))
-        .collect();
+    let selected: Vec<(&FacetDecl, &String)> = value_filters().flat_map(|f| p.values(f.name).iter().map(move |v| (f, v))).collect();
     html! {
         div.layout {
             aside.facets aria-label="Filtre" {
-                (facet_list(state, p, "group", "Mødeforum", &r.facets.group, &p.group))
-                (year_list(p, &r.facets.year))
-                (facet_list(state, p, "kind", "Type", &r.facets.kind, &p.kind))
-                (facet_list(state, p, "municipality", "Kommune", &r.facets.municipality, &p.municipality))
-                (facet_list(state, p, "topic", "Emne", &r.facets.topic, &p.topic))
+                @for (facet, values) in r.facets.iter() {
+                    @match facet.filter {
+                        Filter::Values => (facet_list(state, p, facet, values)),
+                        Filter::DateRange => (year_list(p, facet, values)),
+                    }
+                }
             }
             section aria-label="Resultater" {
                 @if !selected.is_empty() || p.from.is_some() || p.to.is_some() {
                     p.active-filters {
                         "Filtre: "
                         @for (f, v) in &selected {
-                            a href=(p.toggle(f, v).url("/")) title="Fjern filter" { (if *f == "topic" { state.topic_name(v) } else { v.as_str() }) " ✕" }
+                            a href=(p.toggle(f.name, v).url("/")) title="Fjern filter" { (label(state, f, v)) " ✕" }
                         }
                         @if p.from.is_some() || p.to.is_some() {
                             @let mut np = p.clone();
@@ -210,8 +220,8 @@ fn search_form(p: &SearchParams) -> Markup {
                     option value="date" selected[sort_date] { "Nyeste først" }
                 }
             }
-            @for (k, vs) in [("group", &p.group), ("municipality", &p.municipality), ("topic", &p.topic), ("kind", &p.kind)] {
-                @for v in vs { input type="hidden" name=(k) value=(v); }
+            @for f in value_filters() {
+                @for v in p.values(f.name) { input type="hidden" name=(f.name) value=(v); }
             }
             button type="submit" { "Søg" }
         }

@@ -1,64 +1,116 @@
 //! The parameters of a search, shared by the API, the pages and the feed,
-//! and the URLs that carry them.
+//! and the URLs that carry them. The facet parameters are the facets'
+//! declaration (`arkiv_index::FACETS`): one parameter for each facet
+//! filtered by its values.
 
-use arkiv_ingest::Kind;
 use crate::ApiError;
+use arkiv_index::facet::{value_filters, FacetDecl};
 use arkiv_index::{SearchRequest, Sort};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// Search parameters. Each facet parameter may be repeated: several values
-/// of one facet mean OR, different facets AND.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
+/// of one facet mean OR, different facets AND. The fields are kept as the
+/// text that came (the pages show it back); `to_request` checks them.
+#[derive(Debug, Clone, Default)]
 pub struct SearchParams {
-    // The fields are kept as the text that came (the pages show it back);
-    // `value_type` says what the API takes, and `to_request` checks it.
+    pub q: Option<String>,
+    /// Facet name -> the values asked for.
+    pub facets: BTreeMap<String, Vec<String>>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub sort: Option<String>,
+    pub limit: Option<String>,
+    pub offset: Option<String>,
+    pub recency: Option<String>,
+}
+
+/// The parameters that are not facets, as the API describes them.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct Scalars {
     /// The query: words, "quoted phrases". Empty lists everything that
     /// passes the filters. Past 32 words the rest is not searched.
-    #[serde(default)]
     #[param(max_length = 500)]
-    pub q: Option<String>,
-    /// Group (mødeforum), by canonical name; repeat for several (OR).
-    #[serde(default)]
-    #[param(style = Form, explode)]
-    pub group: Vec<String>,
-    /// Municipality; repeat for several (OR).
-    #[serde(default)]
-    #[param(style = Form, explode)]
-    pub municipality: Vec<String>,
-    /// Topic slug; repeat for several (OR).
-    #[serde(default)]
-    #[param(style = Form, explode)]
-    pub topic: Vec<String>,
-    /// Kind of document; repeat for both.
-    #[serde(default)]
-    #[param(style = Form, explode, value_type = Vec<Kind>)]
-    pub kind: Vec<String>,
+    q: Option<String>,
     /// First meeting date. A range that ends before it starts holds nothing.
-    #[serde(default)]
     #[param(value_type = Option<chrono::NaiveDate>)]
-    pub from: Option<String>,
+    from: Option<String>,
     /// Last meeting date.
-    #[serde(default)]
     #[param(value_type = Option<chrono::NaiveDate>)]
-    pub to: Option<String>,
+    to: Option<String>,
     /// Order: by relevance (the default) or newest meeting first.
-    #[serde(default)]
     #[param(value_type = Option<SortParam>)]
-    pub sort: Option<String>,
+    sort: Option<String>,
     /// Hits on the page.
-    #[serde(default)]
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100, default = 20)]
-    pub limit: Option<String>,
+    limit: Option<String>,
     /// Hits to skip. Results past the 1000th are not served: a page that
     /// reaches past them is cut short.
-    #[serde(default)]
     #[param(value_type = Option<u32>, minimum = 0, maximum = 999, default = 0)]
-    pub offset: Option<String>,
+    offset: Option<String>,
     /// true (default): newer meetings get a gentle preference in relevance order; false turns it off.
-    #[serde(default)]
     #[param(value_type = Option<bool>, default = true)]
-    pub recency: Option<String>,
+    recency: Option<String>,
+}
+
+impl utoipa::IntoParams for SearchParams {
+    fn into_params(parameter_in: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>) -> Vec<utoipa::openapi::path::Parameter> {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn, ParameterStyle};
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+        use utoipa::openapi::{Ref, Required};
+        let mut out = Scalars::into_params(&parameter_in);
+        let facets = value_filters().map(|f: &FacetDecl| {
+            let items: utoipa::openapi::RefOr<utoipa::openapi::Schema> = match f.closed {
+                Some((schema, _)) => Ref::from_schema_name(schema).into(),
+                None => ObjectBuilder::new().schema_type(Type::String).into(),
+            };
+            ParameterBuilder::new()
+                .name(f.name)
+                .parameter_in(parameter_in().unwrap_or(ParameterIn::Query))
+                .description(Some(f.about))
+                .required(Required::False)
+                .style(Some(ParameterStyle::Form))
+                .explode(Some(true))
+                .schema(Some(ArrayBuilder::new().items(items)))
+                .build()
+        });
+        // After the query, before the dates.
+        let at = out.len().min(1);
+        out.splice(at..at, facets);
+        out
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchParams {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SearchParams, D::Error> {
+        let pairs: Vec<(String, String)> = Deserialize::deserialize(d)?;
+        let mut p = SearchParams::default();
+        for (k, v) in pairs {
+            let slot = match k.as_str() {
+                "q" => &mut p.q,
+                "from" => &mut p.from,
+                "to" => &mut p.to,
+                "sort" => &mut p.sort,
+                "limit" => &mut p.limit,
+                "offset" => &mut p.offset,
+                "recency" => &mut p.recency,
+                name => {
+                    // A facet's values; other parameters are not read.
+                    if value_filters().any(|f| f.name == name) {
+                        p.facets.entry(k).or_default().push(v);
+                    }
+                    continue;
+                }
+            };
+            if slot.is_some() {
+                return Err(serde::de::Error::custom(format!("{k}: given more than once")));
+            }
+            *slot = Some(v);
+        }
+        Ok(p)
+    }
 }
 
 /// The orders of a search (for the OpenAPI description of `sort`).
@@ -93,7 +145,8 @@ fn number(v: &Option<String>, name: &str, default: usize) -> Result<usize, ApiEr
 /// fields for what is not filled in, and the pages read those as absent.)
 pub fn refuse_empty_typed(raw_query: Option<&str>) -> Result<(), ApiError> {
     for (k, v) in form_urlencoded::parse(raw_query.unwrap_or("").as_bytes()) {
-        if matches!(k.as_ref(), "from" | "to" | "sort" | "kind" | "limit" | "offset" | "recency") && v.trim().is_empty() {
+        let closed_facet = value_filters().any(|f| f.name == k && f.closed.is_some());
+        if (closed_facet || matches!(k.as_ref(), "from" | "to" | "sort" | "limit" | "offset" | "recency")) && v.trim().is_empty() {
             return Err(ApiError::bad_request(format!("{k}: empty; give a value or leave the parameter out")));
         }
     }
@@ -115,18 +168,16 @@ impl SearchParams {
             Some("date") => Sort::Date,
             Some(s) => return Err(ApiError::bad_request(format!("sort: '{s}' is neither relevance nor date"))),
         };
-        for k in &self.kind {
-            if !(k.trim().is_empty() || Kind::of_value(k.trim()).is_some()) {
-                let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-                return Err(ApiError::bad_request(format!("kind: '{k}' is none of {}", all.join(", "))));
+        let mut filters = BTreeMap::new();
+        for f in value_filters() {
+            let values = clean(self.values(f.name));
+            if !values.is_empty() {
+                filters.insert(f.name.to_string(), values);
             }
         }
         Ok(SearchRequest {
             q: self.q.clone().unwrap_or_default(),
-            groups: clean(&self.group),
-            municipalities: clean(&self.municipality),
-            topics: clean(&self.topic),
-            kinds: clean(&self.kind),
+            filters,
             from: date(&self.from, "from")?,
             to: date(&self.to, "to")?,
             sort,
@@ -155,12 +206,17 @@ impl SearchParams {
         one("limit", &self.limit);
         one("offset", &self.offset);
         one("recency", &self.recency);
-        for (k, vs) in [("group", &self.group), ("municipality", &self.municipality), ("topic", &self.topic), ("kind", &self.kind)] {
-            for v in vs {
-                s.append_pair(k, v);
+        for f in value_filters() {
+            for v in self.values(f.name) {
+                s.append_pair(f.name, v);
             }
         }
         s.finish()
+    }
+
+    /// The values asked for of the facet `name`.
+    pub fn values(&self, name: &str) -> &[String] {
+        self.facets.get(name).map(Vec::as_slice).unwrap_or(&[])
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -177,12 +233,7 @@ impl SearchParams {
     pub fn toggle(&self, facet: &str, value: &str) -> SearchParams {
         let mut p = self.clone();
         p.offset = None;
-        let list = match facet {
-            "group" => &mut p.group,
-            "municipality" => &mut p.municipality,
-            "topic" => &mut p.topic,
-            _ => &mut p.kind,
-        };
+        let list = p.facets.entry(facet.to_string()).or_default();
         if let Some(i) = list.iter().position(|v| v == value) {
             list.remove(i);
         } else {

@@ -1,7 +1,9 @@
 //! What a search may ask: the request, its sort order, and the limits it is
 //! checked against before anything is read.
 
+use crate::facet;
 use crate::IndexError;
+use std::collections::BTreeMap;
 
 /// Limits on what one query may ask.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -21,10 +23,9 @@ pub enum Sort {
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
     pub q: String,
-    pub groups: Vec<String>,
-    pub municipalities: Vec<String>,
-    pub topics: Vec<String>,
-    pub kinds: Vec<String>,
+    /// Facet name (of a facet filtered by its values, see
+    /// [`crate::facet::FACETS`]) -> the values wanted, any of them.
+    pub filters: BTreeMap<String, Vec<String>>,
     pub from: Option<chrono::NaiveDate>,
     pub to: Option<chrono::NaiveDate>,
     pub sort: Sort,
@@ -38,10 +39,7 @@ impl Default for SearchRequest {
     fn default() -> Self {
         SearchRequest {
             q: String::new(),
-            groups: vec![],
-            municipalities: vec![],
-            topics: vec![],
-            kinds: vec![],
+            filters: BTreeMap::new(),
             from: None,
             to: None,
             sort: Sort::Relevance,
@@ -58,6 +56,12 @@ impl SearchRequest {
     pub(crate) fn page_len(&self) -> usize {
         self.limit.min(MAX_WINDOW - self.offset)
     }
+
+    /// This request filtered also by these values of the facet `name`.
+    pub fn filtered(mut self, name: &str, values: impl IntoIterator<Item = impl Into<String>>) -> SearchRequest {
+        self.filters.entry(name.to_string()).or_default().extend(values.into_iter().map(Into::into));
+        self
+    }
 }
 
 pub fn validate(req: &SearchRequest) -> Result<(), IndexError> {
@@ -72,6 +76,18 @@ pub fn validate(req: &SearchRequest) -> Result<(), IndexError> {
     // range that ends before it starts holds no meeting.
     if req.offset >= MAX_WINDOW {
         return Err(IndexError::BadRequest(format!("offset {} is past the {MAX_WINDOW} results that are served", req.offset)));
+    }
+    for (name, values) in &req.filters {
+        let Some(f) = facet::value_filters().find(|f| f.name == name) else {
+            let names: Vec<&str> = facet::value_filters().map(|f| f.name).collect();
+            return Err(IndexError::BadRequest(format!("'{name}' is no facet to filter by (they are {})", names.join(", "))));
+        };
+        if let Some((_, all)) = f.closed {
+            let all = all();
+            if let Some(bad) = values.iter().find(|v| !all.contains(&v.as_str())) {
+                return Err(IndexError::BadRequest(format!("{name}: '{bad}' is none of {}", all.join(", "))));
+            }
+        }
     }
     Ok(())
 }
