@@ -39,6 +39,9 @@ pub enum Label {
     KindName,
 }
 
+/// A closed set of values: the name of its OpenAPI schema, and its values.
+pub type ClosedSet = (&'static str, fn() -> Vec<&'static str>);
+
 /// One facet.
 pub struct FacetDecl {
     /// Its name: the index field, the JSON key of its counts and the URL
@@ -50,7 +53,7 @@ pub struct FacetDecl {
     pub about: &'static str,
     /// Where its values are a closed set: the name of their OpenAPI schema,
     /// and the values (others are refused with a reason).
-    pub closed: Option<(&'static str, fn() -> Vec<&'static str>)>,
+    pub closed: Option<ClosedSet>,
     pub filter: Filter,
     pub order: Order,
     pub label: Label,
