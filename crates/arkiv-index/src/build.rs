@@ -87,9 +87,6 @@ pub struct IndexSummary {
 const WRITER_THREADS: usize = 2;
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
 
-pub fn read_manifest(index: &Index, dir: &Path) -> Result<Manifest, IndexError> {
-    store::read_manifest(index, dir)
-}
 
 fn io_err(path: &Path, e: impl std::fmt::Display) -> IndexError {
     IndexError::Io { path: path.to_path_buf(), message: e.to_string() }
@@ -174,9 +171,11 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     let _lock = WriteLock::acquire(dir, wait)?;
     let (index, created) = open_or_create(dir)?;
     let fields = schema::fields_of(&index.schema())?;
-    let old = if created { Manifest::default() } else { read_manifest(&index, dir)? };
-    let mut table = if created { WordTable::default() } else { store::read_words(&index, dir)? };
-    let mut generation = store::payload(&index).map_or(0, |p| p.generation);
+    // The last commit's generation of files (none for a new index).
+    let last = if created { None } else { store::payload(&index) };
+    let old = store::manifest_of(dir, last)?;
+    let mut table = store::words_of(dir, last)?;
+    let mut generation = last.map_or(0, |p| p.generation);
     let log_name = if old.log.is_empty() { format!("file-words-{}.log", generation + 1) } else { old.log.clone() };
     store::remove_others(dir, generation, &log_name);
     let mut log = store::WordLog::open(dir, &log_name, old.log_end)?;
@@ -234,11 +233,13 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
                 }
                 summary.skipped.push(d);
             }
+            // Its bytes hash as the manifest has them (`wanted` said so).
             Outcome::Unwanted => {
                 summary.unchanged += 1;
-                let e = prev.expect("a file is unwanted only when the manifest has it");
-                summary.skipped.extend(e.skipped.iter().flatten().cloned());
-                manifest.files.insert(relpath, FileEntry { stat, ..e.clone() });
+                if let Some(e) = prev {
+                    summary.skipped.extend(e.skipped.iter().flatten().cloned());
+                    manifest.files.insert(relpath, FileEntry { stat, ..e.clone() });
+                }
             }
             outcome => {
                 if prev.is_some() {

@@ -114,7 +114,7 @@ impl ArkivIndex {
 
     /// The manifest of the last commit.
     pub fn manifest(&self) -> Result<Manifest, IndexError> {
-        build::read_manifest(&self.index, &self.dir)
+        store::manifest_of(&self.dir, store::payload(&self.index))
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, IndexError> {
@@ -209,7 +209,7 @@ fn load_synonyms(dir: &Path) -> Result<Synonyms, IndexError> {
 /// the files its manifest holds).
 pub fn word_table(dir: &Path) -> Result<arkiv_ingest::WordTable, IndexError> {
     let index = Index::open_in_dir(dir)?;
-    store::read_words(&index, dir)
+    store::words_of(dir, store::payload(&index))
 }
 
 /// Builds or updates the index in `index_dir` from `archive`. Refuses with

@@ -48,40 +48,40 @@ pub fn payload(index: &tantivy::Index) -> Option<Payload> {
     index.load_metas().ok()?.payload.and_then(|p| serde_json::from_str(&p).ok())
 }
 
-/// The manifest of the last commit (empty where there is none).
-pub fn read_manifest(index: &tantivy::Index, dir: &Path) -> Result<Manifest, IndexError> {
-    let Some(p) = payload(index) else { return Ok(Manifest::default()) };
+/// The manifest a commit's payload names (empty where there is none).
+pub fn manifest_of(dir: &Path, payload: Option<Payload>) -> Result<Manifest, IndexError> {
+    let Some(p) = payload else { return Ok(Manifest::default()) };
     let path = manifest_path(dir, p.generation);
     let text = std::fs::read_to_string(&path).map_err(|e| io_err(&path, e))?;
     serde_json::from_str(&text).map_err(|e| io_err(&path, e))
 }
 
-/// The word table of the last commit (empty where there is none).
-pub fn read_words(index: &tantivy::Index, dir: &Path) -> Result<WordTable, IndexError> {
-    words_of(dir, payload(index))
-}
-
-/// The word table a commit's payload names.
+/// The word table a commit's payload names (empty where there is none).
 pub fn words_of(dir: &Path, payload: Option<Payload>) -> Result<WordTable, IndexError> {
     let Some(p) = payload else { return Ok(WordTable::default()) };
     let path = words_path(dir, p.generation);
-    WordTable::load(&path).map_err(|e| io_err(&path, e))
+    let f = std::fs::File::open(&path).map_err(|e| io_err(&path, e))?;
+    WordTable::read(std::io::BufReader::new(f)).map_err(|e| io_err(&path, e))
 }
 
 /// Writes a generation's manifest and word table, each whole and on disk
 /// before the commit that names them.
 pub fn write_generation(dir: &Path, generation: u64, manifest: &Manifest, table: &WordTable) -> Result<(), IndexError> {
-    let path = manifest_path(dir, generation);
+    write_whole(&manifest_path(dir, generation), |w| serde_json::to_writer(w, manifest).map_err(Into::into))?;
+    write_whole(&words_path(dir, generation), |w| table.write(w))
+}
+
+/// Writes a file through a temporary file, synced, and a rename: a crash
+/// leaves either nothing or the whole file.
+fn write_whole(path: &Path, write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>) -> Result<(), IndexError> {
     let tmp = path.with_extension("tmp");
     (|| -> std::io::Result<()> {
         let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        serde_json::to_writer(&mut f, manifest)?;
+        write(&mut f)?;
         f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&tmp, &path)
+        std::fs::rename(&tmp, path)
     })()
-    .map_err(|e| io_err(&path, e))?;
-    let wp = words_path(dir, generation);
-    table.save(&wp).map_err(|e| io_err(&wp, e))
+    .map_err(|e| io_err(path, e))
 }
 
 /// Removes the files of every generation but `keep`, and logs the manifest

@@ -11,7 +11,6 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
-use std::path::Path;
 
 /// The distinct words of one file, sorted: what the file adds to the table.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,25 +116,18 @@ impl WordTable {
     }
 
     /// Writes `word<TAB>files` lines in the order of the words' numbers (a
-    /// word's number is its line), through a temporary file and a rename, so
-    /// a crash leaves what was there whole.
-    pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        let tmp = path.with_extension("tmp");
-        {
-            let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-            for (w, n) in self.words.iter().zip(&self.files) {
-                writeln!(f, "{w}\t{n}")?;
-            }
-            f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    /// word's number is its line).
+    pub fn write(&self, to: &mut impl Write) -> std::io::Result<()> {
+        for (w, n) in self.words.iter().zip(&self.files) {
+            writeln!(to, "{w}\t{n}")?;
         }
-        std::fs::rename(tmp, path)
+        Ok(())
     }
 
-    /// Reads what [`WordTable::save`] wrote.
-    pub fn load(path: &Path) -> std::io::Result<WordTable> {
-        let f = std::io::BufReader::new(std::fs::File::open(path)?);
+    /// Reads what [`WordTable::write`] wrote.
+    pub fn read(from: impl BufRead) -> std::io::Result<WordTable> {
         let mut t = WordTable::default();
-        for line in f.lines() {
+        for line in from.lines() {
             let line = line?;
             let (w, n) = line.split_once('\t').ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not a word table line: {line:?}")))?;
             let n: u32 = n.parse().map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not a count: {n:?}")))?;
@@ -201,13 +193,12 @@ mod tests {
     }
 
     #[test]
-    fn saved_and_loaded_it_is_the_same() {
+    fn written_and_read_it_is_the_same() {
         let mut t = WordTable::default();
         let ids = t.add(&FileWords(vec!["a".into(), "bø".into()]));
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("words.tsv");
-        t.save(&p).unwrap();
-        let mut u = WordTable::load(&p).unwrap();
+        let mut bytes = vec![];
+        t.write(&mut bytes).unwrap();
+        let mut u = WordTable::read(&bytes[..]).unwrap();
         assert_eq!(u.count("bø"), 1);
         u.remove(&ids);
         assert!(u.is_empty());
