@@ -219,6 +219,53 @@ fn the_word_table_is_that_of_the_files_indexed() {
     assert_eq!(updated, p);
 }
 
+/// When most of the log of each file's words is of files gone, it is
+/// written anew with the table renumbered, and a file changed after that
+/// still takes exactly its words back out.
+#[test]
+fn the_word_log_is_written_anew_when_most_of_it_is_gone() {
+    let cfg = Config::embedded();
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    support::copy_dir(&support::sample(), &archive);
+    let ix = dir.path().join("ix");
+    let index = |ix: &std::path::Path| arkiv_index::index_archive(&archive, ix, &cfg, arkiv_ingest::EMBEDDED_SYNONYMS).unwrap();
+    let words = |ix: &std::path::Path| -> Vec<(String, u32)> {
+        let mut w: Vec<(String, u32)> = arkiv_index::word_table(ix).unwrap().iter().map(|(w, n)| (w.to_string(), n)).collect();
+        w.sort();
+        w
+    };
+    let logs = |ix: &std::path::Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(ix).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with("file-words-")).collect();
+        v.sort();
+        v
+    };
+    index(&ix);
+    let before = logs(&ix);
+    assert_eq!(before.len(), 1);
+    // All but three documents go.
+    let (files, _) = arkiv_ingest::walk_archive(&archive);
+    let keep: Vec<_> = files.iter().filter(|f| f.relpath.ends_with(".txt")).take(3).collect();
+    for f in files.iter().filter(|f| !keep.iter().any(|k| k.relpath == f.relpath)) {
+        std::fs::remove_file(&f.path).unwrap();
+    }
+    index(&ix);
+    let after = logs(&ix);
+    assert_eq!(after.len(), 1, "the old log goes once the commit names the new one");
+    assert_ne!(after, before, "most of the log was of removed files: it is written anew");
+    let fresh = dir.path().join("fresh");
+    index(&fresh);
+    assert_eq!(words(&ix), words(&fresh));
+    // Changed after the renumbering, a file still takes its own words back.
+    let text = std::fs::read_to_string(&keep[0].path).unwrap();
+    std::fs::write(&keep[0].path, format!("{text}\nOrdet hyldebærsaft.\n")).unwrap();
+    index(&ix);
+    let fresh2 = dir.path().join("fresh2");
+    index(&fresh2);
+    assert_eq!(words(&ix), words(&fresh2));
+    assert!(words(&ix).iter().any(|(w, _)| w == "hyldebærsaft"));
+}
+
 #[test]
 fn parse_and_index_give_the_same_items_for_the_sample_archive() {
     parse_and_index_agree(&support::sample(), &Config::embedded());

@@ -332,6 +332,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     // Commit the documents' items, with the meetings still to join named in
     // the manifest: a run that is stopped here leaves them to the next.
     manifest.rejoin = run.pending.iter().cloned().collect();
+    store::compact(dir, &format!("file-words-{}.log", generation + 1), &mut manifest, &mut table, &mut log)?;
     log.sync()?;
     manifest.log_end = log.end();
     generation += 1;

@@ -101,6 +101,31 @@ pub fn remove_others(dir: &Path, keep: u64, log: &str) {
     }
 }
 
+/// Writes the log anew as `name` when most of it is the words of files the
+/// manifest no longer holds (removed or changed since they were written):
+/// the table numbered afresh without the words no file holds, each file's
+/// words written again under their new numbers, the manifest's spans and log
+/// name changed to match. The old log stays until a commit names the new one.
+/// Whether it did.
+pub fn compact(dir: &Path, name: &str, manifest: &mut Manifest, table: &mut WordTable, log: &mut WordLog) -> Result<bool, IndexError> {
+    let live: u64 = manifest.files.values().filter_map(|e| e.words).map(|s| s.len as u64).sum();
+    if log.end() <= 2 * live || name == manifest.log {
+        return Ok(false);
+    }
+    let (fresh, renumber) = table.compacted();
+    let mut to = WordLog::open(dir, name, 0)?;
+    for e in manifest.files.values_mut() {
+        if let Some(span) = e.words {
+            let ids: Vec<u32> = log.read(span)?.into_iter().filter_map(|id| renumber.get(id as usize).copied()).filter(|&id| id != u32::MAX).collect();
+            e.words = Some(to.append(&ids)?);
+        }
+    }
+    *table = fresh;
+    *log = to;
+    manifest.log = name.to_string();
+    Ok(true)
+}
+
 /// The log of each file's word numbers.
 pub struct WordLog {
     path: PathBuf,
