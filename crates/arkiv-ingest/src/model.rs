@@ -112,6 +112,13 @@ pub struct FileParse {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl FileParse {
+    /// What is known of a path that gave no document: one diagnostic saying why.
+    pub fn of_diagnostic(d: Diagnostic) -> FileParse {
+        FileParse { path: d.path.clone(), relpath: String::new(), encoding: String::new(), bytes: 0, format: None, pages: None, meetings: vec![], diagnostics: vec![d] }
+    }
+}
+
 /// A meeting with its items, as one document has it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Meeting {

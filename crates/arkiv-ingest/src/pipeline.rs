@@ -153,7 +153,12 @@ pub fn parse_files(files: &[ArchiveFile], cfg: &Config) -> Vec<FileParse> {
         })
     });
     if let Err(e) = finished {
-        out.push(FileParse { path: e.path.display().to_string(), relpath: String::new(), encoding: String::new(), bytes: 0, format: None, pages: None, meetings: vec![], diagnostics: vec![Diagnostic { path: e.path.display().to_string(), line: None, code: "spool.unreadable".into(), message: format!("the texts kept for the second pass could not be read back: {}", e.message) }] });
+        out.push(FileParse::of_diagnostic(Diagnostic {
+            path: e.path.display().to_string(),
+            line: None,
+            code: "spool.unreadable".into(),
+            message: format!("the texts kept for the second pass could not be read back: {}", e.message),
+        }));
     }
     out
 }

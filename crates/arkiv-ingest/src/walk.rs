@@ -247,7 +247,7 @@ pub fn parse_paths(paths: &[PathBuf], cfg: &Config) -> ArchiveParse {
     }
     let mut out = ArchiveParse { files: crate::pipeline::parse_files(&found, cfg) };
     for d in walk_diags {
-        out.files.push(FileParse { path: d.path.clone(), relpath: String::new(), encoding: String::new(), bytes: 0, format: None, pages: None, meetings: vec![], diagnostics: vec![d] });
+        out.files.push(FileParse::of_diagnostic(d));
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     out
