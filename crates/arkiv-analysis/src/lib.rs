@@ -62,14 +62,24 @@ pub fn is_stop_word(w: &str) -> bool {
 /// Normalizes text for analysis: compatibility characters folded (NFKC),
 /// lower case.
 pub fn normalize(s: &str) -> String {
+    let mut out = String::new();
+    normalize_into(s, &mut out);
+    out
+}
+
+/// [`normalize`] into a buffer the caller keeps: the analysis normalizes
+/// every word, and most words need no allocation of their own.
+pub fn normalize_into(s: &str, out: &mut String) {
+    out.clear();
     if s.is_ascii() {
-        return s.to_ascii_lowercase();
+        out.push_str(s);
+        out.make_ascii_lowercase();
+    } else if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        // Most text is already NFKC: the quick check spares the full pass.
+        out.push_str(&s.to_lowercase());
+    } else {
+        out.push_str(&s.nfkc().collect::<String>().to_lowercase());
     }
-    // Most text is already NFKC: the quick check spares the full pass.
-    if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
-        return s.to_lowercase();
-    }
-    s.nfkc().collect::<String>().to_lowercase()
 }
 
 /// One analyzed word.
@@ -164,25 +174,32 @@ impl Analyzer {
     pub fn each_word(&self, text: &str, mut f: impl FnMut(WordView<'_>)) {
         let mut position = 0usize;
         let mut pieces_info = vec![];
+        let (mut word, mut joined) = (String::new(), String::new());
         for (from, to) in words(text) {
-            let word = normalize(&text[from..to]);
+            normalize_into(&text[from..to], &mut word);
             if word.is_empty() {
                 continue;
             }
             let hyphenated = word.contains('-');
-            let whole: std::borrow::Cow<str> = if hyphenated { word.split('-').collect::<String>().into() } else { word.as_str().into() };
-            if !hyphenated && (is_stop_word(&whole) || (whole.chars().count() == 1 && !whole.chars().all(|c| c.is_ascii_digit()))) {
+            let whole: &str = if hyphenated {
+                joined.clear();
+                joined.extend(word.split('-'));
+                &joined
+            } else {
+                &word
+            };
+            if !hyphenated && (is_stop_word(whole) || is_lone_letter(whole)) {
                 position += 1;
                 continue;
             }
-            let info = self.info(&whole);
+            let info = self.info(whole);
             pieces_info.clear();
             if hyphenated {
                 for p in word.split('-').filter(|p| !p.is_empty()) {
                     pieces_info.push(self.info(p));
                 }
             }
-            f(WordView { from, to, position, word: &whole, info: &info, pieces: &pieces_info });
+            f(WordView { from, to, position, word: whole, info: &info, pieces: &pieces_info });
             position += 1 + pieces_info.len();
         }
     }
@@ -296,33 +313,54 @@ pub fn stem(w: &str) -> String {
     s
 }
 
+/// One character that is not a digit: not a word to search by.
+fn is_lone_letter(w: &str) -> bool {
+    let mut cs = w.chars();
+    matches!((cs.next(), cs.next()), (Some(c), None) if !c.is_ascii_digit())
+}
+
 fn is_vowel(c: char) -> bool {
     "aeiouyæøå".contains(c)
 }
 
 /// Byte spans of words: runs of letters and digits, with hyphens inside a
 /// word kept ("IV-behandling", "Ikast-Brande", "covid-19").
-pub fn words(text: &str) -> Vec<(usize, usize)> {
-    let mut out = vec![];
-    let mut start: Option<usize> = None;
-    let mut last_alnum_end = 0;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if c.is_alphanumeric() || (start.is_some() && unicode_normalization::char::is_combining_mark(c)) {
-            if start.is_none() {
-                start = Some(i);
+pub fn words(text: &str) -> Words<'_> {
+    Words { text, at: 0 }
+}
+
+/// The spans [`words`] gives, found as they are asked for.
+pub struct Words<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl Iterator for Words<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let mut start: Option<usize> = None;
+        let mut last_alnum_end = 0;
+        let rest = &self.text[self.at..];
+        let base = self.at;
+        let mut iter = rest.char_indices().peekable();
+        while let Some((i, c)) = iter.next() {
+            let i = base + i;
+            if c.is_alphanumeric() || (start.is_some() && unicode_normalization::char::is_combining_mark(c)) {
+                if start.is_none() {
+                    start = Some(i);
+                }
+                last_alnum_end = i + c.len_utf8();
+            } else if c == '-' && start.is_some() && iter.peek().is_some_and(|(_, n)| n.is_alphanumeric()) {
+                // inside a hyphenated word
+            } else if let Some(s) = start {
+                self.at = i + c.len_utf8();
+                return Some((s, last_alnum_end));
             }
-            last_alnum_end = i + c.len_utf8();
-        } else if c == '-' && start.is_some() && iter.peek().is_some_and(|(_, n)| n.is_alphanumeric()) {
-            // inside a hyphenated word
-        } else if let Some(s) = start.take() {
-            out.push((s, last_alnum_end));
         }
+        self.at = self.text.len();
+        start.map(|s| (s, last_alnum_end))
     }
-    if let Some(s) = start {
-        out.push((s, last_alnum_end));
-    }
-    out
 }
 
 /// The spellings people type without a Danish keyboard: every way of reading

@@ -101,3 +101,26 @@ fn words_keep_inner_hyphens_only() {
     let w: Vec<&str> = words(t).into_iter().map(|(a, b)| &t[a..b]).collect();
     assert_eq!(w, vec!["sundheds", "og", "ældrechefer", "covid-19", "x"]);
 }
+
+#[test]
+fn a_tokenizer_used_again_gives_each_text_its_own_tokens() {
+    use tantivy::tokenizer::{TokenStream, Tokenizer};
+    let mut lex = Lexicon::default();
+    lex.add_text("misbrug");
+    let mut t = DanishTokenizer::new(Analyzer::new(std::sync::Arc::new(lex)), Mode::Main);
+    let mut collect = |text: &str| {
+        let mut s = t.token_stream(text);
+        let mut out = vec![];
+        while s.advance() {
+            out.push((s.token().text.clone(), s.token().position));
+        }
+        out
+    };
+    let long = collect("Alkoholmisbrug og IV-behandling i hjemmet");
+    let want = [("alkoholmisbrug", 0), ("ivbehandling", 2), ("iv", 3), ("behandling", 4), ("hjem", 6)];
+    assert_eq!(long, want.map(|(w, p)| (w.to_string(), p)).to_vec());
+    // A shorter text after a longer one: none of the longer's tokens remain.
+    let short = collect("Hjemmet");
+    assert_eq!(short, vec![("hjem".to_string(), 0)]);
+    assert_eq!(collect("Alkoholmisbrug og IV-behandling i hjemmet"), long);
+}

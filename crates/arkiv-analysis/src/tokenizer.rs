@@ -19,14 +19,24 @@ pub enum Mode {
 pub struct DanishTokenizer {
     pub analyzer: Analyzer,
     pub mode: Mode,
+    /// The last text's tokens, kept so that their text buffers are used
+    /// again: a tokenizer is cloned per indexing thread and field, and runs
+    /// over every text of every item.
+    tokens: Vec<Token>,
 }
 
-pub struct VecTokenStream {
-    tokens: Vec<Token>,
+impl DanishTokenizer {
+    pub fn new(analyzer: Analyzer, mode: Mode) -> DanishTokenizer {
+        DanishTokenizer { analyzer, mode, tokens: vec![] }
+    }
+}
+
+pub struct DanishTokenStream<'a> {
+    tokens: &'a mut [Token],
     next: usize,
 }
 
-impl TokenStream for VecTokenStream {
+impl TokenStream for DanishTokenStream<'_> {
     fn advance(&mut self) -> bool {
         if self.next < self.tokens.len() {
             self.next += 1;
@@ -44,39 +54,46 @@ impl TokenStream for VecTokenStream {
 }
 
 impl Tokenizer for DanishTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let mut tokens = Vec::with_capacity(text.len() / 6);
-        let mode = self.mode;
-        self.analyzer.each_word(text, |w| {
-            let mk = |text: &str, position: usize| Token { offset_from: w.from, offset_to: w.to, position, text: text.to_string(), position_length: 1 };
-            match mode {
-                Mode::Main => {
-                    tokens.push(mk(&w.info.stem, w.position));
-                    for (k, p) in w.pieces.iter().enumerate() {
-                        tokens.push(mk(&p.stem, w.position + 1 + k));
-                    }
+    type TokenStream<'a> = DanishTokenStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> DanishTokenStream<'a> {
+        let DanishTokenizer { analyzer, mode, tokens } = self;
+        let mut len = 0;
+        let mut put = |text: &str, from: usize, to: usize, position: usize| {
+            if let Some(t) = tokens.get_mut(len) {
+                t.text.clear();
+                t.text.push_str(text);
+                (t.offset_from, t.offset_to, t.position, t.position_length) = (from, to, position, 1);
+            } else {
+                tokens.push(Token { offset_from: from, offset_to: to, position, text: text.to_string(), position_length: 1 });
+            }
+            len += 1;
+        };
+        analyzer.each_word(text, |w| match mode {
+            Mode::Main => {
+                put(&w.info.stem, w.from, w.to, w.position);
+                for (k, p) in w.pieces.iter().enumerate() {
+                    put(&p.stem, w.from, w.to, w.position + 1 + k);
                 }
-                Mode::Parts => {
-                    if w.pieces.is_empty() {
-                        for p in w.info.parts.iter().filter(|p| **p != w.info.stem) {
-                            tokens.push(mk(p, w.position));
-                        }
-                    } else {
-                        for p in w.parts() {
-                            tokens.push(mk(&p, w.position));
-                        }
+            }
+            Mode::Parts => {
+                if w.pieces.is_empty() {
+                    for p in w.info.parts.iter().filter(|p| **p != w.info.stem) {
+                        put(p, w.from, w.to, w.position);
+                    }
+                } else {
+                    for p in w.parts() {
+                        put(&p, w.from, w.to, w.position);
                     }
                 }
             }
         });
-        VecTokenStream { tokens, next: 0 }
+        DanishTokenStream { tokens: &mut tokens[..len], next: 0 }
     }
 }
 
 /// Registers the two analyzers with an index's tokenizer manager.
 pub fn register(index: &tantivy::Index, analyzer: &Analyzer) {
     let tm = index.tokenizers();
-    tm.register(MAIN_ANALYZER, tantivy::tokenizer::TextAnalyzer::from(DanishTokenizer { analyzer: analyzer.clone(), mode: Mode::Main }));
-    tm.register(PARTS_ANALYZER, tantivy::tokenizer::TextAnalyzer::from(DanishTokenizer { analyzer: analyzer.clone(), mode: Mode::Parts }));
+    tm.register(MAIN_ANALYZER, tantivy::tokenizer::TextAnalyzer::from(DanishTokenizer::new(analyzer.clone(), Mode::Main)));
+    tm.register(PARTS_ANALYZER, tantivy::tokenizer::TextAnalyzer::from(DanishTokenizer::new(analyzer.clone(), Mode::Parts)));
 }

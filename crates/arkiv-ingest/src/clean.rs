@@ -71,24 +71,37 @@ const BULLETS: &[char] = &['\u{f0b7}', '\u{f095}', '\u{f020}', '\u{f0a7}', '\u{f
 /// form, since folding them changes what the number says. Soft hyphens and
 /// zero-width characters are dropped.
 pub fn normalize_chars(s: &str) -> String {
-    // Most text has none of these characters and is composed already: it
-    // is kept as it is, without the composing pass.
-    let plain = |c: char| (c as u32) < 0x80 || !(matches!(c, '\u{ad}' | '\u{a0}' | '\u{2000}'..='\u{206f}' | '\u{3000}' | '\u{feff}') || is_compat_foldable(c));
-    if s.chars().all(plain) && unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+    // Most text has none of the characters changed here, and is composed
+    // already: it is kept as it is, without the composing pass. Dashes,
+    // quotes and bullets are common and are not changed.
+    let out = if s.is_ascii() {
         return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{2060}' => {}
-            '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' => out.push(' '),
-            '½' | '¼' | '¾' | '²' | '³' | '¹' | 'º' | 'ª' | '\u{2150}'..='\u{215f}' => out.push(c),
-            c if (c as u32) < 0x80 => out.push(c),
-            c if is_compat_foldable(c) => decompose_compatible(c, |d| out.push(d)),
-            c => out.push(c),
+    } else if !s.chars().any(|c| (c as u32) >= 0x80 && (changed_char(c) || is_compat_foldable(c))) {
+        s.to_string()
+    } else {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            match c {
+                c if (c as u32) < 0x80 => out.push(c),
+                '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{2060}' => {}
+                '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' => out.push(' '),
+                c if is_compat_foldable(c) => decompose_compatible(c, |d| out.push(d)),
+                c => out.push(c),
+            }
         }
+        out
+    };
+    if unicode_normalization::is_nfc_quick(out.chars()) == unicode_normalization::IsNormalized::Yes {
+        out
+    } else {
+        out.nfc().collect()
     }
-    out.nfc().collect()
+}
+
+/// The characters [`normalize_chars`] drops (soft hyphen, zero-width
+/// characters) or makes a plain space.
+fn changed_char(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{2060}' | '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}')
 }
 
 fn is_compat_foldable(c: char) -> bool {
@@ -411,6 +424,16 @@ pub fn clean(text: &str, paged: bool, group_line: &dyn Fn(&str) -> bool) -> Clea
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn characters_are_folded_and_composed_with_or_without_others_to_fold() {
+        // Dashes, quotes and bullets stay; a decomposed å is composed even
+        // where nothing else changes.
+        assert_eq!(normalize_chars("Pkt. 3 – “IV” • ok"), "Pkt. 3 – “IV” • ok");
+        assert_eq!(normalize_chars("Pa\u{30a}r\u{f8}rende – ja"), "Pårørende – ja");
+        assert_eq!(normalize_chars("\u{fb01}n\u{a0}plan\u{ad}"), "fin plan");
+    }
+
     use super::*;
 
     fn texts(lines: &[Line]) -> Vec<&str> {

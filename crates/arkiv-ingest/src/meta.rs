@@ -558,8 +558,22 @@ fn topic_hits(cfg: &Config, text: &str, cap: u32) -> Vec<u32> {
     out
 }
 
+/// Lower case, with each run of white space one space: in one pass.
 fn flat_lower(s: &str) -> String {
-    s.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in w.chars() {
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        }
+    }
+    out
 }
 
 /// Topics an item is about, best first.
