@@ -71,22 +71,22 @@ const BULLETS: &[char] = &['\u{f0b7}', '\u{f095}', '\u{f020}', '\u{f0a7}', '\u{f
 /// form, since folding them changes what the number says. Soft hyphens and
 /// zero-width characters are dropped.
 pub fn normalize_chars(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_string();
+    }
     // Most text has none of the characters changed here, and is composed
     // already: it is kept as it is, without the composing pass. Dashes,
     // quotes and bullets are common and are not changed.
-    let out = if s.is_ascii() {
-        return s.to_string();
-    } else if !s.chars().any(|c| (c as u32) >= 0x80 && (changed_char(c) || is_compat_foldable(c))) {
+    let out = if !s.chars().any(|c| (c as u32) >= 0x80 && (change(c).is_some() || is_compat_foldable(c))) {
         s.to_string()
     } else {
         let mut out = String::with_capacity(s.len());
         for c in s.chars() {
-            match c {
-                c if (c as u32) < 0x80 => out.push(c),
-                '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{2060}' => {}
-                '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' => out.push(' '),
-                c if is_compat_foldable(c) => decompose_compatible(c, |d| out.push(d)),
-                c => out.push(c),
+            match change(c) {
+                Some(Change::Drop) => {}
+                Some(Change::Space) => out.push(' '),
+                None if is_compat_foldable(c) => decompose_compatible(c, |d| out.push(d)),
+                None => out.push(c),
             }
         }
         out
@@ -98,10 +98,20 @@ pub fn normalize_chars(s: &str) -> String {
     }
 }
 
-/// The characters [`normalize_chars`] drops (soft hyphen, zero-width
-/// characters) or makes a plain space.
-fn changed_char(c: char) -> bool {
-    matches!(c, '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{2060}' | '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}')
+/// What [`normalize_chars`] does with a character besides folding it.
+enum Change {
+    /// Soft hyphens and zero-width characters.
+    Drop,
+    /// No-break and other spaces become a plain space.
+    Space,
+}
+
+fn change(c: char) -> Option<Change> {
+    match c {
+        '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{2060}' => Some(Change::Drop),
+        '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' => Some(Change::Space),
+        _ => None,
+    }
 }
 
 fn is_compat_foldable(c: char) -> bool {
@@ -424,6 +434,7 @@ pub fn clean(text: &str, paged: bool, group_line: &dyn Fn(&str) -> bool) -> Clea
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn characters_are_folded_and_composed_with_or_without_others_to_fold() {
@@ -433,8 +444,6 @@ mod tests {
         assert_eq!(normalize_chars("Pa\u{30a}r\u{f8}rende – ja"), "Pårørende – ja");
         assert_eq!(normalize_chars("\u{fb01}n\u{a0}plan\u{ad}"), "fin plan");
     }
-
-    use super::*;
 
     fn texts(lines: &[Line]) -> Vec<&str> {
         lines.iter().map(|l| l.text.as_str()).collect()
