@@ -202,6 +202,37 @@ fn whole_words_outrank_compound_parts_and_text_is_escaped() {
     assert_eq!(s.marked().collect::<Vec<_>>(), ["rehabilitering"], "{s:?}");
 }
 
+/// Many meetings' minutes change at once: each is joined with its agenda
+/// (read back from the index) in the run's one commit, however far into the
+/// run it comes, with no meeting left to join after a first commit.
+#[test]
+fn changed_minutes_are_joined_in_the_runs_one_commit() {
+    const MONTHS: [&str; 3] = ["januar", "februar", "marts"];
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let ix = dir.path().join("ix");
+    let meetings = 80;
+    let minutes = |k: usize, decision: &str| format!("Referat fra møde i Sundhedsstyregruppen\nMødetid: {}. {} 2022\n1. Sag nummer {k}\nBeslutning:\n{decision}\n", 1 + k % 28, MONTHS[k / 28]);
+    for k in 0..meetings {
+        write(&a, &format!("g/{k:03}-a.txt"), &format!("Dagsorden til møde i Sundhedsstyregruppen\nMødetid: {}. {} 2022\n1. Sag nummer {k}\nIndstilling:\nAt sagen drøftes.\n", 1 + k % 28, MONTHS[k / 28]));
+        write(&a, &format!("g/{k:03}-b.txt"), &minutes(k, "Aftalt."));
+    }
+    let cfg = Config::embedded();
+    let s1 = index_archive(&a, &ix, &cfg, EMBEDDED_SYNONYMS).unwrap();
+    assert_eq!((s1.added, s1.items_total, s1.joined_after_commit), (2 * meetings, meetings as u64, 0));
+    for k in 0..meetings {
+        write(&a, &format!("g/{k:03}-b.txt"), &minutes(k, "Udsat til næste møde."));
+    }
+    let s2 = index_archive(&a, &ix, &cfg, EMBEDDED_SYNONYMS).unwrap();
+    assert_eq!((s2.changed, s2.unchanged, s2.items_total), (meetings, meetings, meetings as u64));
+    assert_eq!(s2.joined_after_commit, 0, "every changed minutes file was joined with its agenda before the first commit");
+    let idx = ArkivIndex::open(&ix).unwrap();
+    let r = idx.search(&SearchRequest { q: "udsat".into(), limit: 100, ..Default::default() }).unwrap();
+    assert_eq!(r.total, meetings);
+    assert!(r.hits.iter().all(|h| h.item.kind == Some(arkiv_ingest::Kind::DagsordenOgReferat)), "each item is the agenda's and the minutes' together");
+    assert_eq!(idx.search(&SearchRequest { q: "aftalt".into(), limit: 0, ..Default::default() }).unwrap().total, 0, "the old decisions went");
+}
+
 #[test]
 fn reindexing_skips_unchanged_files_and_keeps_ids() {
     let dir = tempfile::tempdir().unwrap();

@@ -27,7 +27,6 @@ pub use lexicon::Lexicon;
 pub use tokenizer::{register, DanishTokenizer, Mode, MAIN_ANALYZER, PARTS_ANALYZER};
 
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::HashSet;
 use std::sync::{Arc, LazyLock};
 use unicode_normalization::UnicodeNormalization;
 
@@ -53,10 +52,13 @@ const SUFFIXES: &[&str] = &[
     "dom", "tion", "sion", "ere", "erne", "ende", "ene", "ens", "ernes", "ning", "nings",
 ];
 
-static STOPS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+static STOPS: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+
+/// The longest stop word, in bytes: a longer word is looked up no further.
+static LONGEST_STOP: LazyLock<usize> = LazyLock::new(|| STOP_WORDS.iter().map(|w| w.len()).max().unwrap_or(0));
 
 pub fn is_stop_word(w: &str) -> bool {
-    STOPS.contains(w)
+    w.len() <= *LONGEST_STOP && STOPS.contains(w)
 }
 
 /// Normalizes text for analysis: compatibility characters folded (NFKC),
@@ -74,9 +76,12 @@ pub fn normalize_into(s: &str, out: &mut String) {
     if s.is_ascii() {
         out.push_str(s);
         out.make_ascii_lowercase();
-    } else if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
-        // Most text is already NFKC: the quick check spares the full pass.
-        out.push_str(&s.to_lowercase());
+    } else if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes && !s.contains('Σ') {
+        // Most text is already NFKC: the quick check spares the full pass,
+        // and the word is lower-cased into the buffer as it stands (a
+        // capital sigma, whose lower case depends on where it stands in the
+        // word, takes the general path below).
+        out.extend(s.chars().flat_map(char::to_lowercase));
     } else {
         out.push_str(&s.nfkc().collect::<String>().to_lowercase());
     }

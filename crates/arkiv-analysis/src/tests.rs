@@ -124,3 +124,19 @@ fn a_tokenizer_used_again_gives_each_text_its_own_tokens() {
     assert_eq!(short, vec![("hjem".to_string(), 0)]);
     assert_eq!(collect("Alkoholmisbrug og IV-behandling i hjemmet"), long);
 }
+
+#[test]
+fn words_are_lower_cased_as_the_standard_library_does() {
+    // Danish capitals, a compatibility ligature (NFKC), and a Greek capital
+    // sigma, whose lower case at a word's end differs from within it.
+    for w in ["ÆBLEGRØD", "Ålborg", "Øresund", "ﬁnansiering", "ΟΔΟΣ", "ΣΟΦΙΑ", "straße", "İstanbul"] {
+        let expected: String = unicode_normalization::UnicodeNormalization::nfkc(w).collect::<String>().to_lowercase();
+        assert_eq!(crate::normalize(w), expected, "{w}");
+    }
+}
+
+#[test]
+fn stop_words_are_found_and_longer_words_are_not() {
+    assert!(crate::is_stop_word("og") && crate::is_stop_word("hendes") && crate::is_stop_word("sådan"));
+    assert!(!crate::is_stop_word("ikke") && !crate::is_stop_word("sundhedsaftale") && !crate::is_stop_word(""));
+}

@@ -81,6 +81,10 @@ pub struct IndexSummary {
     pub formats: BTreeMap<String, usize>,
     pub seconds: f64,
     pub rebuilt: bool,
+    /// Meetings joined after the run's first commit, in a second one: those
+    /// whose documents the run wrote twice, more than the join window
+    /// apart (see `JOIN_WINDOW`), and those a stopped run left.
+    pub joined_after_commit: usize,
 }
 
 /// The index writer's threads and memory budget.
@@ -283,19 +287,17 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     let old_searcher = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?.searcher();
     let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)?;
     let gone: std::collections::HashSet<String> = replaced.iter().chain(&removed_now).cloned().collect();
+    let before = Before { searcher: &old_searcher, gone: &gone };
     let mut run = RunKeys::default();
     run.pending.extend(old.rejoin.iter().cloned());
-    let mut orphans = vec![];
     for r in &gone {
         for parts in joined_from_by_term(&old_searcher, fields, fields.file, r)? {
-            orphans.extend(parts.into_iter().filter(|part| !gone.contains(&part.head.path)));
+            for part in parts.into_iter().filter(|part| !gone.contains(&part.head.path)) {
+                run.orphans.entry(part.head.key.clone()).or_default().push(part);
+            }
         }
         writer.delete_term(Term::from_field_text(fields.file, r));
     }
-    for part in join::regroup(orphans) {
-        run.add(part);
-    }
-    run.end_file(&mut writer, fields)?;
     let parts_of = |fp: arkiv_ingest::FileParse, pending: Pending| {
         let parts = join::parts_of(&fp);
         (fp, parts, pending)
@@ -311,23 +313,12 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
             n += part.items.len();
             run.add(part);
         }
-        run.end_file(&mut writer, fields)?;
+        run.end_file(&mut writer, fields, &before)?;
         summary.items_indexed += n;
         manifest.files.insert(fp.relpath, FileEntry { hash: pending.hash, items: n, skipped: None, stat: pending.stat, words: Some(pending.words) });
         Ok(())
     })?;
-    run.finish(&mut writer, fields)?;
-    // A meeting written in this run may have other documents in the index
-    // already: items none of whose files this run deleted.
-    for key in &run.written {
-        if run.pending.contains(key) || old_searcher.doc_freq(&Term::from_field_text(fields.meeting_key, key))? == 0 {
-            continue;
-        }
-        let kept = joined_from_by_term(&old_searcher, fields, fields.meeting_key, key)?.iter().any(|parts| parts.iter().all(|p| !gone.contains(&p.head.path)));
-        if kept {
-            run.pending.insert(key.clone());
-        }
-    }
+    run.finish(&mut writer, fields, &before)?;
     drop(old_searcher);
     // Commit the documents' items, with the meetings still to join named in
     // the manifest: a run that is stopped here leaves them to the next.
@@ -337,6 +328,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     manifest.log_end = log.end();
     generation += 1;
     commit(&mut writer, dir, generation, &manifest, &table)?;
+    summary.joined_after_commit = manifest.rejoin.len();
     if !manifest.rejoin.is_empty() {
         // The merges of the first commit's segments end before the joining
         // reads them: a merge that ended while the reader opened a segment
@@ -418,6 +410,13 @@ fn commit(writer: &mut tantivy::IndexWriter, dir: &Path, generation: u64, manife
 /// first commit.
 const JOIN_WINDOW: u64 = 64;
 
+/// The index as the run found it, and the files whose items the run
+/// deletes: a meeting written in this run is joined with what it had there.
+struct Before<'a> {
+    searcher: &'a tantivy::Searcher,
+    gone: &'a std::collections::HashSet<String>,
+}
+
 /// The meetings indexed in one run: the documents' meetings held back to
 /// be joined with the next files', and the meetings that must be joined
 /// after the first commit.
@@ -425,6 +424,12 @@ const JOIN_WINDOW: u64 = 64;
 struct RunKeys {
     /// Key -> the file it was last seen in, and its parts not yet written.
     held: std::collections::HashMap<String, (u64, Vec<join::Part>)>,
+    /// Key -> the parts of documents that stay whose joined items went with
+    /// a file that changed or went. They wait, outside the window, until
+    /// their meeting comes in a file of this run or the run ends, so that a
+    /// changed document is joined with its meeting's other documents in one
+    /// writing, not again after the first commit.
+    orphans: std::collections::HashMap<String, Vec<join::StoredPart>>,
     /// Keys written in this run.
     written: std::collections::HashSet<String>,
     pending: std::collections::BTreeSet<String>,
@@ -441,34 +446,58 @@ impl RunKeys {
     }
 
     /// Ends a file: meetings last seen a window ago are written.
-    fn end_file(&mut self, writer: &mut tantivy::IndexWriter, fields: Fields) -> Result<(), IndexError> {
+    fn end_file(&mut self, writer: &mut tantivy::IndexWriter, fields: Fields, before: &Before) -> Result<(), IndexError> {
         self.file_no += 1;
         let due: Vec<String> = self.held.iter().filter(|(_, (seen, _))| seen + JOIN_WINDOW <= self.file_no).map(|(k, _)| k.clone()).collect();
-        for key in due {
-            self.write(writer, fields, &key)?;
+        self.write(writer, fields, before, due)
+    }
+
+    /// Writes meetings' items, joined from the parts gathered.
+    fn write(&mut self, writer: &mut tantivy::IndexWriter, fields: Fields, before: &Before, keys: impl IntoIterator<Item = String>) -> Result<(), IndexError> {
+        for key in keys {
+            let parts = self.gather(writer, fields, before, &key)?;
+            for j in join::join(parts) {
+                writer.add_document(document(&j, fields))?;
+            }
         }
         Ok(())
     }
 
-    fn write(&mut self, writer: &mut tantivy::IndexWriter, fields: Fields, key: &str) -> Result<(), IndexError> {
-        let Some((_, parts)) = self.held.remove(key) else { return Ok(()) };
-        // Written before in this run: the two writings are joined later.
-        if !self.written.insert(key.to_string()) {
+    /// A meeting's parts to write: those held, its orphans, and, the first
+    /// time the run writes it, the items the index has of it that none of
+    /// the run's deleted files is part of (those are deleted, to be written
+    /// again joined with the rest).
+    fn gather(&mut self, writer: &mut tantivy::IndexWriter, fields: Fields, before: &Before, key: &str) -> Result<Vec<join::Part>, IndexError> {
+        let mut parts = self.held.remove(key).map(|(_, p)| p).unwrap_or_default();
+        let mut stored = self.orphans.remove(key).unwrap_or_default();
+        if parts.is_empty() && stored.is_empty() {
+            return Ok(parts);
+        }
+        if self.written.insert(key.to_string()) {
+            let term = Term::from_field_text(fields.meeting_key, key);
+            if before.searcher.doc_freq(&term)? > 0 {
+                let kept: Vec<Vec<join::StoredPart>> = joined_from_by_term(before.searcher, fields, fields.meeting_key, key)?
+                    .into_iter()
+                    .filter(|ps| ps.iter().all(|p| !before.gone.contains(&p.head.path)))
+                    .collect();
+                if !kept.is_empty() {
+                    writer.delete_term(term);
+                    stored.extend(kept.into_iter().flatten());
+                }
+            }
+        } else {
+            // Written before in this run: the two writings are joined later.
             self.pending.insert(key.to_string());
         }
-        for j in join::join(parts) {
-            writer.add_document(document(&j, fields))?;
-        }
-        Ok(())
+        parts.extend(join::regroup(stored));
+        Ok(parts)
     }
 
-    /// Writes every meeting still held.
-    fn finish(&mut self, writer: &mut tantivy::IndexWriter, fields: Fields) -> Result<(), IndexError> {
-        let keys: Vec<String> = self.held.keys().cloned().collect();
-        for key in keys {
-            self.write(writer, fields, &key)?;
-        }
-        Ok(())
+    /// Writes every meeting still held, and the orphans no file of the run
+    /// came back for.
+    fn finish(&mut self, writer: &mut tantivy::IndexWriter, fields: Fields, before: &Before) -> Result<(), IndexError> {
+        let keys: std::collections::BTreeSet<String> = self.held.keys().chain(self.orphans.keys()).cloned().collect();
+        self.write(writer, fields, before, keys)
     }
 }
 
