@@ -197,8 +197,13 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     let mut manifest = Manifest { version: SCHEMA_VERSION, archive: Some(root.to_string_lossy().into_owned()), files: BTreeMap::new(), rejoin: vec![], log: log_name, log_end: 0, started: Some(started) };
     let mut to_read: Vec<arkiv_ingest::ArchiveFile> = vec![];
     let mut stats: std::collections::HashMap<String, Option<(u64, Stamp)>> = std::collections::HashMap::new();
-    for f in &files {
-        let stat = Stamp::of_file(&f.path);
+    // The files' sizes and times are asked for on every core: at a million
+    // items that is 143,000 calls to the kernel.
+    let stamps: Vec<Option<(u64, Stamp)>> = {
+        use rayon::prelude::*;
+        files.par_iter().map(|f| Stamp::of_file(&f.path)).collect()
+    };
+    for (f, stat) in files.iter().zip(stamps) {
         match old.files.get(&f.relpath) {
             Some(e) if stat.is_some() && e.stat == stat && old.started.is_some_and(|s| stat.is_some_and(|(_, m)| m.trusted_before(s))) => {
                 summary.unchanged += 1;
