@@ -140,3 +140,52 @@ fn stop_words_are_found_and_longer_words_are_not() {
     assert!(crate::is_stop_word("og") && crate::is_stop_word("hendes") && crate::is_stop_word("sådan"));
     assert!(!crate::is_stop_word("ikke") && !crate::is_stop_word("sundhedsaftale") && !crate::is_stop_word(""));
 }
+
+#[test]
+fn the_parts_field_takes_the_parts_of_a_text_read_for_the_main_fields_and_no_others() {
+    use tantivy::tokenizer::{TokenStream, Tokenizer};
+    fn tokens(t: &mut DanishTokenizer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut s = t.token_stream(text);
+        let mut out = vec![];
+        while s.advance() {
+            let k = s.token();
+            out.push((k.text.clone(), k.position, k.offset_from, k.offset_to));
+        }
+        out
+    }
+    let analyzer = |words: &[&str]| {
+        let mut lex = Lexicon::default();
+        for w in words {
+            lex.add_text(w);
+        }
+        Analyzer::new(std::sync::Arc::new(lex))
+    };
+    let texts = ["Alkoholmisbrug og genoptræningsplan", "IV-behandling i hjemmet, rehabiliteringsforløb", "Ingen sammensatte ord"];
+    let a = analyzer(&["misbrug", "plan", "behandling", "forløb", "træning"]);
+    // Each text alone, with nothing kept on a fresh thread: the reference.
+    let alone: Vec<_> = std::thread::scope(|s| {
+        s.spawn(|| {
+            let mut p = DanishTokenizer::new(a.clone(), Mode::Parts);
+            texts.iter().map(|t| tokens(&mut p, t)).collect::<Vec<_>>()
+        })
+        .join()
+        .unwrap()
+    });
+    assert!(alone[0].iter().any(|t| t.0 == "misbrug") && alone[1].iter().any(|t| t.0 == "forløb"), "{alone:?}");
+    // Read for the main fields first, then for parts in another order: the
+    // same tokens, whether kept or analysed anew.
+    let mut main = DanishTokenizer::new(a.clone(), Mode::Main);
+    let mut parts = DanishTokenizer::new(a.clone(), Mode::Parts);
+    for t in texts {
+        tokens(&mut main, t);
+    }
+    for k in [2, 0, 1, 0] {
+        assert_eq!(tokens(&mut parts, texts[k]), alone[k], "{}", texts[k]);
+    }
+    // Another lexicon splits otherwise: what the first analyzer kept is not
+    // taken for it.
+    let b = analyzer(&[]);
+    tokens(&mut main, texts[0]);
+    let mut parts_b = DanishTokenizer::new(b.clone(), Mode::Parts);
+    assert!(tokens(&mut parts_b, texts[0]).is_empty());
+}

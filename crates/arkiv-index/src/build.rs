@@ -553,8 +553,10 @@ pub fn document(j: &join::Joined, f: Fields) -> TantivyDocument {
         d.add_text(f.document, document);
     }
     d.add_u64(f.ordinal, it.ordinal as u64);
+    // The parts field holds the same texts as the main fields, each as a
+    // value of its own: the analyzer reads each text once for both.
     d.add_text(f.title, &it.item.title);
-    let mut all = it.item.title.clone();
+    d.add_text(f.parts, &it.item.title);
     for name in &it.item.section_order {
         let text = &it.item.sections[name];
         let field = match name.as_str() {
@@ -563,10 +565,8 @@ pub fn document(j: &join::Joined, f: Fields) -> TantivyDocument {
             _ => f.body,
         };
         d.add_text(field, text);
-        all.push('\n');
-        all.push_str(text);
+        d.add_text(f.parts, text);
     }
-    d.add_text(f.parts, &all);
     for (decl, &field) in crate::facet::FACETS.iter().zip(&f.facets) {
         for v in (decl.values)(it) {
             d.add_facet(field, Facet::from_path([v.as_str()]));
