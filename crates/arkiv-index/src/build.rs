@@ -556,8 +556,8 @@ fn joined_from_by_term(searcher: &tantivy::Searcher, f: Fields, field: tantivy::
     let mut out = vec![];
     for addr in addrs {
         let doc: TantivyDocument = searcher.doc(addr)?;
-        let bytes = doc.get_first(f.joined_from).and_then(|v| v.as_bytes()).unwrap_or(&[0]);
-        out.push(postcard::from_bytes(bytes).map_err(|e| IndexError::Tantivy(tantivy::TantivyError::InternalError(format!("stored parts: {e}"))))?);
+        let json = doc.get_first(f.joined_from).and_then(|v| v.as_str()).unwrap_or("[]");
+        out.push(serde_json::from_str(json).map_err(|e| IndexError::Tantivy(tantivy::TantivyError::InternalError(format!("stored parts: {e}"))))?);
     }
     Ok(out)
 }
@@ -628,7 +628,10 @@ pub fn document(j: &join::Joined, f: Fields) -> TantivyDocument {
         d.add_text(f.refers, r);
     }
     d.add_text(f.doc, serde_json::to_string(it).expect("item serializes"));
-    d.add_bytes(f.joined_from, &postcard::to_allocvec(&j.parts).expect("parts serialize"));
+    // JSON, as the item beside it: the parts' texts are the item's, written
+    // alike, and the store's compression finds them there (postcard made
+    // the store 12% larger).
+    d.add_text(f.joined_from, serde_json::to_string(&j.parts).expect("parts serialize"));
     d
 }
 

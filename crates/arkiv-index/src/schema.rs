@@ -8,7 +8,7 @@ use tantivy::schema::{
 
 /// Bumped when the schema or the analysis changes: an index of another
 /// version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
@@ -40,9 +40,8 @@ pub struct Fields {
     /// Earlier meetings the item refers to (see `history`).
     pub refers: Field,
     pub doc: Field,
-    /// The documents' own items the stored item was joined from (postcard
-    /// of `Vec<join::StoredPart>`: read back only by the indexer), to join
-    /// the meeting again.
+    /// The documents' own items the stored item was joined from (JSON of
+    /// `Vec<join::StoredPart>`), to join the meeting again.
     pub joined_from: Field,
 }
 
@@ -97,7 +96,7 @@ pub fn build() -> (Schema, Fields) {
         case: b.add_text_field("case", STRING),
         refers: b.add_text_field("refers", STRING),
         doc: b.add_text_field("doc", TextOptions::default().set_stored()),
-        joined_from: b.add_bytes_field("joined_from", STORED),
+        joined_from: b.add_text_field("joined_from", TextOptions::default().set_stored()),
     };
     (b.build(), fields)
 }
