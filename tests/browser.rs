@@ -62,7 +62,7 @@ async fn search_facet_item_meeting_in_chromium() {
     let port = free_port();
     let _driver = Driver(std::process::Command::new(driver).arg(format!("--port={port}")).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap());
     for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        if support::listening(port) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -156,10 +156,18 @@ impl Drop for Kill {
 /// Waits up to `seconds` for something to listen on the local `port`.
 pub fn wait_for_port(port: u16, seconds: u64) -> bool {
     for _ in 0..seconds * 10 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        if listening(port) {
             return true;
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     false
+}
+
+/// Whether something listens on a loopback port. A connection to a port
+/// nobody listens on yet can still succeed when the kernel picks that same
+/// port as the connection's own (a connection to itself): that is not a
+/// listener.
+pub fn listening(port: u16) -> bool {
+    std::net::TcpStream::connect(("127.0.0.1", port)).is_ok_and(|s| s.local_addr().ok() != s.peer_addr().ok())
 }
