@@ -368,10 +368,13 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
 /// A full build keeps its memory and gains from the fewer TLB misses; a
 /// short run touches fresh memory once, and the zeroing was an eighth of a
 /// 1% re-index's samples at a million items (BENCHMARKS.md).
-struct SmallPages {
-    #[cfg(target_os = "linux")]
-    was: libc::c_int,
-}
+struct SmallPages(());
+
+/// How many runs of this process hold small pages, and the setting the
+/// first of them found: runs in one process (tests, or two indexes) may
+/// overlap, and only the last to end puts the setting back.
+#[cfg(target_os = "linux")]
+static SMALL_PAGES: std::sync::Mutex<(usize, libc::c_int)> = std::sync::Mutex::new((0, 0));
 
 impl SmallPages {
     /// At most a tenth of the archive's files to read.
@@ -381,13 +384,18 @@ impl SmallPages {
         }
         #[cfg(target_os = "linux")]
         {
-            // SAFETY: prctl with these options reads and sets one flag of
-            // the process; no memory is passed.
-            let was = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
-            if was < 0 || unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) } != 0 {
-                return None;
+            let mut held = SMALL_PAGES.lock().unwrap_or_else(|e| e.into_inner());
+            if held.0 == 0 {
+                // SAFETY: prctl with these options reads and sets one flag
+                // of the process; no memory is passed.
+                let was = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
+                if was < 0 || unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) } != 0 {
+                    return None;
+                }
+                held.1 = was;
             }
-            Some(SmallPages { was })
+            held.0 += 1;
+            Some(SmallPages(()))
         }
         #[cfg(not(target_os = "linux"))]
         None
@@ -397,9 +405,15 @@ impl SmallPages {
 impl Drop for SmallPages {
     fn drop(&mut self) {
         #[cfg(target_os = "linux")]
-        // SAFETY: as in `for_run`.
-        unsafe {
-            libc::prctl(libc::PR_SET_THP_DISABLE, self.was as libc::c_ulong, 0, 0, 0);
+        {
+            let mut held = SMALL_PAGES.lock().unwrap_or_else(|e| e.into_inner());
+            held.0 -= 1;
+            if held.0 == 0 {
+                // SAFETY: as in `for_run`.
+                unsafe {
+                    libc::prctl(libc::PR_SET_THP_DISABLE, held.1 as libc::c_ulong, 0, 0, 0);
+                }
+            }
         }
     }
 }
