@@ -113,7 +113,7 @@ fn ids(doc: &str, extra: &[(usize, usize, u32)]) -> Vec<(u32, String)> {
     }
     others.sort();
     others.dedup();
-    let table = WordTable::of([&FileWords::of_lines(&p.cleaned.lines), &FileWords(others)]);
+    let table = WordTable::of([&FileWords::of_lines(&p.cleaned.lines), &FileWords::of_words(&others)]);
     let f = arkiv_ingest::finish(p, &table, &cfg, &Default::default());
     f.meetings.iter().flat_map(|m| m.items.iter().map(|i| (i.number, i.id.clone()))).collect()
 }

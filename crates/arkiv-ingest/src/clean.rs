@@ -5,6 +5,7 @@
 use crate::dates::{self, Date};
 use regex::Regex;
 use crate::words::{trim_word, WordTable};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
@@ -164,19 +165,24 @@ pub fn split_lines(text: &str) -> Vec<Line> {
             if t.is_empty() {
                 continue;
             }
-            let text = if bullet { format!("- {t}") } else { t.to_string() };
-            out.push(Line { text: collapse_spaces(&text), no, after_case_number: false, page });
+            let mut text = String::with_capacity(t.len() + 2);
+            if bullet {
+                text.push_str("- ");
+            }
+            push_collapsed(&mut text, t);
+            out.push(Line { text, no, after_case_number: false, page });
           }
         }
     }
     out
 }
 
-fn collapse_spaces(s: &str) -> String {
+/// Appends `s` with each run of spaces and tabs as one space.
+fn push_collapsed(out: &mut String, s: &str) {
     if !s.contains("  ") && !s.contains('\t') {
-        return s.to_string();
+        out.push_str(s);
+        return;
     }
-    let mut out = String::with_capacity(s.len());
     let mut prev_space = false;
     for c in s.chars() {
         let sp = c == ' ' || c == '\t';
@@ -186,7 +192,6 @@ fn collapse_spaces(s: &str) -> String {
         out.push(if sp { ' ' } else { c });
         prev_space = sp;
     }
-    out
 }
 
 /// How many lines at the top and at the bottom of a page can be furniture.
@@ -250,7 +255,7 @@ pub fn strip_furniture(lines: Vec<Line>, paged: bool, group_line: &dyn Fn(&str) 
     let mut facts = vec![];
     let at_edge = if paged { page_edge_furniture(&lines) } else { vec![false; n] };
     // Lines that repeat: a running header when it names a date or a group.
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
     for l in &lines {
         if l.text.chars().count() >= 8 {
             *counts.entry(l.text.as_str()).or_default() += 1;
@@ -261,10 +266,10 @@ pub fn strip_furniture(lines: Vec<Line>, paged: bool, group_line: &dyn Fn(&str) 
         let t = lines[i].text.as_str();
         if SIDE.is_match(t) {
             drop[i] = Some(Furniture::PageNumber);
-        } else if let Some(c) = CASE_NUMBER.captures(t) {
+        } else if let Some(c) = crate::line_captures(&CASE_NUMBER, t) {
             drop[i] = Some(Furniture::CaseNumber);
             facts.push((lines[i].no, Fact::CaseNumber(c[1].to_string())));
-        } else if let Some(c) = FOOTER_DATE.captures(t) {
+        } else if let Some(c) = crate::line_captures(&FOOTER_DATE, t) {
             // "Dato: ..." followed within a few lines by contact lines is the
             // page footer block of the secretariat.
             let end = (i + 1..(i + 6).min(n)).filter(|&j| CONTACT.is_match(&lines[j].text)).last();

@@ -45,6 +45,18 @@ use meta::MeetingInput;
 
 pub use embedded::SYNONYMS as EMBEDDED_SYNONYMS;
 
+/// The captures of a line pattern anchored at the line's start (`^...`),
+/// where it matches. Most lines match none of these patterns, and
+/// `is_match` says so after a byte or two without making room for the
+/// captures; only a line that matches pays for them.
+pub(crate) fn line_captures<'h>(re: &regex::Regex, line: &'h str) -> Option<regex::Captures<'h>> {
+    if re.is_match(line) {
+        re.captures(line)
+    } else {
+        None
+    }
+}
+
 /// A decoded and cleaned document, before segmentation.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Prepared {

@@ -122,7 +122,7 @@ fn parse_header(lines: &[Line]) -> Header {
             h.fields.push(("-".into(), vec![]));
             continue;
         }
-        if let Some(c) = FIELD.captures(t) {
+        if let Some(c) = crate::line_captures(&FIELD, t) {
             let v = c[2].trim();
             h.fields.push((c[1].to_lowercase(), if v.is_empty() { vec![] } else { vec![v.to_string()] }));
             continue;
@@ -408,7 +408,17 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
                 }
             }
         }
-        let full = format!("{}\n{}", it.title, it.sections.iter().flat_map(|s| s.1.iter()).cloned().collect::<Vec<_>>().join("\n"));
+        // The title, then every line of the sections, one a line.
+        let body = it.sections.iter().flat_map(|s| s.1.iter());
+        let mut full = String::with_capacity(it.title.len() + 1 + body.clone().map(|l| l.len() + 1).sum::<usize>());
+        full.push_str(&it.title);
+        full.push('\n');
+        for (k, l) in body.enumerate() {
+            if k > 0 {
+                full.push('\n');
+            }
+            full.push_str(l);
+        }
         let munis = municipalities(cfg, &full);
         meeting_munis.extend(munis.iter().cloned());
         let topics = topics(cfg, &it.title, &full);
@@ -561,16 +571,20 @@ fn topic_hits(cfg: &Config, text: &str, cap: u32) -> Vec<u32> {
 /// Lower case, with each run of white space one space: in one pass.
 fn flat_lower(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
         }
-        for c in w.chars() {
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.extend(c.to_lowercase());
-            }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
         }
     }
     out
@@ -615,6 +629,16 @@ mod tests {
         let m = group_mentions(&cfg, "Møde i Fokusgruppen Sundhed for\nvoksne. Fokusgruppen Sundhed og voksne. Fokusgruppe Sundhed & Beskæftigelse.");
         assert_eq!(m[0].0.name, "Fokusgruppen Sundhed for voksne");
         assert_eq!(m[0].1, 2);
+    }
+
+    #[test]
+    fn flat_lower_is_the_words_lower_cased_one_space_apart() {
+        for s in ["  Ab\t\n CD  e ", "", " \n ", "Ærø\u{a0}ÅEN", "ÉN  ΣΟΦΊΑΣ"] {
+            let words: Vec<String> = s.split_whitespace().map(str::to_lowercase).collect();
+            // A final sigma is the one letter lower-cased apart from its word.
+            let want = words.join(" ").replace('ς', "σ");
+            assert_eq!(flat_lower(s), want, "{s:?}");
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::words::{FileWords, WordTable};
 use crate::{Config, Prepared};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::io::{Read as _, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 const CHUNK: usize = 64;
 
 /// A file read and prepared, ready to be counted and finished.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug)]
 pub struct Ready {
     pub prepared: Prepared,
     pub overrides: Overrides,

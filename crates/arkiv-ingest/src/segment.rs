@@ -71,7 +71,7 @@ pub fn looks_like_item(line: &str) -> bool {
 
 /// A section label: its canonical name and any text on the same line.
 pub fn label(line: &str) -> Option<(String, String)> {
-    let c = LABEL.captures(line)?;
+    let c = crate::line_captures(&LABEL, line)?;
     let word = &c[1];
     let punct = c.get(2).map(|m| m.as_str());
     let rest = c[3].trim();
@@ -122,7 +122,7 @@ struct Candidate {
 }
 
 fn parse_candidate(line: &str) -> Option<(u32, String, bool)> {
-    let c = ITEM.captures(line)?;
+    let c = crate::line_captures(&ITEM, line)?;
     let prefixed = c.get(1).is_some();
     let number: u32 = c[2].parse().ok()?;
     let punct = c.get(3).map(|m| m.as_str());

@@ -7,14 +7,21 @@
 //! words.
 
 use crate::clean::Line;
-use rustc_hash::{FxHashMap, FxHashSet};
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashSet};
+use std::hash::BuildHasher;
 use std::borrow::Cow;
-use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 
 /// The distinct words of one file, sorted: what the file adds to the table.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileWords(pub Vec<String>);
+/// They are kept in one buffer, so a file's words cost two allocations
+/// however many there are; the table copies only the words it has not seen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileWords {
+    text: String,
+    /// Where each word ends in `text`.
+    ends: Vec<u32>,
+}
 
 impl FileWords {
     /// The words of a document's cleaned lines: split at white space, trimmed
@@ -22,6 +29,7 @@ impl FileWords {
     /// of the file (it is what the table decides about).
     pub fn of_lines(lines: &[Line]) -> FileWords {
         let mut seen: FxHashSet<Cow<str>> = FxHashSet::default();
+        let mut lowered = String::new();
         for l in lines {
             let ends_broken = l.text.ends_with('-');
             let mut words = l.text.split_whitespace().peekable();
@@ -31,14 +39,64 @@ impl FileWords {
                 if w.is_empty() || (last && ends_broken) || w.ends_with('-') {
                     continue;
                 }
-                // Most words are lower case already: only the others are copied.
-                let lower = if w.chars().all(|c| c.is_lowercase() || !c.is_alphabetic()) { Cow::Borrowed(w) } else { Cow::Owned(w.to_lowercase()) };
-                seen.insert(lower);
+                // Most words are lower case already and are kept as they
+                // are; another is lower-cased into one buffer, and copied
+                // only the first time the file holds it.
+                if w.chars().all(|c| c.is_lowercase() || !c.is_alphabetic()) {
+                    seen.insert(Cow::Borrowed(w));
+                } else {
+                    lower_into(&mut lowered, w);
+                    if !seen.contains(lowered.as_str()) {
+                        seen.insert(Cow::Owned(lowered.clone()));
+                    }
+                }
             }
         }
-        let mut out: Vec<String> = seen.into_iter().map(Cow::into_owned).collect();
-        out.sort_unstable();
-        FileWords(out)
+        FileWords::of_words(seen.iter())
+    }
+
+    /// These words, sorted and each once.
+    pub fn of_words<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> FileWords {
+        let mut words: Vec<S> = words.into_iter().collect();
+        words.sort_unstable_by(|a, b| a.as_ref().cmp(b.as_ref()));
+        words.dedup_by(|a, b| a.as_ref() == b.as_ref());
+        let mut f = FileWords { text: String::with_capacity(words.iter().map(|w| w.as_ref().len()).sum()), ends: Vec::with_capacity(words.len()) };
+        for w in &words {
+            f.text.push_str(w.as_ref());
+            f.ends.push(f.text.len() as u32);
+        }
+        f
+    }
+
+    /// The words, sorted.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(a, &b)| &self.text[a as usize..b as usize])
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+/// `w.to_lowercase()`, into `out`.
+fn lower_into(out: &mut String, w: &str) {
+    out.clear();
+    if w.contains('Σ') {
+        // Only `to_lowercase` knows a final sigma.
+        out.push_str(&w.to_lowercase());
+        return;
+    }
+    for c in w.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
 }
 
@@ -51,9 +109,15 @@ pub(crate) fn trim_word(w: &str) -> &str {
 /// (a file's words are kept as numbers) until the table is written anew.
 #[derive(Debug, Clone, Default)]
 pub struct WordTable {
-    ids: FxHashMap<String, u32>,
+    /// Each word's number, found by the word's hash: the word itself is
+    /// kept once, in `words`.
+    ids: HashTable<u32>,
     words: Vec<String>,
     files: Vec<u32>,
+}
+
+fn hash(w: &str) -> u64 {
+    FxBuildHasher.hash_one(w)
 }
 
 impl WordTable {
@@ -66,19 +130,27 @@ impl WordTable {
         t
     }
 
+    fn id(&self, w: &str) -> Option<u32> {
+        self.ids.find(hash(w), |&id| self.words[id as usize] == w).copied()
+    }
+
+    /// Gives a word the table does not have the next number.
+    fn push(&mut self, w: String, files: u32) -> u32 {
+        let id = self.words.len() as u32;
+        let words = &self.words;
+        self.ids.insert_unique(hash(&w), id, |&i| hash(&words[i as usize]));
+        self.words.push(w);
+        self.files.push(files);
+        id
+    }
+
     /// Adds one file's words; returns their numbers, in the file's order.
     pub fn add(&mut self, f: &FileWords) -> Vec<u32> {
-        f.0.iter()
+        f.iter()
             .map(|w| {
-                let id = match self.ids.get(w.as_str()) {
-                    Some(&id) => id,
-                    None => {
-                        let id = self.words.len() as u32;
-                        self.ids.insert(w.clone(), id);
-                        self.words.push(w.clone());
-                        self.files.push(0);
-                        id
-                    }
+                let id = match self.id(w) {
+                    Some(id) => id,
+                    None => self.push(w.to_string(), 0),
                 };
                 self.files[id as usize] += 1;
                 id
@@ -98,7 +170,7 @@ impl WordTable {
 
     /// How many files hold the word (lower case).
     pub fn count(&self, w: &str) -> u32 {
-        self.ids.get(w).map(|&id| self.files[id as usize]).unwrap_or(0)
+        self.id(w).map(|id| self.files[id as usize]).unwrap_or(0)
     }
 
     /// The words some file holds, with how many files hold each.
@@ -131,9 +203,7 @@ impl WordTable {
             let line = line?;
             let (w, n) = line.split_once('\t').ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not a word table line: {line:?}")))?;
             let n: u32 = n.parse().map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not a count: {n:?}")))?;
-            t.ids.insert(w.to_string(), t.words.len() as u32);
-            t.words.push(w.to_string());
-            t.files.push(n);
+            t.push(w.to_string(), n);
         }
         Ok(t)
     }
@@ -146,10 +216,7 @@ impl WordTable {
         let mut renumber = vec![u32::MAX; self.words.len()];
         for (old, (w, &n)) in self.words.iter().zip(&self.files).enumerate() {
             if n > 0 {
-                renumber[old] = t.words.len() as u32;
-                t.ids.insert(w.clone(), t.words.len() as u32);
-                t.words.push(w.clone());
-                t.files.push(n);
+                renumber[old] = t.push(w.clone(), n);
             }
         }
         (t, renumber)
@@ -172,7 +239,24 @@ mod tests {
     #[test]
     fn a_file_counts_once_and_broken_words_not_at_all() {
         let f = FileWords::of_lines(&lines("Sundheds-IT og sundheds-\naftale, Aftale (aftale)"));
-        assert_eq!(f.0, vec!["aftale", "og", "sundheds-it"]);
+        assert_eq!(f.iter().collect::<Vec<_>>(), vec!["aftale", "og", "sundheds-it"]);
+    }
+
+    #[test]
+    fn a_word_is_lower_cased_as_to_lowercase_does() {
+        let mut out = String::from("left over");
+        for w in ["Aftale", "SUNDHEDS-IT", "Ærø", "ΟΔΟΣ", "İstanbul", "ǅ"] {
+            lower_into(&mut out, w);
+            assert_eq!(out, w.to_lowercase(), "{w}");
+        }
+    }
+
+    #[test]
+    fn file_words_are_sorted_and_each_once() {
+        let f = FileWords::of_words(["og", "aftale", "og", "ø", "b"]);
+        assert_eq!(f.iter().collect::<Vec<_>>(), vec!["aftale", "b", "og", "ø"]);
+        assert_eq!(f.len(), 4);
+        assert!(FileWords::of_words(Vec::<String>::new()).is_empty());
     }
 
     #[test]
@@ -195,7 +279,7 @@ mod tests {
     #[test]
     fn written_and_read_it_is_the_same() {
         let mut t = WordTable::default();
-        let ids = t.add(&FileWords(vec!["a".into(), "bø".into()]));
+        let ids = t.add(&FileWords::of_words(["a", "bø"]));
         let mut bytes = vec![];
         t.write(&mut bytes).unwrap();
         let mut u = WordTable::read(&bytes[..]).unwrap();
