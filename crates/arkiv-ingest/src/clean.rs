@@ -141,40 +141,45 @@ fn is_bullet_start(s: &str) -> Option<usize> {
 }
 
 /// Splits text into trimmed, non-blank lines with bullets as "- " markers.
+/// A line feed ends a line and counts it; a form feed is a page break; a
+/// carriage return alone ends a line too. The three are found in one pass.
 pub fn split_lines(text: &str) -> Vec<Line> {
     let mut out = vec![];
-    let mut no = 0usize;
-    let mut page = 1u32;
-    for raw in text.split('\n') {
-        no += 1;
-        // A form feed is a page break; CR alone is a line end.
-        for (k, on_page) in raw.split('\x0c').enumerate() {
-          if k > 0 {
-            page += 1;
-          }
-          for piece in on_page.split('\r') {
-            let mut t = piece.trim();
-            if t.is_empty() {
-                continue;
-            }
-            let mut bullet = false;
-            while let Some(n) = is_bullet_start(t) {
-                t = t[n..].trim_start();
-                bullet = true;
-            }
-            if t.is_empty() {
-                continue;
-            }
-            let mut text = String::with_capacity(t.len() + 2);
-            if bullet {
-                text.push_str("- ");
-            }
-            push_collapsed(&mut text, t);
-            out.push(Line { text, no, after_case_number: false, page });
-          }
+    let (mut no, mut page) = (1usize, 1u32);
+    let mut from = 0;
+    let ends = memchr::memchr3_iter(b'\n', b'\x0c', b'\r', text.as_bytes()).chain(std::iter::once(text.len()));
+    for end in ends {
+        if let Some(line) = clean_line(&text[from..end], no, page) {
+            out.push(line);
         }
+        match text.as_bytes().get(end) {
+            Some(b'\n') => no += 1,
+            Some(b'\x0c') => page += 1,
+            _ => {}
+        }
+        from = end + 1;
     }
     out
+}
+
+/// One piece of text between line ends as a line: trimmed, its bullets
+/// as one "- ", its white space runs as one space; none where it is blank.
+fn clean_line(piece: &str, no: usize, page: u32) -> Option<Line> {
+    let mut t = piece.trim();
+    let mut bullet = false;
+    while let Some(n) = is_bullet_start(t) {
+        t = t[n..].trim_start();
+        bullet = true;
+    }
+    if t.is_empty() {
+        return None;
+    }
+    let mut text = String::with_capacity(t.len() + 2);
+    if bullet {
+        text.push_str("- ");
+    }
+    push_collapsed(&mut text, t);
+    Some(Line { text, no, after_case_number: false, page })
 }
 
 /// Appends `s` with each run of spaces and tabs as one space.
@@ -466,6 +471,15 @@ mod tests {
         let lines = split_lines("Sagsfremstilling\r\n\u{f0b7} første\r\n\x0cSide 2\r\n• anden\n o Tredje\n");
         assert_eq!(texts(&lines), vec!["Sagsfremstilling", "- første", "Side 2", "- anden", "- Tredje"]);
         assert_eq!(lines[2].no, 3);
+    }
+
+    #[test]
+    fn line_feeds_count_lines_form_feeds_count_pages_and_a_lone_cr_ends_a_line() {
+        let lines = split_lines("a\r\nb\x0cc\rd\n\n e  f\t g \n\x0c\x0ch");
+        let got: Vec<(&str, usize, u32)> = lines.iter().map(|l| (l.text.as_str(), l.no, l.page)).collect();
+        assert_eq!(got, vec![("a", 1, 1), ("b", 2, 1), ("c", 2, 2), ("d", 2, 2), ("e f g", 4, 2), ("h", 5, 4)]);
+        assert!(split_lines("").is_empty());
+        assert!(split_lines("\n \r\x0c").is_empty());
     }
 
     #[test]
