@@ -72,23 +72,24 @@ pub struct Evidence {
     pub refers: Vec<String>,
 }
 
-// Matched against lower-cased text, with ASCII word boundaries: the cue
+// Matched without regard to case (the text is not lower-cased first: that
+// was half of the time taken here), with ASCII word boundaries: the cue
 // words start and end in ASCII letters, and so the regexes run on the fast
 // automaton over every item that is indexed.
 static CASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(\d{1,2}-\d{1,3}-\d{1,3}-\d{1,4}-\d{2})(?-u:\b)|(?-u:\b)(?:sagsnr|sagsnummer|j\.\s?nr|journalnr)\.?\s*:?\s*(\d[\d./-]{3,}\d)").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(\d{1,2}-\d{1,3}-\d{1,3}-\d{1,4}-\d{2})(?-u:\b)|(?-u:\b)(?:sagsnr|sagsnummer|j\.\s?nr|journalnr)\.?\s*:?\s*(\d[\d./-]{3,}\d)").unwrap()
 });
-static PREVIOUS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)(?:sidste|forrige|seneste)\s+møde").unwrap());
+static PREVIOUS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)(?:sidste|forrige|seneste)\s+møde").unwrap());
 static CITED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?-u:\b)(?:referat(?:et)?\s+(?:af|fra)|dagsorden(?:en)?\s+(?:af|fra|til)|møde(?:t)?\s+(?:den|d\.|i|af|fra)|genoptages\s+fra|behandlet\s+(?:den|d\.|i)|jf\.?)\s+(?:mødet\s+|referat(?:et)?\s+(?:af|fra)\s+)?(?:den\s+|d\.\s*)?(?:(\d{1,2})\.\s*)?(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)\s+(\d{4})",
+        r"(?i)(?-u:\b)(?:referat(?:et)?\s+(?:af|fra)|dagsorden(?:en)?\s+(?:af|fra|til)|møde(?:t)?\s+(?:den|d\.|i|af|fra)|genoptages\s+fra|behandlet\s+(?:den|d\.|i)|jf\.?)\s+(?:mødet\s+|referat(?:et)?\s+(?:af|fra)\s+)?(?:den\s+|d\.\s*)?(?:(\d{1,2})\.\s*)?(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)\s+(\d{4})",
     )
     .unwrap()
 });
 
 impl Evidence {
     pub fn of(item: &StoredItem) -> Evidence {
-        let text = item_text(item).to_lowercase();
+        let text = item_text(item);
         let own = item.meeting.head.case_number.as_deref().map(normal_case);
         let mut cases = BTreeSet::new();
         for c in CASE.captures_iter(&text) {
@@ -496,5 +497,7 @@ mod tests {
         // The meeting's own case number is every item's; the meeting's own date is no reference.
         check_evidence("Status", "1-52-100-22-09 og 1-30-72-45-19, drøftet på mødet den 12. juni 2020", Some("1-52-100-22-09"), &["1-30-72-45-19"], &[]);
         check_evidence("Næste møde", "Næste møde holdes 8. december 2022.", None, &[], &[]);
+        // Capitals are the same cues.
+        check_evidence("OPFØLGNING FRA SIDSTE MØDE", "JF. REFERAT AF 21. JUNI 2016. SAGSNR. 21/12345; J.NR 1-30-72-45-19", None, &["1-30-72-45-19", "21/12345"], &["d:2016-06-21", "prev"]);
     }
 }
