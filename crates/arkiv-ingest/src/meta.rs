@@ -459,16 +459,16 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
     }
 }
 
-/// Gives every item of a file its stable id: the file's path relative to the
-/// archive root, the number as printed, the title, and how many items of the
-/// file before it have the same number and title. Other files do not enter
-/// into it, so adding, removing or changing them leaves these ids unchanged.
 /// A document's id: from its path in the archive alone, like item ids, so
 /// the link to the original file survives every re-index.
 pub fn document_id(relpath: &str) -> String {
     hash_id(&["document", relpath])
 }
 
+/// Gives every item of a file its stable id: the file's path relative to the
+/// archive root, the number as printed, the title, and how many items of the
+/// file before it have the same number and title. Other files do not enter
+/// into it, so adding, removing or changing them leaves these ids unchanged.
 pub fn assign_item_ids(relpath: &str, meetings: &mut [Meeting]) {
     let mut seen: BTreeMap<(u32, String), usize> = BTreeMap::new();
     for m in meetings {

@@ -157,8 +157,22 @@ fn strip_leader(t: &str) -> String {
 
 const CONNECTIVES: &[&str] = &["og", "for", "af", "i", "til", "med", "fra", "om", "på", "ved", "vedr.", "vedrørende", "samt", "under", "mellem", "–", "-", "herunder", "efter", "hos", "mod", "inden", "den", "det", "de", "en", "et"];
 
+/// Whether a line-end hyphen is kept when its word is joined depends on the
+/// words of the archive's other files (the word table), so nothing that
+/// decides where an item starts or how far its title runs may see it: a
+/// title's length and its last word are taken with hyphens left out. The
+/// same file then gives the same items, titles and ids whatever else the
+/// archive holds.
+fn unhyphenated_len(t: &str) -> usize {
+    t.chars().filter(|&c| c != '-').count()
+}
+
 fn ends_with_connective(t: &str) -> bool {
-    t.ends_with(',') || t.split_whitespace().last().is_some_and(|w| CONNECTIVES.contains(&w.to_lowercase().as_str()))
+    t.ends_with(',')
+        || t.split_whitespace().last().is_some_and(|w| {
+            let w = w.to_lowercase();
+            CONNECTIVES.contains(&w.as_str()) || w.contains('-') && CONNECTIVES.contains(&w.replace('-', "").as_str())
+        })
 }
 
 /// Extends a title over the lines it wraps onto.
@@ -172,14 +186,14 @@ fn title_extent(lines: &[Line], idx: usize, first: &str) -> (String, usize) {
             break;
         }
         let starts_lower = t.chars().next().is_some_and(|c| c.is_lowercase());
-        let wrapped = title.chars().count() >= 40 || ends_with_connective(&title);
-        if !(wrapped && (starts_lower || ends_with_connective(&title))) || t.chars().count() > 100 {
+        let wrapped = unhyphenated_len(&title) >= 40 || ends_with_connective(&title);
+        if !(wrapped && (starts_lower || ends_with_connective(&title))) || unhyphenated_len(t) > 100 {
             break;
         }
         title.push(' ');
         title.push_str(t);
         end = idx + k;
-        if !ends_with_connective(&title) && title.chars().count() < 40 {
+        if !ends_with_connective(&title) && unhyphenated_len(&title) < 40 {
             break;
         }
     }
@@ -227,7 +241,7 @@ fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidate> {
         if title.ends_with(',') || title.ends_with(';') {
             score -= 1.0;
         }
-        if title.chars().count() > 160 {
+        if unhyphenated_len(&title) > 160 {
             score -= 2.0;
         }
         out.push(Candidate { idx: i, number, title, title_end, score });
@@ -462,6 +476,20 @@ mod tests {
         assert_eq!(label("Bilag 1: Notat"), None);
         assert_eq!(label("Beslutningen blev, at"), None);
         assert_eq!(label("Videre proces"), Some(("videre_proces".into(), "".into())));
+    }
+
+    #[test]
+    fn a_kept_line_end_hyphen_does_not_change_how_far_a_title_runs() {
+        // Joining "m-" + "ed" keeps the hyphen or not as the archive's other
+        // files say; the title takes in the next line either way.
+        for joint in ["med", "m-ed"] {
+            check(&format!("1. IV-behandling og {joint}\ntelemedicin\nBeslutning:\nok\n"), &[(1, &format!("IV-behandling og {joint} telemedicin"))]);
+        }
+        // A title one letter short of the length at which a line starting in
+        // lower case is taken in as its wrapped end: the hyphen does not count.
+        for joint in ["hjemmebehandling", "hjemme-behandling"] {
+            check(&format!("1. Status på indsatsen om {joint}\nmed telemedicin\nBeslutning:\nok\n"), &[(1, &format!("Status på indsatsen om {joint}"))]);
+        }
     }
 
     #[test]
