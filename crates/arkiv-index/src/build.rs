@@ -163,8 +163,24 @@ fn open_or_create(dir: &Path) -> Result<(Index, bool), IndexError> {
     Ok((Index::create_in_dir(dir, schema)?, true))
 }
 
+/// The time each step of a run took, logged at debug level as it ends
+/// (`RUST_LOG=arkiv_index=debug arkiv index …`): where a re-index spends
+/// its seconds, for the benchmark's notes.
+struct Phases {
+    last: Instant,
+}
+
+impl Phases {
+    fn end(&mut self, phase: &'static str) {
+        let now = Instant::now();
+        tracing::debug!(phase, ms = format!("{:.0}", (now - self.last).as_secs_f64() * 1e3), "indexing step done");
+        self.last = now;
+    }
+}
+
 pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wait: bool) -> Result<IndexSummary, IndexError> {
     let t0 = Instant::now();
+    let mut phases = Phases { last: t0 };
     let started = Stamp::now();
     if !archive.is_dir() {
         return Err(io_err(archive, "not a folder"));
@@ -177,45 +193,55 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     let fields = schema::fields_of(&index.schema())?;
     // The last commit's generation of files (none for a new index).
     let last = if created { None } else { store::payload(&index) };
-    let old = store::manifest_of(dir, last)?;
-    let mut table = store::words_of(dir, last)?;
+    // Which files changed: a file whose size and modification time are
+    // what the manifest has (and were not within a second of the last run's
+    // start, when a change could hide in the same time) is not read at all;
+    // the others are read once, and a file whose content hashes as before is
+    // unchanged. The last commit's manifest and word table are read on a
+    // thread of their own while the archive is walked and its files' sizes
+    // and times are asked for (on every core: at a million items that is
+    // 143,000 calls to the kernel); neither needs the other.
+    let (loaded, files, walk_diags, stamps) = std::thread::scope(|s| {
+        let loaded = s.spawn(|| -> Result<_, IndexError> { Ok((store::manifest_of(dir, last)?, store::words_of(dir, last)?)) });
+        let (files, walk_diags) = arkiv_ingest::walk_archive(archive);
+        let stamps: Vec<Option<(u64, Stamp)>> = {
+            use rayon::prelude::*;
+            files.par_iter().map(|f| Stamp::of_file(&f.path)).collect()
+        };
+        (loaded.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), files, walk_diags, stamps)
+    });
+    let (mut old, mut table) = loaded?;
+    phases.end("open, walk and stat; manifest and word table loaded");
     let mut generation = last.map_or(0, |p| p.generation);
     let log_name = if old.log.is_empty() { format!("file-words-{}.log", generation + 1) } else { old.log.clone() };
     store::remove_others(dir, generation, &log_name);
     let mut log = store::WordLog::open(dir, &log_name, old.log_end)?;
     let mut summary = IndexSummary { rebuilt: created, ..Default::default() };
-
-    // Which files changed: a file whose size and modification time are
-    // what the manifest has (and were not within a second of the last run's
-    // start, when a change could hide in the same time) is not read at all;
-    // the others are read once, and a file whose content hashes as before is
-    // unchanged.
-    let (files, walk_diags) = arkiv_ingest::walk_archive(archive);
     summary.skipped.extend(walk_diags.iter().cloned());
     summary.files_seen = files.len();
     let root = std::fs::canonicalize(archive).map_err(|e| io_err(archive, e))?;
     let mut manifest = Manifest { version: SCHEMA_VERSION, archive: Some(root.to_string_lossy().into_owned()), files: BTreeMap::new(), rejoin: vec![], log: log_name, log_end: 0, started: Some(started) };
     let mut to_read: Vec<arkiv_ingest::ArchiveFile> = vec![];
     let mut stats: std::collections::HashMap<String, Option<(u64, Stamp)>> = std::collections::HashMap::new();
-    // The files' sizes and times are asked for on every core: at a million
-    // items that is 143,000 calls to the kernel.
-    let stamps: Vec<Option<(u64, Stamp)>> = {
-        use rayon::prelude::*;
-        files.par_iter().map(|f| Stamp::of_file(&f.path)).collect()
-    };
+    // An unchanged file's entry moves to the new manifest: what stays in
+    // the old one is the files changed or gone.
+    let last_started = old.started;
     for (f, stat) in files.iter().zip(stamps) {
-        match old.files.get(&f.relpath) {
-            Some(e) if stat.is_some() && e.stat == stat && old.started.is_some_and(|s| stat.is_some_and(|(_, m)| m.trusted_before(s))) => {
+        let same = |e: &FileEntry| stat.is_some() && e.stat == stat && last_started.is_some_and(|s| stat.is_some_and(|(_, m)| m.trusted_before(s)));
+        let unchanged = old.files.get(&f.relpath).is_some_and(same);
+        match if unchanged { old.files.remove_entry(&f.relpath) } else { None } {
+            Some((relpath, e)) => {
                 summary.unchanged += 1;
                 summary.skipped.extend(e.skipped.iter().flatten().cloned());
-                manifest.files.insert(f.relpath.clone(), e.clone());
+                manifest.files.insert(relpath, e);
             }
-            _ => {
+            None => {
                 stats.insert(f.relpath.clone(), stat);
                 to_read.push(f.clone());
             }
         }
     }
+    phases.end("unchanged files kept");
     let _pages = SmallPages::for_run(created, to_read.len(), files.len());
     let seen: std::collections::HashSet<&str> = files.iter().map(|f| f.relpath.as_str()).collect();
     let removed: Vec<String> = old.files.keys().filter(|k| !seen.contains(String::as_str(k))).cloned().collect();
@@ -281,10 +307,12 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
             table.remove(&log.read(span)?);
         }
     }
+    phases.end("stage 1: files read, cleaned and their words counted");
     let syn_path = dir.join(SYNONYMS_FILE);
     std::fs::write(&syn_path, synonyms_toml).map_err(|e| io_err(&syn_path, e))?;
     let analyzer = Analyzer::new(Arc::new(Lexicon::of_words(table.iter().map(|(w, _)| w))));
     arkiv_analysis::register(&index, &analyzer);
+    phases.end("analyzer's lexicon");
 
     // Stage 2: segment and index, in the archive's order. An item is indexed
     // joined with its meeting's other documents; a file that goes or
@@ -304,6 +332,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
         }
         writer.delete_term(Term::from_field_text(fields.file, r));
     }
+    phases.end("old items of changed files looked up");
     let parts_of = |fp: arkiv_ingest::FileParse, pending: Pending| {
         let parts = join::parts_of(&fp);
         (fp, parts, pending)
@@ -326,6 +355,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     })?;
     run.finish(&mut writer, fields, &before)?;
     drop(old_searcher);
+    phases.end("stage 2: segmented, joined and indexed");
     // Commit the documents' items, with the meetings still to join named in
     // the manifest: a run that is stopped here leaves them to the next.
     manifest.rejoin = run.pending.iter().cloned().collect();
@@ -333,7 +363,9 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     log.sync()?;
     manifest.log_end = log.end();
     generation += 1;
+    phases.end("word log compacted and synced");
     commit(&mut writer, dir, generation, &manifest, &table)?;
+    phases.end("commit");
     summary.joined_after_commit = manifest.rejoin.len();
     if !manifest.rejoin.is_empty() {
         // The merges of the first commit's segments end before the joining
@@ -353,8 +385,10 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
         manifest.rejoin.clear();
         generation += 1;
         commit(&mut writer, dir, generation, &manifest, &table)?;
+        phases.end("meetings joined after the commit, and their commit");
     }
     writer.wait_merging_threads()?;
+    phases.end("segment merges");
     store::remove_others(dir, generation, &manifest.log);
     let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
     summary.items_total = reader.searcher().num_docs();
