@@ -190,6 +190,11 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
     let _lock = WriteLock::acquire(dir, wait)?;
     let (index, created) = open_or_create(dir)?;
+    // A run over an index that exists most likely reads a small part of
+    // the archive: it holds small pages from the start (the walk and the
+    // manifest are its first fresh memory), and gives them back if the
+    // walk shows it reads more than a tenth of the files.
+    let mut small_pages = if created { None } else { SmallPages::hold() };
     let fields = schema::fields_of(&index.schema())?;
     // The last commit's generation of files (none for a new index).
     let last = if created { None } else { store::payload(&index) };
@@ -242,7 +247,9 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
         }
     }
     phases.end("unchanged files kept");
-    let _pages = SmallPages::for_run(created, to_read.len(), files.len());
+    if to_read.len() * 10 > files.len() {
+        drop(small_pages.take());
+    }
     let seen: std::collections::HashSet<&str> = files.iter().map(|f| f.relpath.as_str()).collect();
     let removed: Vec<String> = old.files.keys().filter(|k| !seen.contains(String::as_str(k))).cloned().collect();
     summary.removed = removed.len();
@@ -412,10 +419,7 @@ static SMALL_PAGES: std::sync::Mutex<(usize, libc::c_int)> = std::sync::Mutex::n
 
 impl SmallPages {
     /// At most a tenth of the archive's files to read.
-    fn for_run(created: bool, to_read: usize, files: usize) -> Option<SmallPages> {
-        if created || to_read * 10 > files {
-            return None;
-        }
+    fn hold() -> Option<SmallPages> {
         #[cfg(target_os = "linux")]
         {
             let mut held = SMALL_PAGES.lock().unwrap_or_else(|e| e.into_inner());
@@ -491,13 +495,21 @@ impl Stamp {
     }
 }
 
+/// Commits the writer's documents with the generation's manifest and word
+/// table. Those two are written (whole and synced) on a thread of their own
+/// while the writer's segments are written and synced; the commit that
+/// names them comes after both, and a failure of either commits nothing.
 fn commit(writer: &mut tantivy::IndexWriter, dir: &Path, generation: u64, manifest: &Manifest, table: &WordTable) -> Result<(), IndexError> {
-    store::write_generation(dir, generation, manifest, table)?;
     let payload = serde_json::to_string(&store::Payload { version: SCHEMA_VERSION, generation }).expect("payload serializes");
-    let mut prepared_commit = writer.prepare_commit()?;
-    prepared_commit.set_payload(&payload);
-    prepared_commit.commit()?;
-    Ok(())
+    std::thread::scope(|s| {
+        let files = s.spawn(|| store::write_generation(dir, generation, manifest, table));
+        let prepared = writer.prepare_commit();
+        files.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+        let mut prepared_commit = prepared?;
+        prepared_commit.set_payload(&payload);
+        prepared_commit.commit()?;
+        Ok(())
+    })
 }
 
 /// Files a meeting's documents may lie apart in the archive's order and
