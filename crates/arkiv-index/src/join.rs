@@ -116,15 +116,29 @@ fn title_words(t: &str) -> Vec<String> {
 }
 
 /// How alike two titles are, from 0 to 1: the better of their edit
-/// similarity and the overlap of their words.
-fn title_similarity(a: &[String], b: &[String]) -> f64 {
+/// similarity and the overlap of their words; None where that is less than
+/// `at_least`. Every pair of a meeting's documents' items is compared, so
+/// the edit distance is computed only where it can decide: the edit
+/// similarity is at most 1 - (the difference of the lengths) / (the longer
+/// length), and where that is no better than the overlap, or both are below
+/// `at_least`, the answer is known without it.
+fn title_similarity(a: &[String], b: &[String], at_least: f64) -> Option<f64> {
     if a.is_empty() || b.is_empty() {
-        return 0.0;
+        return (at_least <= 0.0).then_some(0.0);
     }
-    let edit = strsim::normalized_levenshtein(&a.join(" "), &b.join(" "));
     let shared = a.iter().filter(|w| b.contains(w)).count() as f64;
     let dice = 2.0 * shared / (a.len() + b.len()) as f64;
-    edit.max(dice)
+    let chars = |t: &[String]| t.iter().map(|w| w.chars().count()).sum::<usize>() + t.len() - 1;
+    let (la, lb) = (chars(a), chars(b));
+    let edit_at_most = 1.0 - la.abs_diff(lb) as f64 / la.max(lb) as f64;
+    let sim = if dice >= edit_at_most {
+        dice
+    } else if edit_at_most < at_least {
+        return None;
+    } else {
+        strsim::normalized_levenshtein(&a.join(" "), &b.join(" ")).max(dice)
+    };
+    (sim >= at_least).then_some(sim)
 }
 
 /// Titles at least this alike are the same item whatever their numbers.
@@ -140,14 +154,11 @@ fn pair(a: &[Vec<(u32, Vec<String>)>], b: &[(u32, Vec<String>)]) -> Vec<Option<u
         for (i, forms) in a.iter().enumerate() {
             let mut best = 0.0f64;
             for (na, ta) in forms {
-                let sim = title_similarity(ta, tb);
                 let same = na == nb;
-                let score = if sim >= SAME_TITLE {
-                    2.0 + sim + if same { 0.5 } else { 0.0 }
-                } else if same && sim >= REWORDED_TITLE {
-                    1.0 + sim
-                } else {
-                    0.0
+                let score = match title_similarity(ta, tb, if same { REWORDED_TITLE } else { SAME_TITLE }) {
+                    Some(sim) if sim >= SAME_TITLE => 2.0 + sim + if same { 0.5 } else { 0.0 },
+                    Some(sim) => 1.0 + sim,
+                    None => 0.0,
                 };
                 best = best.max(score);
             }
@@ -333,6 +344,26 @@ fn merge_item(parts: &[Part], members: &[(usize, usize)], ordinal: usize, meetin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn title_similarity_skips_only_what_cannot_decide() {
+        let titles = [
+            "Godkendelse af dagsorden", "Godkendelse af referat", "Evt.", "Eventuelt", "Orientering fra kommunerne",
+            "Orientering fra regionen og kommunerne", "Sundhedsaftalen 2019-2023: status", "Status på sundhedsaftalen",
+            "IV-behandling i eget hjem", "IV behandling i eget hjem", "Meddelelser", "Meddelelser fra formanden",
+        ];
+        for a in titles {
+            for b in titles {
+                let (ta, tb) = (title_words(a), title_words(b));
+                let edit = strsim::normalized_levenshtein(&ta.join(" "), &tb.join(" "));
+                let shared = ta.iter().filter(|w| tb.contains(w)).count() as f64;
+                let full = edit.max(2.0 * shared / (ta.len() + tb.len()) as f64);
+                for at_least in [0.0, REWORDED_TITLE, SAME_TITLE] {
+                    assert_eq!(title_similarity(&ta, &tb, at_least), (full >= at_least).then_some(full), "{a} / {b} at {at_least}");
+                }
+            }
+        }
+    }
 
     /// Pairs the items of a minutes document with an agenda's, both given
     /// as (number, title), and checks each minutes item's partner.
