@@ -404,11 +404,14 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
 }
 
 /// Transparent huge pages given up while a run reads a small part of an
-/// archive already indexed, and given back when it ends. The allocator asks
-/// for huge pages; each fresh one is 2 MiB the kernel zeroes on first touch.
-/// A full build keeps its memory and gains from the fewer TLB misses; a
-/// short run touches fresh memory once, and the zeroing was an eighth of a
-/// 1% re-index's samples at a million items (BENCHMARKS.md).
+/// archive already indexed, and given back when it ends (`update` holds
+/// them from the start over an existing index and lets go once the walk
+/// shows more than a tenth of the files to read). The allocator asks for
+/// huge pages; each fresh one is 2 MiB the kernel zeroes on first touch.
+/// A full build keeps its memory and gains from the fewer TLB misses (at a
+/// million items; BENCHMARKS.md, seventh run); a short run touches fresh
+/// memory once, and the zeroing was an eighth of a 1% re-index's samples
+/// at a million items.
 struct SmallPages(());
 
 /// How many runs of this process hold small pages, and the setting the
@@ -418,7 +421,8 @@ struct SmallPages(());
 static SMALL_PAGES: std::sync::Mutex<(usize, libc::c_int)> = std::sync::Mutex::new((0, 0));
 
 impl SmallPages {
-    /// At most a tenth of the archive's files to read.
+    /// Gives up huge pages until the guard is dropped; None where the
+    /// setting can't be changed (or off Linux).
     fn hold() -> Option<SmallPages> {
         #[cfg(target_os = "linux")]
         {
