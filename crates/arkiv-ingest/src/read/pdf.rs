@@ -31,11 +31,12 @@ pub fn pages_pdf_extract(bytes: &[u8]) -> Result<(Vec<String>, Vec<(String, Stri
     }
     let mut pages = vec![];
     let mut notes = vec![];
+    let mut fonts = pdf_extract::FontCache::new();
     for num in doc.get_pages().keys().copied() {
         let mut s = String::new();
         let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut out = PlainTextOutput::new(&mut s);
-            pdf_extract::output_doc_page(&doc, &mut out, num).map_err(|e| e.to_string())
+            pdf_extract::output_doc_page_with(&doc, &mut out, num, &mut fonts).map_err(|e| e.to_string())
         }));
         let failed = match read {
             Ok(Ok(())) => None,
@@ -189,4 +190,72 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Extracted, ReadError> {
         text.push_str(p);
     }
     Ok(Extracted { text, pages: Some(pages.len() as u32), engine, notes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::content::{Content, Operation};
+    use lopdf::{dictionary, Document, Object, ObjectId, Stream};
+
+    /// A Helvetica font whose ToUnicode map sends byte `A` to `to`.
+    fn font_mapping_a_to(doc: &mut Document, to: char) -> ObjectId {
+        let cmap = format!(
+            "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n1 begincodespacerange\n<00> <FF>\nendcodespacerange\n1 beginbfchar\n<41> <{:04X}>\nendbfchar\nendcmap\nend\nend\n",
+            to as u32
+        );
+        let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.into_bytes()));
+        doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "ToUnicode" => to_unicode })
+    }
+
+    /// A PDF of one page per `(resource name, font)`, each page showing
+    /// `AAA` in that font under that name.
+    fn pdf(pages: &[(&str, char)]) -> Vec<u8> {
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let mut fonts: Vec<(char, ObjectId)> = vec![];
+        let mut kids = vec![];
+        for (name, to) in pages {
+            let font = match fonts.iter().find(|(c, _)| c == to) {
+                Some((_, id)) => *id,
+                None => {
+                    let id = font_mapping_a_to(&mut doc, *to);
+                    fonts.push((*to, id));
+                    id
+                }
+            };
+            let ops = vec![
+                Operation::new("BT", vec![]),
+                Operation::new("Tf", vec![Object::Name(name.as_bytes().to_vec()), 12.into()]),
+                Operation::new("Td", vec![72.into(), 700.into()]),
+                Operation::new("Tj", vec![Object::String(b"AAA".to_vec(), lopdf::StringFormat::Literal)]),
+                Operation::new("ET", vec![]),
+            ];
+            let content = doc.add_object(Stream::new(dictionary! {}, Content { operations: ops }.encode().unwrap()));
+            let resources = dictionary! { "Font" => dictionary! { *name => font } };
+            kids.push(Object::Reference(doc.add_object(dictionary! {
+                "Type" => "Page", "Parent" => pages_id, "Contents" => content, "Resources" => resources,
+                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            })));
+        }
+        let count = kids.len() as i64;
+        doc.objects.insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }));
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        let mut out = vec![];
+        doc.save_to(&mut out).unwrap();
+        out
+    }
+
+    /// Fonts are kept from page to page by their object, not by the name a
+    /// page gives them: a name can mean another font on the next page, and
+    /// one font can go by another name.
+    #[test]
+    fn each_page_is_read_with_its_own_fonts() {
+        let bytes = pdf(&[("F1", 'æ'), ("F1", 'ø'), ("F7", 'æ'), ("F1", 'æ'), ("F2", 'ø')]);
+        let (pages, notes) = pages_pdf_extract(&bytes).unwrap();
+        assert!(notes.is_empty(), "{notes:?}");
+        let words: Vec<&str> = pages.iter().map(|p| p.trim()).collect();
+        assert_eq!(words, ["æææ", "øøø", "æææ", "æææ", "øøø"]);
+    }
 }
