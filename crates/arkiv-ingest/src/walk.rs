@@ -270,6 +270,13 @@ pub(crate) fn skipped(file: &ArchiveFile, d: Diagnostic) -> FileParse {
 /// [`crate::pipeline`]): everything named shares one word table, as an
 /// archive indexed with the same files does.
 pub fn parse_paths(paths: &[PathBuf], cfg: &Config) -> ArchiveParse {
+    // On one of the pool's threads: each parallel step below then hands its
+    // work to the pool from inside it, instead of waking the pool and
+    // putting this thread to sleep at every step.
+    rayon::scope(|_| parse_paths_on_pool(paths, cfg))
+}
+
+fn parse_paths_on_pool(paths: &[PathBuf], cfg: &Config) -> ArchiveParse {
     let mut found: Vec<ArchiveFile> = vec![];
     let mut walk_diags = vec![];
     for p in paths {
