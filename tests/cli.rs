@@ -181,6 +181,55 @@ fn a_runaway_file_is_stopped_and_reported() {
     assert_eq!(s["items_total"], 4);
 }
 
+/// One thread's worker reads file after file, and a file that stops it
+/// (past the time limit, out of memory) costs that file only: the next is
+/// read by a new worker, and each gives what it gives read on its own.
+#[test]
+fn a_reading_thread_keeps_its_worker_and_replaces_it_when_a_file_stops_it() {
+    use arkiv_ingest::formats::Format;
+    use arkiv_ingest::read::{in_process, read_isolated, ReadError, ReadOptions};
+    let exe = std::path::PathBuf::from(env!("CARGO_BIN_EXE_arkiv"));
+    let small = std::fs::read(support::sample().join("klynge-aarhus/2023-09-21-referat.pdf")).unwrap();
+    let runaway = support::pdf_with_lines(400_000, 0);
+    let base = ReadOptions { worker: None, pdftotext_fallback: false, ..ReadOptions::default() };
+    let alone = in_process(Format::Pdf, &small, &base).unwrap().text;
+    let text = |opts: &ReadOptions, bytes: &[u8]| read_isolated(Format::Pdf, bytes, opts).map(|d| d.text);
+    // This process's children that are workers (no other test here starts one).
+    let workers = || -> Vec<String> {
+        let mut pids = vec![];
+        for task in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
+            let children = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+            for pid in children.split_whitespace() {
+                let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+                if String::from_utf8_lossy(&cmd).contains("read-worker") {
+                    pids.push(pid.to_string());
+                }
+            }
+        }
+        pids
+    };
+    let mut seen: Vec<String> = vec![];
+    for (opts, stopped) in [
+        (ReadOptions { worker: Some(exe.clone()), timeout: std::time::Duration::from_millis(300), ..base.clone() }, "read.timeout"),
+        (ReadOptions { worker: Some(exe.clone()), memory_bytes: 200 << 20, ..base.clone() }, "read.memory"),
+    ] {
+        for round in 0..2 {
+            assert_eq!(text(&opts, &small).unwrap().trim(), alone.trim(), "round {round}");
+            let now = workers();
+            assert_eq!(now.len(), 1, "one worker: {now:?}");
+            assert!(!seen.contains(&now[0]), "a new worker after a file stopped the last one (or other bounds)");
+            seen.push(now[0].clone());
+            for _ in 0..3 {
+                assert_eq!(text(&opts, &small).unwrap().trim(), alone.trim(), "round {round}");
+            }
+            assert_eq!(workers(), now, "the worker is kept from file to file");
+            let e: ReadError = text(&opts, &runaway).unwrap_err();
+            assert_eq!(e.code(), stopped, "{e}");
+            assert!(workers().is_empty(), "the stopped worker is gone, and reaped");
+        }
+    }
+}
+
 /// `arkiv parse --text` shows a PDF's text page by page.
 #[test]
 fn parse_shows_the_text_of_each_page() {

@@ -86,12 +86,12 @@ enum Cmd {
         #[command(flatten)]
         read: ReadArgs,
     },
-    /// Reads one PDF or Word file from standard input and writes its text
-    /// as JSON: the worker process `arkiv` runs for each such file, so that
-    /// a file that crashes or stalls the reader cannot take the run down.
+    /// Reads PDF and Word files handed to it on standard input, one at a
+    /// time, and writes the text of each as JSON: the worker process `arkiv`
+    /// reads such files in, so that a file that crashes or stalls the reader
+    /// cannot take the run down (arkiv-ingest's `read::worker`).
     #[command(hide = true)]
     ReadWorker {
-        format: String,
         #[arg(long)]
         memory_mb: u64,
         #[arg(long)]
@@ -464,7 +464,7 @@ fn main() -> Result<()> {
         }
     }
     match cli.cmd {
-        Cmd::ReadWorker { format, memory_mb, max_text_mb, timeout_ms, no_pdftotext } => {
+        Cmd::ReadWorker { memory_mb, max_text_mb, timeout_ms, no_pdftotext } => {
             let opts = arkiv_ingest::read::ReadOptions {
                 worker: None,
                 timeout: std::time::Duration::from_millis(timeout_ms),
@@ -472,7 +472,7 @@ fn main() -> Result<()> {
                 max_text_bytes: max_text_mb * 1024 * 1024,
                 pdftotext_fallback: !no_pdftotext,
             };
-            std::process::exit(arkiv_ingest::read::worker_main(&format, &opts));
+            std::process::exit(arkiv_ingest::read::worker_main(&opts));
         }
         Cmd::Parse { json, text, config, paths, read } => {
             let cfg = load_config(config.as_ref(), &read)?;

@@ -7,9 +7,10 @@
 //!
 //! Two ways to run a reader, chosen by [`ReadOptions::worker`]:
 //! - **In a worker process** (what `arkiv` does): the binary runs itself as
-//!   `arkiv read-worker FORMAT` with the file's bytes on standard input, under
-//!   an address-space limit, and is killed when it runs past the time limit.
-//!   Nothing a file does can stall or kill the run.
+//!   `arkiv read-worker`, under an address-space limit, and is handed one
+//!   file at a time; a worker is killed when a file runs past the time limit.
+//!   Each thread that reads keeps its worker from file to file (see
+//!   [`worker`]). Nothing a file does can stall or kill the run.
 //! - **In process** (the library's default, for tests and tools): panics are
 //!   caught and the text length is bounded; time and memory are not.
 //!
@@ -19,13 +20,14 @@
 
 pub mod docx;
 pub mod pdf;
+mod worker;
+
+pub use worker::worker_main;
 
 use crate::decode::{self, Decoded};
 use crate::formats::Format;
 use serde::{Deserialize, Serialize};
-use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The limits on reading one file, and where the reader runs.
@@ -141,7 +143,7 @@ pub struct Extracted {
 /// process where one is configured.
 pub fn read_isolated(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Decoded, ReadError> {
     let ex = match &opts.worker {
-        Some(exe) => in_worker(exe, format, bytes, opts)?,
+        Some(exe) => worker::read(exe, format, bytes, opts)?,
         None => in_process(format, bytes, opts)?,
     };
     finish(ex, opts)
@@ -186,41 +188,6 @@ fn static_code(c: &str) -> &'static str {
     CODES.iter().find(|k| **k == c).copied().unwrap_or("read.note")
 }
 
-/// The worker's side: reads the file's bytes from standard input, reads
-/// them with the reader of `format` under an address-space limit, and
-/// writes the result as JSON to standard output. Returns the exit code.
-pub fn worker_main(format: &str, opts: &ReadOptions) -> i32 {
-    let Some(format) = Format::of_extension(format) else {
-        eprintln!("read-worker: unknown format {format}");
-        return 2;
-    };
-    // What the reader libraries print must not mix with the answer: keep
-    // the real standard output for it, and send everything else to stderr.
-    let out_fd = unsafe { libc::dup(1) };
-    if out_fd < 0 || unsafe { libc::dup2(2, 1) } < 0 {
-        eprintln!("read-worker: cannot set up output");
-        return 2;
-    }
-    let limit = libc::rlimit { rlim_cur: opts.memory_bytes as libc::rlim_t, rlim_max: opts.memory_bytes as libc::rlim_t };
-    unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) };
-    std::panic::set_hook(Box::new(|_| {}));
-    let mut bytes = vec![];
-    if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-        eprintln!("read-worker: {e}");
-        return 2;
-    }
-    let result = in_process(format, &bytes, opts);
-    use std::os::fd::FromRawFd;
-    let mut out = unsafe { std::fs::File::from_raw_fd(out_fd) };
-    match serde_json::to_writer(&mut out, &result).and_then(|_| out.flush().map_err(serde_json::Error::io)) {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("read-worker: {e}");
-            2
-        }
-    }
-}
-
 /// Waits for a program the reader started, and kills it (with its process
 /// group, where it leads one: a worker's pdftotext goes with it) when it
 /// runs past `deadline`. None: killed, or lost.
@@ -239,103 +206,5 @@ pub(crate) fn wait_or_kill(child: &mut std::process::Child, deadline: Instant) -
             Ok(None) => std::thread::sleep(Duration::from_millis(2)),
             Err(_) => return None,
         }
-    }
-}
-
-/// Writes the file's bytes to a worker, which may be killed (at its time
-/// limit) or die while they are written. The write then fails and that is
-/// all: the SIGPIPE the kernel sends the writing thread is blocked in it (and
-/// goes with the thread), so a command that ends quietly on a closed output
-/// (its SIGPIPE at the default) is not ended by a worker's pipe.
-fn write_to_worker(to: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
-    // SAFETY: changes this thread's signal mask only, with a set built here.
-    unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        libc::sigaddset(&mut set, libc::SIGPIPE);
-        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
-    }
-    to.write_all(bytes)
-}
-
-/// The parent's side: runs the worker with the bytes, kills it at the time
-/// limit, and tells a crash from running out of memory.
-fn in_worker(exe: &std::path::Path, format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Extracted, ReadError> {
-    use std::os::unix::process::CommandExt;
-    let mut child = Command::new(exe)
-        .process_group(0)
-        .arg("read-worker")
-        .arg(format.as_str())
-        .arg("--memory-mb")
-        .arg((opts.memory_bytes / (1024 * 1024)).to_string())
-        .arg("--max-text-mb")
-        .arg((opts.max_text_bytes / (1024 * 1024)).max(1).to_string())
-        .args(if opts.pdftotext_fallback { &[][..] } else { &["--no-pdftotext"][..] })
-        .arg("--timeout-ms")
-        .arg(opts.timeout.as_millis().max(1).to_string())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| ReadError::Crashed(format!("cannot start the reader {}: {e}", exe.display())))?;
-    let deadline = Instant::now() + opts.timeout;
-    std::thread::scope(|s| {
-        let mut stdin = child.stdin.take().expect("piped");
-        let mut stdout = child.stdout.take().expect("piped");
-        let mut stderr = child.stderr.take().expect("piped");
-        // A worker that dies early closes its end; the write error is then
-        // not the story, the exit status is.
-        s.spawn(move || {
-            let _ = write_to_worker(&mut stdin, bytes);
-        });
-        let out = s.spawn(move || {
-            let mut v = vec![];
-            let _ = stdout.read_to_end(&mut v);
-            v
-        });
-        let err = s.spawn(move || {
-            let mut v = vec![];
-            let _ = (&mut stderr).take(64 * 1024).read_to_end(&mut v);
-            let _ = std::io::copy(&mut stderr, &mut std::io::sink());
-            v
-        });
-        let status = wait_or_kill(&mut child, deadline);
-        let out = out.join().unwrap_or_default();
-        let err = String::from_utf8_lossy(&err.join().unwrap_or_default()).into_owned();
-        let Some(status) = status else {
-            return Err(ReadError::Timeout(opts.timeout.as_secs_f64()));
-        };
-        if status.success() {
-            return serde_json::from_slice::<Result<Extracted, ReadError>>(&out)
-                .unwrap_or_else(|e| Err(ReadError::Crashed(format!("unreadable answer from the reader: {e}"))));
-        }
-        if err.contains("memory allocation") || err.contains("capacity overflow") {
-            return Err(ReadError::OutOfMemory(opts.memory_bytes / (1024 * 1024)));
-        }
-        use std::os::unix::process::ExitStatusExt;
-        let how = match status.signal() {
-            Some(sig) => format!("killed by signal {sig}"),
-            None => format!("exit code {}", status.code().unwrap_or(-1)),
-        };
-        let last = err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
-        Err(ReadError::Crashed(if last.is_empty() { how } else { format!("{how}: {last}") }))
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    /// A worker gone before its bytes are written: the write fails and the
-    /// process goes on, with SIGPIPE at its default too (as `arkiv parse`
-    /// and `arkiv index` have it, to end quietly on a closed output).
-    #[test]
-    fn a_worker_gone_before_its_bytes_are_written_does_not_end_the_run() {
-        // SAFETY: sets the process's SIGPIPE disposition, put back below.
-        let before = unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
-        let mut child = std::process::Command::new("true").stdin(std::process::Stdio::piped()).spawn().unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        child.wait().unwrap();
-        let r = std::thread::spawn(move || super::write_to_worker(&mut stdin, &vec![0u8; 1 << 20])).join().unwrap();
-        unsafe { libc::signal(libc::SIGPIPE, before) };
-        assert_eq!(r.unwrap_err().kind(), std::io::ErrorKind::BrokenPipe);
     }
 }
