@@ -74,9 +74,17 @@ impl Found {
 fn walk_folder(root: &Path, dir: &Path, canonical_root: Option<&Path>) -> Found {
     use rayon::prelude::*;
     // Links are not followed: a link to a folder is reported, not walked
-    // (no loops), and the folder's own entries come sorted by name.
-    let entries: Vec<walkdir::Result<walkdir::DirEntry>> =
-        walkdir::WalkDir::new(dir).min_depth(1).max_depth(1).follow_links(false).sort_by_file_name().into_iter().collect();
+    // (no loops). The folder's own entries are sorted by name, those that
+    // could not be read first (as walkdir's `sort_by_file_name` puts them),
+    // each name taken from its path once rather than at every comparison.
+    let listed: Vec<walkdir::Result<walkdir::DirEntry>> = walkdir::WalkDir::new(dir).min_depth(1).max_depth(1).follow_links(false).into_iter().collect();
+    let order: Vec<usize> = {
+        let mut by_name: Vec<(Option<&std::ffi::OsStr>, usize)> = listed.iter().enumerate().map(|(k, e)| (e.as_ref().ok().map(|e| e.file_name()), k)).collect();
+        by_name.sort_unstable();
+        by_name.into_iter().map(|(_, k)| k).collect()
+    };
+    let mut slots: Vec<Option<walkdir::Result<walkdir::DirEntry>>> = listed.into_iter().map(Some).collect();
+    let entries: Vec<walkdir::Result<walkdir::DirEntry>> = order.into_iter().filter_map(|k| slots[k].take()).collect();
     let parts: Vec<Found> = entries
         .into_par_iter()
         .map(|entry| {
@@ -294,4 +302,24 @@ fn parse_paths_on_pool(paths: &[PathBuf], cfg: &Config) -> ArchiveParse {
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    /// The walk gives a folder's documents by name, byte by byte, each
+    /// subfolder's in its place, whatever order the folder lists them in.
+    #[test]
+    fn documents_come_in_name_order_folder_by_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = ["b.txt", "B.txt", "æble.txt", "a/z.txt", "a/æ.txt", "a/b/c.txt", "ab.txt", "a.txt", "Ø/1.txt", "10.txt", "9.txt"];
+        for n in names {
+            let p = dir.path().join(n);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "tekst").unwrap();
+        }
+        let (files, diags) = super::walk_archive(dir.path());
+        assert!(diags.is_empty(), "{diags:?}");
+        let got: Vec<&str> = files.iter().map(|f| f.relpath.as_str()).collect();
+        assert_eq!(got, ["10.txt", "9.txt", "B.txt", "a/b/c.txt", "a/z.txt", "a/æ.txt", "a.txt", "ab.txt", "b.txt", "Ø/1.txt", "æble.txt"]);
+    }
 }
