@@ -77,14 +77,8 @@ fn walk_folder(root: &Path, dir: &Path, canonical_root: Option<&Path>) -> Found 
     // (no loops). The folder's own entries are sorted by name, those that
     // could not be read first (as walkdir's `sort_by_file_name` puts them),
     // each name taken from its path once rather than at every comparison.
-    let listed: Vec<walkdir::Result<walkdir::DirEntry>> = walkdir::WalkDir::new(dir).min_depth(1).max_depth(1).follow_links(false).into_iter().collect();
-    let order: Vec<usize> = {
-        let mut by_name: Vec<(Option<&std::ffi::OsStr>, usize)> = listed.iter().enumerate().map(|(k, e)| (e.as_ref().ok().map(|e| e.file_name()), k)).collect();
-        by_name.sort_unstable();
-        by_name.into_iter().map(|(_, k)| k).collect()
-    };
-    let mut slots: Vec<Option<walkdir::Result<walkdir::DirEntry>>> = listed.into_iter().map(Some).collect();
-    let entries: Vec<walkdir::Result<walkdir::DirEntry>> = order.into_iter().filter_map(|k| slots[k].take()).collect();
+    let mut entries: Vec<walkdir::Result<walkdir::DirEntry>> = walkdir::WalkDir::new(dir).min_depth(1).max_depth(1).follow_links(false).into_iter().collect();
+    entries.sort_by_cached_key(|e| e.as_ref().ok().map(|e| e.file_name().to_owned()));
     let parts: Vec<Found> = entries
         .into_par_iter()
         .map(|entry| {
