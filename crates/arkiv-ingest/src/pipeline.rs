@@ -63,12 +63,28 @@ pub struct Read {
 /// to `take` in the order given. `wanted(file, hash)` says whether a file
 /// whose bytes were read is to be prepared at all. `take` may stop the run
 /// by returning an error.
-pub fn read_files<E>(files: &[ArchiveFile], cfg: &Config, wanted: impl Fn(&ArchiveFile, &str) -> bool + Sync, mut take: impl FnMut(Read) -> Result<(), E>) -> Result<(), E> {
-    for chunk in files.chunks(CHUNK) {
-        let read: Vec<Read> = chunk.par_iter().map(|f| read_one(f, cfg, &wanted)).collect();
-        for r in read {
-            take(r)?;
-        }
+pub fn read_files<E: Send>(
+    files: &[ArchiveFile],
+    cfg: &Config,
+    wanted: impl Fn(&ArchiveFile, &str) -> bool + Sync,
+    take: impl FnMut(Read) -> Result<(), E> + Send,
+) -> Result<(), E> {
+    let mut chunks = files.chunks(CHUNK);
+    let next = || chunks.next().map(|chunk| chunk.par_iter().map(|f| read_one(f, cfg, &wanted)).collect());
+    overlapped(next, take)
+}
+
+/// Hands what each batch of `next` gives to `take`, in order, and makes the
+/// next batch while the last is taken: `next` works on every core, and the
+/// cores do not wait while `take` runs alone. Two batches are in flight at
+/// most. An error from `take` ends the run once the batch being made is
+/// done.
+fn overlapped<R: Send, E: Send>(mut next: impl FnMut() -> Option<Vec<R>> + Send, mut take: impl FnMut(R) -> Result<(), E> + Send) -> Result<(), E> {
+    let mut current = next();
+    while let Some(batch) = current {
+        let (following, taken) = rayon::join(&mut next, || batch.into_iter().try_for_each(&mut take));
+        taken?;
+        current = following;
     }
     Ok(())
 }
@@ -104,27 +120,36 @@ pub fn finish_all<X, T, E>(
     table: &WordTable,
     cfg: &Config,
     map: impl Fn(FileParse, X) -> T + Sync,
-    mut take: impl FnMut(T) -> Result<(), E>,
+    mut take: impl FnMut(T) -> Result<(), E> + Send,
 ) -> Result<(), E>
 where
     X: Serialize + DeserializeOwned + Send,
     T: Send,
-    E: From<SpoolError>,
+    E: From<SpoolError> + Send,
 {
     let mut entries = spool.drain()?;
-    loop {
+    // A chunk ends at an entry that cannot be read back, with its error:
+    // the run stops there.
+    let next = || {
         let mut chunk = Vec::with_capacity(CHUNK);
+        let mut failed = None;
         for e in entries.by_ref().take(CHUNK) {
-            chunk.push(e?);
+            match e {
+                Ok(e) => chunk.push(e),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
         }
-        if chunk.is_empty() {
-            return Ok(());
+        if chunk.is_empty() && failed.is_none() {
+            return None;
         }
-        let done: Vec<T> = chunk.into_par_iter().map(|(p, ov, x)| map(crate::finish(p, table, cfg, &ov), x)).collect();
-        for t in done {
-            take(t)?;
-        }
-    }
+        let mut done: Vec<Result<T, SpoolError>> = chunk.into_par_iter().map(|(p, ov, x)| Ok(map(crate::finish(p, table, cfg, &ov), x))).collect();
+        done.extend(failed.map(Err));
+        Some(done)
+    };
+    overlapped(next, |t| take(t?))
 }
 
 /// The whole pipeline over files and folders, for `arkiv parse`: the files
@@ -290,6 +315,7 @@ impl<X: Serialize + DeserializeOwned> Spool<X> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicUsize;
 
     fn prepared(text: &str) -> Prepared {
         crate::prepare("a.txt", "a.txt", text.as_bytes(), &Config::embedded()).unwrap()
@@ -310,5 +336,60 @@ mod tests {
             assert_eq!(p.cleaned.lines[0].text, format!("Møde {k}"));
             assert_eq!(p.cleaned.lines.len(), 3);
         }
+    }
+
+    /// Batches of `size` numbers, counting what was made and not yet taken.
+    fn batches<'a>(n: usize, size: usize, made: &'a AtomicUsize, open: &'a AtomicUsize, most: &'a AtomicUsize) -> impl FnMut() -> Option<Vec<usize>> + Send + 'a {
+        use std::sync::atomic::Ordering::SeqCst;
+        let mut k = 0;
+        move || {
+            if k >= n {
+                return None;
+            }
+            let batch: Vec<usize> = (k..(k + size).min(n)).collect();
+            k += batch.len();
+            made.fetch_add(1, SeqCst);
+            let now = open.fetch_add(batch.len(), SeqCst) + batch.len();
+            most.fetch_max(now, SeqCst);
+            // Give the other core time to take, so that batches overlap.
+            std::thread::sleep(std::time::Duration::from_millis(1));
+            Some(batch)
+        }
+    }
+
+    #[test]
+    fn overlapped_batches_are_taken_in_order_with_two_in_flight_at_most() {
+        use std::sync::atomic::Ordering::SeqCst;
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let (made, open, most) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0));
+        let mut taken = vec![];
+        let r: Result<(), ()> = pool.install(|| {
+            overlapped(batches(1000, 8, &made, &open, &most), |x| {
+                open.fetch_sub(1, SeqCst);
+                taken.push(x);
+                Ok(())
+            })
+        });
+        assert_eq!(r, Ok(()));
+        assert_eq!(taken, (0..1000).collect::<Vec<_>>());
+        assert!(most.load(SeqCst) <= 16, "{} made and not taken", most.load(SeqCst));
+    }
+
+    #[test]
+    fn an_error_in_overlapped_taking_stops_the_run_after_the_batch_being_made() {
+        use std::sync::atomic::Ordering::SeqCst;
+        let (made, open, most) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0));
+        let mut taken = vec![];
+        let r = overlapped(batches(1000, 10, &made, &open, &most), |x| {
+            if x == 35 {
+                return Err(x);
+            }
+            taken.push(x);
+            Ok(())
+        });
+        assert_eq!(r, Err(35));
+        assert_eq!(taken, (0..35).collect::<Vec<_>>());
+        // The batch of 35 (the fourth) and the one made beside it.
+        assert_eq!(made.load(SeqCst), 5);
     }
 }
