@@ -12,7 +12,11 @@
 //!    by the table, segmented into meetings and items and given its
 //!    metadata, again on every core, and handed on in order.
 //!
-//! Memory is bounded whatever the archive's size: a chunk of files in
+//! In both stages the next chunk of files is made on every core while the
+//! last is handed on (`overlapped`), so the cores do not wait for the
+//! caller's work on each file.
+//!
+//! Memory is bounded whatever the archive's size: two chunks of files in
 //! flight, and the spool's budget.
 
 use crate::meta::Overrides;
