@@ -1,4 +1,4 @@
-// arkiv: upstream's code as published but for the font cache (vendor/README.md);
+// arkiv: upstream's code as published but for the font cache and the ToUnicode reader (vendor/README.md);
 // its warnings are upstream's to mend.
 #![allow(warnings)]
 extern crate lopdf;
@@ -920,6 +920,80 @@ struct PdfCIDFont<'a> {
     default_width: Option<f64>, // only used for CID fonts and we should probably brake out the different font types
 }
 
+/// arkiv: a ToUnicode CMap read by lopdf's content parser, as
+/// `adobe_cmap_parser::get_unicode_map` reads it: each character code and
+/// the UTF-16BE bytes it maps to. adobe_cmap_parser's parser builds an error
+/// message for every alternative it tries, which made reading a font's map
+/// most of the time of reading a short PDF. None where the CMap is not one
+/// this reads whole and in the same way (lopdf's parser leaves some of it,
+/// a count does not match its entries, a range's target is not two or four
+/// bytes); adobe_cmap_parser then reads it as upstream does.
+fn unicode_map_by_lopdf(contents: &[u8]) -> Option<HashMap<u32, Vec<u8>>> {
+    let content = Content::decode_strict(contents).ok()?;
+    let ops = &content.operations;
+    fn string(o: &Object) -> Option<&[u8]> {
+        match o {
+            Object::String(s, _) => Some(s),
+            _ => None,
+        }
+    }
+    let code = |s: &[u8]| s.iter().fold(0u32, |code, &c| (code << 8) | c as u32);
+    let mut map = HashMap::new();
+    let mut i = 0;
+    while i < ops.len() {
+        let (width, end) = match ops[i].operator.as_str() {
+            "beginbfchar" => (2, "endbfchar"),
+            "beginbfrange" => (3, "endbfrange"),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        // The count is the value just before the operator, and the entries
+        // are the operands of the operator that ends the section.
+        let count = match ops[i].operands.last() {
+            Some(&Object::Integer(c)) => c,
+            _ => return None,
+        };
+        let entries = &ops.get(i + 1).filter(|o| o.operator == end)?.operands;
+        if count < 0 || entries.len() as i64 != count * width {
+            return None;
+        }
+        for e in entries.chunks(width as usize) {
+            if width == 2 {
+                map.insert(code(string(&e[0])?), string(&e[1])?.to_vec());
+                continue;
+            }
+            let (lower, upper) = (code(string(&e[0])?), code(string(&e[1])?));
+            match &e[2] {
+                Object::String(start, _) if start.len() == 4 => {
+                    let val = code(start);
+                    for c in lower..=upper {
+                        map.insert(c, val.wrapping_add(c - lower).to_be_bytes().to_vec());
+                    }
+                }
+                Object::String(start, _) if start.len() == 2 => {
+                    let val = code(start) as u16;
+                    for c in lower..=upper {
+                        map.insert(c, val.wrapping_add((c - lower) as u16).to_be_bytes().to_vec());
+                    }
+                }
+                Object::Array(codes) => {
+                    if upper < lower || (upper - lower + 1) as usize != codes.len() {
+                        return None;
+                    }
+                    for (c, s) in (lower..=upper).zip(codes) {
+                        map.insert(c, string(s)?.to_vec());
+                    }
+                }
+                _ => return None,
+            }
+        }
+        i += 2;
+    }
+    Some(map)
+}
+
 fn get_unicode_map<'a>(doc: &'a Document, font: &'a Dictionary) -> Option<HashMap<u32, String>> {
     let to_unicode = maybe_get_obj(doc, font, b"ToUnicode");
     dlog!("ToUnicode: {:?}", to_unicode);
@@ -929,7 +1003,8 @@ fn get_unicode_map<'a>(doc: &'a Document, font: &'a Dictionary) -> Option<HashMa
             let contents = get_contents(stream);
             dlog!("Stream: {}", String::from_utf8(contents.clone()).unwrap());
 
-            let cmap = adobe_cmap_parser::get_unicode_map(&contents).unwrap();
+            let cmap = unicode_map_by_lopdf(&contents)
+                .unwrap_or_else(|| adobe_cmap_parser::get_unicode_map(&contents).unwrap());
             let mut unicode = HashMap::new();
             // "It must use the beginbfchar, endbfchar, beginbfrange, and endbfrange operators to
             // define the mapping from character codes to Unicode character sequences expressed in

@@ -204,7 +204,12 @@ mod tests {
             "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n1 begincodespacerange\n<00> <FF>\nendcodespacerange\n1 beginbfchar\n<41> <{:04X}>\nendbfchar\nendcmap\nend\nend\n",
             to as u32
         );
-        let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.into_bytes()));
+        font_with_cmap(doc, &cmap)
+    }
+
+    /// A Helvetica font with this ToUnicode map.
+    fn font_with_cmap(doc: &mut Document, cmap: &str) -> ObjectId {
+        let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.as_bytes().to_vec()));
         doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "ToUnicode" => to_unicode })
     }
 
@@ -212,27 +217,39 @@ mod tests {
     /// `AAA` in that font under that name.
     fn pdf(pages: &[(&str, char)]) -> Vec<u8> {
         let mut doc = Document::with_version("1.5");
-        let pages_id = doc.new_object_id();
         let mut fonts: Vec<(char, ObjectId)> = vec![];
+        let pages: Vec<(&str, ObjectId, &[u8])> = pages
+            .iter()
+            .map(|(name, to)| {
+                let font = match fonts.iter().find(|(c, _)| c == to) {
+                    Some((_, id)) => *id,
+                    None => {
+                        let id = font_mapping_a_to(&mut doc, *to);
+                        fonts.push((*to, id));
+                        id
+                    }
+                };
+                (*name, font, &b"AAA"[..])
+            })
+            .collect();
+        pdf_of(doc, &pages)
+    }
+
+    /// `doc` with one page per `(resource name, font, text)`, each page
+    /// showing those bytes in that font under that name.
+    fn pdf_of(mut doc: Document, pages: &[(&str, ObjectId, &[u8])]) -> Vec<u8> {
+        let pages_id = doc.new_object_id();
         let mut kids = vec![];
-        for (name, to) in pages {
-            let font = match fonts.iter().find(|(c, _)| c == to) {
-                Some((_, id)) => *id,
-                None => {
-                    let id = font_mapping_a_to(&mut doc, *to);
-                    fonts.push((*to, id));
-                    id
-                }
-            };
+        for &(name, font, text) in pages {
             let ops = vec![
                 Operation::new("BT", vec![]),
                 Operation::new("Tf", vec![Object::Name(name.as_bytes().to_vec()), 12.into()]),
                 Operation::new("Td", vec![72.into(), 700.into()]),
-                Operation::new("Tj", vec![Object::String(b"AAA".to_vec(), lopdf::StringFormat::Literal)]),
+                Operation::new("Tj", vec![Object::String(text.to_vec(), lopdf::StringFormat::Literal)]),
                 Operation::new("ET", vec![]),
             ];
             let content = doc.add_object(Stream::new(dictionary! {}, Content { operations: ops }.encode().unwrap()));
-            let resources = dictionary! { "Font" => dictionary! { *name => font } };
+            let resources = dictionary! { "Font" => dictionary! { name => font } };
             kids.push(Object::Reference(doc.add_object(dictionary! {
                 "Type" => "Page", "Parent" => pages_id, "Contents" => content, "Resources" => resources,
                 "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
@@ -257,5 +274,29 @@ mod tests {
         assert!(notes.is_empty(), "{notes:?}");
         let words: Vec<&str> = pages.iter().map(|p| p.trim()).collect();
         assert_eq!(words, ["æææ", "øøø", "æææ", "æææ", "øøø"]);
+    }
+
+    /// A ToUnicode map's codes and what each maps to, in each of the forms
+    /// a CMap gives them: one code (to one character or to several), a range
+    /// counted on from a two- or four-byte start, and a range given as a
+    /// list. The same map with a comment between two of its values (which
+    /// the reader hands to adobe_cmap_parser) reads the same.
+    #[test]
+    fn a_fonts_unicode_map_is_read_in_each_of_its_forms() {
+        let cmap = "%!PS-Adobe-3.0 Resource-CMap\n/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+            /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+            1 begincodespacerange\n<00> <FF>\nendcodespacerange\n\
+            2 beginbfchar\n<41> <00E6>\n<42> <00660066>\nendbfchar\n\
+            3 beginbfrange\n<43> <45> <0061>\n<46> <47> [<00F8> <00E5>]\n<48> <49> <D83DDE00>\nendbfrange\n\
+            endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+        let with_comment = cmap.replace("<41> <00E6>", "<41> % æ\n<00E6>");
+        for cmap in [cmap, with_comment.as_str()] {
+            let mut doc = Document::with_version("1.5");
+            let font = font_with_cmap(&mut doc, cmap);
+            let bytes = pdf_of(doc, &[("F1", font, b"ABCDEFGHI")]);
+            let (pages, notes) = pages_pdf_extract(&bytes).unwrap();
+            assert!(notes.is_empty(), "{notes:?}");
+            assert_eq!(pages.iter().map(|p| p.trim()).collect::<Vec<_>>(), ["æffabcøå😀😁"], "{cmap}");
+        }
     }
 }
