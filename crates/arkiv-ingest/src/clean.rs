@@ -78,7 +78,7 @@ pub fn normalize_chars(s: &str) -> String {
     // Most text has none of the characters changed here, and is composed
     // already: it is kept as it is, without the composing pass. Dashes,
     // quotes and bullets are common and are not changed.
-    let out = if !s.chars().any(|c| (c as u32) >= 0x80 && (change(c).is_some() || is_compat_foldable(c))) {
+    let out = if !any_changed(s) {
         s.to_string()
     } else {
         let mut out = String::with_capacity(s.len());
@@ -92,11 +92,38 @@ pub fn normalize_chars(s: &str) -> String {
         }
         out
     };
-    if unicode_normalization::is_nfc_quick(out.chars()) == unicode_normalization::IsNormalized::Yes {
+    if is_composed(&out) {
         out
     } else {
         out.nfc().collect()
     }
+}
+
+/// Whether `s` has a character [`normalize_chars`] changes. Each of them
+/// begins with the byte 0xC2, 0xE2, 0xE3 or 0xEF, and only a character that
+/// does is decoded.
+fn any_changed(s: &str) -> bool {
+    crate::byte_hits(s.as_bytes(), |b| (b == 0xc2) | (b == 0xe2) | (b == 0xe3) | (b == 0xef))
+        .any(|i| s[i..].chars().next().is_some_and(|c| change(c).is_some() || is_compat_foldable(c)))
+}
+
+/// Whether NFC's quick check says `s` is composed. A character below
+/// U+0300 is composed and starts a sequence (its combining class is 0), so
+/// the check runs only over each run of characters from U+0300 on: those
+/// whose first byte is 0xCC or more.
+fn is_composed(s: &str) -> bool {
+    let mut checked_to = 0;
+    for i in crate::byte_hits(s.as_bytes(), |x| x >= 0xcc) {
+        if i < checked_to {
+            continue;
+        }
+        let run = s[i..].char_indices().find(|&(_, c)| (c as u32) < 0x300).map_or(s.len(), |(j, _)| i + j);
+        if unicode_normalization::is_nfc_quick(s[i..run].chars()) != unicode_normalization::IsNormalized::Yes {
+            return false;
+        }
+        checked_to = run;
+    }
+    true
 }
 
 /// What [`normalize_chars`] does with a character besides folding it.
@@ -124,7 +151,7 @@ fn is_compat_foldable(c: char) -> bool {
 static SIDE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i)(side|page)\s+\d{1,4}(\s*(af|/|of)\s*\d{1,4})?$|^-\s*\d{1,4}\s*-$").unwrap());
 static LONE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,3}$").unwrap());
 static CASE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:(?i:sagsnr|sags nr|j\.\s*nr|journalnr)\.?:?\s*)?(\d{1,4}(?:-\d{1,6}){3,})$").unwrap());
-static FOOTER_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^Dato\s*:\s*(.+)$").unwrap());
+static FOOTER_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^Dato\s*:\s*(.)").unwrap());
 static CONTACT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i)(e-?mail|mail|mobil|lokaltlf|tlf|telefon|direkte|direkte tlf)\.?\s*:").unwrap());
 
 fn is_bullet_start(s: &str) -> Option<usize> {
@@ -274,12 +301,12 @@ pub fn strip_furniture(lines: Vec<Line>, paged: bool, group_line: &dyn Fn(&str) 
         } else if let Some(c) = crate::line_captures(&CASE_NUMBER, t) {
             drop[i] = Some(Furniture::CaseNumber);
             facts.push((lines[i].no, Fact::CaseNumber(c[1].to_string())));
-        } else if let Some(c) = crate::line_captures(&FOOTER_DATE, t) {
+        } else if let Some((_, date)) = crate::line_head(&FOOTER_DATE, t) {
             // "Dato: ..." followed within a few lines by contact lines is the
             // page footer block of the secretariat.
             let end = (i + 1..(i + 6).min(n)).filter(|&j| CONTACT.is_match(&lines[j].text)).last();
             if let Some(end) = end {
-                if let Some(d) = dates::find_date(&c[1]).and_then(|d| d.full()) {
+                if let Some(d) = dates::find_date(date).and_then(|d| d.full()) {
                     facts.push((lines[i].no, Fact::DocumentDate(d)));
                 }
                 for d in drop.iter_mut().take(end + 1).skip(i) {
@@ -445,6 +472,30 @@ pub fn clean(text: &str, paged: bool, group_line: &dyn Fn(&str) -> bool) -> Clea
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Looked for on bytes, the characters to change are found where
+        /// they are; composed from the first byte that can need it, the text
+        /// is as composing all of it gives.
+        #[test]
+        fn changed_characters_and_composing_are_found_on_bytes(s in "[aeoåæø \u{a0}\u{ad}\u{2003}\u{200b}\u{2026}\u{3000}\u{feff}\u{fb01}\u{ff21}–”•\u{300}\u{301}\u{30a}\u{2cf}\u{1e01}]{0,30}") {
+            prop_assert_eq!(any_changed(&s), s.chars().any(|c| (c as u32) >= 0x80 && (change(c).is_some() || is_compat_foldable(c))));
+            let whole: String = {
+                let mut out = String::new();
+                for c in s.chars() {
+                    match change(c) {
+                        Some(Change::Drop) => {}
+                        Some(Change::Space) => out.push(' '),
+                        None if is_compat_foldable(c) => decompose_compatible(c, |d| out.push(d)),
+                        None => out.push(c),
+                    }
+                }
+                out.nfc().collect()
+            };
+            prop_assert_eq!(normalize_chars(&s), whole);
+        }
+    }
 
     #[test]
     fn characters_are_folded_and_composed_with_or_without_others_to_fold() {

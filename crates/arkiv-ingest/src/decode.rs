@@ -46,21 +46,24 @@ pub fn is_control(c: char) -> bool {
     (cp < 0x20 && !matches!(c, '\t' | '\n' | '\r' | '\x0c')) || (0x7f..0xa0).contains(&cp)
 }
 
+/// How many characters of `s` are [`is_control`], counted on its bytes: an
+/// ASCII control is its own byte, and U+0080–U+009F are the byte 0xC2
+/// followed by 0x80–0x9F (no other character's encoding holds either).
+fn controls(s: &str) -> usize {
+    let b = s.as_bytes();
+    // Written without `&&` or `matches!`, so that it has no branches.
+    let ascii_control = |x: u8| (x < 0x20) & (x != b'\t') & (x != b'\n') & (x != b'\r') & (x != 0x0c) | (x == 0x7f);
+    crate::byte_hits(b, move |x| ascii_control(x) | (x == 0xc2)).filter(|&i| b[i] != 0xc2 || b.get(i + 1).is_some_and(|&n| n < 0xa0)).count()
+}
+
 /// Share of characters that no text document has: controls and U+FFFD.
 pub fn junk_ratio(s: &str) -> f64 {
-    let mut n = 0usize;
-    let mut bad = 0usize;
-    for c in s.chars() {
-        n += 1;
-        if is_control(c) || c == '\u{fffd}' {
-            bad += 1;
-        }
-    }
+    let n = s.chars().count();
     if n == 0 {
-        0.0
-    } else {
-        bad as f64 / n as f64
+        return 0.0;
     }
+    let bad = controls(s) + s.matches('\u{fffd}').count();
+    bad as f64 / n as f64
 }
 
 /// Decodes a document. UTF-8 (with or without BOM) and UTF-16 with BOM are
@@ -117,7 +120,7 @@ fn finish(text: String, encoding: &'static str, mut notes: Vec<(&'static str, St
 /// as Latin-1 (U+0096 for "–", U+0092 for "’": what a PDF's standard font
 /// with WinAnsi encoding often gives) is read as that character instead.
 pub fn drop_controls(text: String, notes: &mut Vec<(&'static str, String)>) -> String {
-    if !text.chars().any(is_control) {
+    if controls(&text) == 0 {
         return text;
     }
     let (mut removed, mut repaired) = (0usize, 0usize);
@@ -155,6 +158,15 @@ fn windows_1252_for_c1(c: char) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Counted on bytes, the controls are the characters `is_control` names.
+        #[test]
+        fn controls_are_counted_as_their_characters(s in "[a-zæ \t\n\r\x0c\x00-\x1f\x7f\u{80}-\u{a5}\u{fffd}–”]{0,40}") {
+            prop_assert_eq!(controls(&s), s.chars().filter(|&c| is_control(c)).count());
+        }
+    }
 
     #[test]
     fn utf8_with_and_without_bom() {

@@ -106,7 +106,7 @@ static MOEDE_I: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(?i:dagsorden|referat)\s+(?:for|fra|til|af)\s+)?(?:(?i:møde)\s+i\s+)?(.+?)(?:,|\s+d\.|\s+den|\s+\d{1,2}\.|\s+(?i:mandag|tirsdag|onsdag|torsdag|fredag)|$)").unwrap()
 });
 static FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^((?i:mødetid|mødedato|tidspunkt|dato og tid(?:spunkt)?|tid\s*(?:&|og)\s*sted|dato|tid|sted|mødested|mødedeltagere|deltagere|til stede|fremmødte|afbud|fraværende|mødeleder|formand|referent|sekretær|sagsnr|sagsnummer|journalnr|j\.\s*nr))\.?\s*:\s*(.*)$").unwrap()
+    Regex::new(r"^((?i:mødetid|mødedato|tidspunkt|dato og tid(?:spunkt)?|tid\s*(?:&|og)\s*sted|dato|tid|sted|mødested|mødedeltagere|deltagere|til stede|fremmødte|afbud|fraværende|mødeleder|formand|referent|sekretær|sagsnr|sagsnummer|journalnr|j\.\s*nr))\.?\s*:\s*()").unwrap()
 });
 
 #[derive(Default, Debug)]
@@ -125,8 +125,8 @@ fn parse_header(lines: &[Line]) -> Header {
             h.fields.push(("-".into(), vec![]));
             continue;
         }
-        if let Some(c) = crate::line_captures(&FIELD, t) {
-            let v = c[2].trim();
+        if let Some((c, v)) = crate::line_head(&FIELD, t) {
+            let v = v.trim();
             h.fields.push((c[1].to_lowercase(), if v.is_empty() { vec![] } else { vec![v.to_string()] }));
             continue;
         }
@@ -571,11 +571,29 @@ fn topic_hits(cfg: &Config, text: &str, cap: u32) -> Vec<u32> {
     out
 }
 
-/// Lower case, with each run of white space one space: in one pass.
+/// Lower case, with each run of white space one space: in one pass, an
+/// ASCII byte taken as it is and only another character decoded.
 fn flat_lower(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
-    for c in s.chars() {
+    let mut i = 0;
+    while let Some(&b) = s.as_bytes().get(i) {
+        if b.is_ascii() {
+            i += 1;
+            // `char::is_whitespace` of an ASCII character.
+            if matches!(b, b' ' | b'\t'..=b'\r') {
+                space = !out.is_empty();
+                continue;
+            }
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(b.to_ascii_lowercase() as char);
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else { break };
+        i += c.len_utf8();
         if c.is_whitespace() {
             space = !out.is_empty();
             continue;
@@ -584,11 +602,7 @@ fn flat_lower(s: &str) -> String {
             out.push(' ');
             space = false;
         }
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.extend(c.to_lowercase());
-        }
+        out.extend(c.to_lowercase());
     }
     out
 }
@@ -612,6 +626,23 @@ pub fn topics(cfg: &Config, title: &str, full: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Taken byte by byte where it can be, the text is what lowering
+        /// each character and flattening white space give.
+        #[test]
+        fn flat_lower_is_each_character_lowered_and_spaces_flattened(s in "[a-zA-Z0-9æøåÆØÅÉİΣ ,.\t\n\x0b\x0c\r\u{a0}\u{2028}\u{3000}–]{0,40}") {
+            let mut want = String::new();
+            for w in s.split_whitespace() {
+                if !want.is_empty() {
+                    want.push(' ');
+                }
+                want.extend(w.chars().flat_map(char::to_lowercase));
+            }
+            prop_assert_eq!(flat_lower(&s), want);
+        }
+    }
 
     #[test]
     fn municipalities_as_actors() {

@@ -43,7 +43,7 @@ pub struct RawItem {
 static ITEM: LazyLock<Regex> = LazyLock::new(|| {
     // "1. Titel", "1 Titel", "Punkt 1 Titel", and "1.Titel" as a PDF's
     // text gives a Word list label set apart by a tab stop.
-    Regex::new(r"^(?:(?i:(pkt|punkt))\.?\s*)?(\d{1,2})(?:\s*([.):])\s*|\s+)(\S.*)$").unwrap()
+    Regex::new(r"^(?:(?i:(pkt|punkt))\.?\s*)?(\d{1,2})(?:\s*([.):])\s*|\s+)(\S)").unwrap()
 });
 /// Header fields that open a meeting.
 static MEETING_FIELD: LazyLock<Regex> = LazyLock::new(|| {
@@ -58,7 +58,7 @@ static MEETING_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^Møde i \S|^(?i:dagsorden|referat)\s+(?:for|fra|til|af)\s+\S").unwrap()
 });
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(Indstilling(?:er)?|Det indstilles|Sagsfremstilling(?:en)?|Baggrund|Bilag|Beslutning(?:er)?|Referat|Forslag|Videre proces|Den videre proces|Konklusion|Resumé|Drøftelse|INDSTILLING|SAGSFREMSTILLING|BILAG|BESLUTNING|REFERAT)\s*([:.,])?\s*(.*)$").unwrap()
+    Regex::new(r"^(Indstilling(?:er)?|Det indstilles|Sagsfremstilling(?:en)?|Baggrund|Bilag|Beslutning(?:er)?|Referat|Forslag|Videre proces|Den videre proces|Konklusion|Resumé|Drøftelse|INDSTILLING|SAGSFREMSTILLING|BILAG|BESLUTNING|REFERAT)\s*([:.,])?\s*()").unwrap()
 });
 static MONTH_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?i)(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec|kl|kvartal|halvår|time|timer|dag|dage|uge|uger|måned|måneder|år|%|procent|mio|mia|kr)\b").unwrap()
@@ -71,10 +71,10 @@ pub fn looks_like_item(line: &str) -> bool {
 
 /// A section label: its canonical name and any text on the same line.
 pub fn label(line: &str) -> Option<(String, String)> {
-    let c = crate::line_captures(&LABEL, line)?;
+    let (c, rest) = crate::line_head(&LABEL, line)?;
     let word = &c[1];
     let punct = c.get(2).map(|m| m.as_str());
-    let rest = c[3].trim();
+    let rest = rest.trim();
     if !rest.is_empty() {
         // "Referat fra mødet ..." is text; "Referat: Godkendt" is a label.
         let ok = punct == Some(":") || (word == "Det indstilles" && punct == Some(","));
@@ -122,11 +122,11 @@ struct Candidate {
 }
 
 fn parse_candidate(line: &str) -> Option<(u32, String, bool)> {
-    let c = crate::line_captures(&ITEM, line)?;
+    let (c, title) = crate::line_head(&ITEM, line)?;
     let prefixed = c.get(1).is_some();
     let number: u32 = c[2].parse().ok()?;
     let punct = c.get(3).map(|m| m.as_str());
-    let title = c[4].trim();
+    let title = title.trim();
     let first = title.chars().next()?;
     if !(first.is_alphabetic() || "\"'”“„«".contains(first)) {
         return None;
