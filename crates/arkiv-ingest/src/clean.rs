@@ -3,7 +3,7 @@
 //! and words hyphenated across lines.
 
 use crate::dates::{self, Date};
-use regex::Regex;
+use crate::line_pattern::LinePattern;
 use crate::words::{trim_word, WordTable};
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
@@ -148,11 +148,11 @@ fn is_compat_foldable(c: char) -> bool {
     (0xfb00..=0xfb4f).contains(&cp) || (0xff00..=0xffef).contains(&cp) || c == '…' || c == '\u{2024}' || c == '\u{2025}'
 }
 
-static SIDE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i)(side|page)\s+\d{1,4}(\s*(af|/|of)\s*\d{1,4})?$|^-\s*\d{1,4}\s*-$").unwrap());
-static LONE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,3}$").unwrap());
-static CASE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:(?i:sagsnr|sags nr|j\.\s*nr|journalnr)\.?:?\s*)?(\d{1,4}(?:-\d{1,6}){3,})$").unwrap());
-static FOOTER_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^Dato\s*:\s*(.)").unwrap());
-static CONTACT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i)(e-?mail|mail|mobil|lokaltlf|tlf|telefon|direkte|direkte tlf)\.?\s*:").unwrap());
+static SIDE: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(?i)(side|page)\s+\d{1,4}(\s*(af|/|of)\s*\d{1,4})?$|^-\s*\d{1,4}\s*-$"));
+static LONE_NUMBER: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^\d{1,3}$"));
+static CASE_NUMBER: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(?:(?i:sagsnr|sags nr|j\.\s*nr|journalnr)\.?:?\s*)?(\d{1,4}(?:-\d{1,6}){3,})$"));
+static FOOTER_DATE: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^Dato\s*:\s*(.)"));
+static CONTACT: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(?i)(e-?mail|mail|mobil|lokaltlf|tlf|telefon|direkte|direkte tlf)\.?\s*:"));
 
 fn is_bullet_start(s: &str) -> Option<usize> {
     let c = s.chars().next()?;
@@ -298,10 +298,10 @@ pub fn strip_furniture(lines: Vec<Line>, paged: bool, group_line: &dyn Fn(&str) 
         let t = lines[i].text.as_str();
         if SIDE.is_match(t) {
             drop[i] = Some(Furniture::PageNumber);
-        } else if let Some(c) = crate::line_captures(&CASE_NUMBER, t) {
+        } else if let Some(c) = CASE_NUMBER.captures(t) {
             drop[i] = Some(Furniture::CaseNumber);
             facts.push((lines[i].no, Fact::CaseNumber(c[1].to_string())));
-        } else if let Some((_, date)) = crate::line_head(&FOOTER_DATE, t) {
+        } else if let Some((_, date)) = FOOTER_DATE.head(t) {
             // "Dato: ..." followed within a few lines by contact lines is the
             // page footer block of the secretariat.
             let end = (i + 1..(i + 6).min(n)).filter(|&j| CONTACT.is_match(&lines[j].text)).last();

@@ -33,6 +33,7 @@ pub mod read;
 pub mod segment;
 mod walk;
 pub mod words;
+mod line_pattern;
 
 pub use config::{Config, ConfigError};
 pub use model::*;
@@ -44,31 +45,6 @@ use clean::{Cleaned, Fact};
 use meta::MeetingInput;
 
 pub use embedded::SYNONYMS as EMBEDDED_SYNONYMS;
-
-/// The captures of a line pattern anchored at the line's start (`^...`),
-/// where it matches. Most lines match none of these patterns, and
-/// `is_match` says so after a byte or two without making room for the
-/// captures; only a line that matches pays for them.
-pub(crate) fn line_captures<'h>(re: &regex::Regex, line: &'h str) -> Option<regex::Captures<'h>> {
-    if re.is_match(line) {
-        re.captures(line)
-    } else {
-        None
-    }
-}
-
-/// A line's head where a pattern for it matches, and the rest of the line.
-/// The pattern is anchored at the line's start (`^...`) and its last group
-/// opens the rest: `(\S)` where the rest starts with a non-space, `()` where
-/// it may be empty. A line holds no line break (`clean::split_lines` cuts at
-/// each), so this is what `(\S.*)$` and `(.*)$` capture; but the regex
-/// stops where the head ends instead of stepping through the rest of the
-/// line, which made capturing a matched line cost some 5,000 instructions.
-pub(crate) fn line_head<'h>(re: &regex::Regex, line: &'h str) -> Option<(regex::Captures<'h>, &'h str)> {
-    let c = line_captures(re, line)?;
-    let rest = &line[c.get(c.len() - 1)?.start()..];
-    Some((c, rest))
-}
 
 /// Where in `bytes` the bytes that `hit` holds for are, in order. Text is
 /// looked at in blocks of 32 bytes, and a block where `hit` holds for none

@@ -6,6 +6,7 @@ use crate::config::{Config, Group};
 use crate::dates::{self, Date};
 use crate::model::{Item, Kind, Meeting, MeetingHead, Source};
 use crate::segment::{is_kind_word, RawMeeting};
+use crate::line_pattern::LinePattern;
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
@@ -105,8 +106,8 @@ pub fn group_in_line<'c>(cfg: &'c Config, line: &str) -> Option<&'c Group> {
 static MOEDE_I: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(?i:dagsorden|referat)\s+(?:for|fra|til|af)\s+)?(?:(?i:møde)\s+i\s+)?(.+?)(?:,|\s+d\.|\s+den|\s+\d{1,2}\.|\s+(?i:mandag|tirsdag|onsdag|torsdag|fredag)|$)").unwrap()
 });
-static FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^((?i:mødetid|mødedato|tidspunkt|dato og tid(?:spunkt)?|tid\s*(?:&|og)\s*sted|dato|tid|sted|mødested|mødedeltagere|deltagere|til stede|fremmødte|afbud|fraværende|mødeleder|formand|referent|sekretær|sagsnr|sagsnummer|journalnr|j\.\s*nr))\.?\s*:\s*()").unwrap()
+static FIELD: LazyLock<LinePattern> = LazyLock::new(|| {
+    LinePattern::new(r"^((?i:mødetid|mødedato|tidspunkt|dato og tid(?:spunkt)?|tid\s*(?:&|og)\s*sted|dato|tid|sted|mødested|mødedeltagere|deltagere|til stede|fremmødte|afbud|fraværende|mødeleder|formand|referent|sekretær|sagsnr|sagsnummer|journalnr|j\.\s*nr))\.?\s*:\s*()")
 });
 
 #[derive(Default, Debug)]
@@ -125,7 +126,7 @@ fn parse_header(lines: &[Line]) -> Header {
             h.fields.push(("-".into(), vec![]));
             continue;
         }
-        if let Some((c, v)) = crate::line_head(&FIELD, t) {
+        if let Some((c, v)) = FIELD.head(t) {
             let v = v.trim();
             h.fields.push((c[1].to_lowercase(), if v.is_empty() { vec![] } else { vec![v.to_string()] }));
             continue;
@@ -484,7 +485,7 @@ pub fn assign_item_ids(relpath: &str, meetings: &mut [Meeting]) {
     }
 }
 
-static ATTACHMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:- )?Bilag\s+\d+\s*[:.]\s*\S").unwrap());
+static ATTACHMENT: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(?:- )?Bilag\s+\d+\s*[:.]\s*\S"));
 
 fn is_attachment_line(l: &str) -> bool {
     ATTACHMENT.is_match(l)

@@ -10,6 +10,7 @@
 //! lose because their numbers go back, skip, or carry no sections.
 
 use crate::clean::Line;
+use crate::line_pattern::LinePattern;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -40,28 +41,28 @@ pub struct RawItem {
     pub sections: Vec<(String, Vec<String>)>,
 }
 
-static ITEM: LazyLock<Regex> = LazyLock::new(|| {
+static ITEM: LazyLock<LinePattern> = LazyLock::new(|| {
     // "1. Titel", "1 Titel", "Punkt 1 Titel", and "1.Titel" as a PDF's
     // text gives a Word list label set apart by a tab stop.
-    Regex::new(r"^(?:(?i:(pkt|punkt))\.?\s*)?(\d{1,2})(?:\s*([.):])\s*|\s+)(\S)").unwrap()
+    LinePattern::new(r"^(?:(?i:(pkt|punkt))\.?\s*)?(\d{1,2})(?:\s*([.):])\s*|\s+)(\S)")
 });
 /// Header fields that open a meeting.
-static MEETING_FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i:mødetid|mødedato|tidspunkt|dato og tid(?:spunkt)?|tid\s*(?:&|og)\s*sted)\s*:?").unwrap()
+static MEETING_FIELD: LazyLock<LinePattern> = LazyLock::new(|| {
+    LinePattern::new(r"^(?i:mødetid|mødedato|tidspunkt|dato og tid(?:spunkt)?|tid\s*(?:&|og)\s*sted)\s*:?")
 });
 /// Header fields that belong to a meeting header.
-static HEADER_FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i:mødetid|mødedato|tidspunkt|dato og tid(?:spunkt)?|tid\s*(?:&|og)\s*sted|dato|tid|sted|mødested|mødedeltagere|deltagere|til stede|afbud|mødeleder|referent)\s*:").unwrap()
+static HEADER_FIELD: LazyLock<LinePattern> = LazyLock::new(|| {
+    LinePattern::new(r"^(?i:mødetid|mødedato|tidspunkt|dato og tid(?:spunkt)?|tid\s*(?:&|og)\s*sted|dato|tid|sted|mødested|mødedeltagere|deltagere|til stede|afbud|mødeleder|referent)\s*:")
 });
 /// Title lines of a meeting: "Møde i ... <date>", "Referat fra møde i ...".
-static MEETING_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^Møde i \S|^(?i:dagsorden|referat)\s+(?:for|fra|til|af)\s+\S").unwrap()
+static MEETING_TITLE: LazyLock<LinePattern> = LazyLock::new(|| {
+    LinePattern::new(r"^Møde i \S|^(?i:dagsorden|referat)\s+(?:for|fra|til|af)\s+\S")
 });
-static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(Indstilling(?:er)?|Det indstilles|Sagsfremstilling(?:en)?|Baggrund|Bilag|Beslutning(?:er)?|Referat|Forslag|Videre proces|Den videre proces|Konklusion|Resumé|Drøftelse|INDSTILLING|SAGSFREMSTILLING|BILAG|BESLUTNING|REFERAT)\s*([:.,])?\s*()").unwrap()
+static LABEL: LazyLock<LinePattern> = LazyLock::new(|| {
+    LinePattern::new(r"^(Indstilling(?:er)?|Det indstilles|Sagsfremstilling(?:en)?|Baggrund|Bilag|Beslutning(?:er)?|Referat|Forslag|Videre proces|Den videre proces|Konklusion|Resumé|Drøftelse|INDSTILLING|SAGSFREMSTILLING|BILAG|BESLUTNING|REFERAT)\s*([:.,])?\s*()")
 });
-static MONTH_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i)(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec|kl|kvartal|halvår|time|timer|dag|dage|uge|uger|måned|måneder|år|%|procent|mio|mia|kr)\b").unwrap()
+static MONTH_START: LazyLock<LinePattern> = LazyLock::new(|| {
+    LinePattern::new(r"^(?i)(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec|kl|kvartal|halvår|time|timer|dag|dage|uge|uger|måned|måneder|år|%|procent|mio|mia|kr)\b")
 });
 
 /// A line that has the form of an item heading ("3. Titel", "Punkt 3 Titel").
@@ -71,7 +72,7 @@ pub fn looks_like_item(line: &str) -> bool {
 
 /// A section label: its canonical name and any text on the same line.
 pub fn label(line: &str) -> Option<(String, String)> {
-    let (c, rest) = crate::line_head(&LABEL, line)?;
+    let (c, rest) = LABEL.head(line)?;
     let word = &c[1];
     let punct = c.get(2).map(|m| m.as_str());
     let rest = rest.trim();
@@ -122,7 +123,7 @@ struct Candidate {
 }
 
 fn parse_candidate(line: &str) -> Option<(u32, String, bool)> {
-    let (c, title) = crate::line_head(&ITEM, line)?;
+    let (c, title) = ITEM.head(line)?;
     let prefixed = c.get(1).is_some();
     let number: u32 = c[2].parse().ok()?;
     let punct = c.get(3).map(|m| m.as_str());
