@@ -70,11 +70,14 @@ impl FileWords {
 
     /// These words, sorted and each once.
     pub fn of_words<S: AsRef<str>>(words: impl IntoIterator<Item = S>) -> FileWords {
-        let mut words: Vec<S> = words.into_iter().collect();
-        words.sort_unstable_by(|a, b| a.as_ref().cmp(b.as_ref()));
-        words.dedup_by(|a, b| a.as_ref() == b.as_ref());
-        let mut f = FileWords { text: String::with_capacity(words.iter().map(|w| w.as_ref().len()).sum()), ends: Vec::with_capacity(words.len()) };
-        for w in &words {
+        // Sorted by their first eight bytes as a number, then as strings:
+        // the same order (a zero byte pads a shorter word, and no byte is
+        // less), with most comparisons settled without comparing memory.
+        let mut words: Vec<(u64, S)> = words.into_iter().map(|w| (sort_prefix(w.as_ref()), w)).collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.as_ref().cmp(b.1.as_ref())));
+        words.dedup_by(|a, b| a.1.as_ref() == b.1.as_ref());
+        let mut f = FileWords { text: String::with_capacity(words.iter().map(|w| w.1.as_ref().len()).sum()), ends: Vec::with_capacity(words.len()) };
+        for (_, w) in &words {
             f.text.push_str(w.as_ref());
             f.ends.push(f.text.len() as u32);
         }
@@ -94,6 +97,14 @@ impl FileWords {
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
+}
+
+/// A word's first eight bytes, zero-padded, as a big-endian number.
+fn sort_prefix(w: &str) -> u64 {
+    let mut b = [0u8; 8];
+    let n = w.len().min(8);
+    b[..n].copy_from_slice(&w.as_bytes()[..n]);
+    u64::from_be_bytes(b)
 }
 
 /// `w.to_lowercase()`, into `out`.
@@ -273,6 +284,15 @@ mod tests {
             for w in s.split_whitespace() {
                 prop_assert_eq!(trim_word(w), w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').trim_matches('-'));
             }
+        }
+
+        /// Sorted on their prefixes first, a file's words are in the order
+        /// of strings, each once.
+        #[test]
+        fn file_words_are_in_string_order(words in proptest::collection::vec("[a\\x00æøb-]{0,10}", 0..30)) {
+            let want: std::collections::BTreeSet<&str> = words.iter().map(String::as_str).collect();
+            let got = FileWords::of_words(&words);
+            prop_assert_eq!(got.iter().collect::<Vec<_>>(), want.into_iter().collect::<Vec<_>>());
         }
     }
 
