@@ -76,6 +76,14 @@ pub fn normalize_into(s: &str, out: &mut String) {
     if s.is_ascii() {
         out.push_str(s);
         out.make_ascii_lowercase();
+    } else if !s.bytes().any(|b| b >= 0xc0 && b != 0xc3) {
+        // Only ASCII and U+00C0–U+00FF (the first byte 0xC3), as Danish
+        // words are: those letters are NFKC as they stand, and lower case is
+        // 0x20 on from À–Þ but for ×.
+        out.extend(s.chars().map(|c| match c {
+            'A'..='Z' | 'À'..='Ö' | 'Ø'..='Þ' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+            _ => c,
+        }));
     } else if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes && !s.contains('Σ') {
         // Most text is already NFKC: the quick check spares the full pass,
         // and the word is lower-cased into the buffer as it stands (a
@@ -346,22 +354,33 @@ impl Iterator for Words<'_> {
     fn next(&mut self) -> Option<(usize, usize)> {
         let mut start: Option<usize> = None;
         let mut last_alnum_end = 0;
-        let rest = &self.text[self.at..];
-        let base = self.at;
-        let mut iter = rest.char_indices().peekable();
-        while let Some((i, c)) = iter.next() {
-            let i = base + i;
-            if c.is_alphanumeric() || (start.is_some() && unicode_normalization::char::is_combining_mark(c)) {
+        let mut i = self.at;
+        // An ASCII byte is its own character, tested without decoding.
+        let alnum_at = |j: usize| match self.text.as_bytes().get(j) {
+            Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+            Some(_) => self.text[j..].chars().next().is_some_and(char::is_alphanumeric),
+            None => false,
+        };
+        while let Some(&b) = self.text.as_bytes().get(i) {
+            let (c, len) = if b.is_ascii() {
+                (b as char, 1)
+            } else {
+                let Some(c) = self.text[i..].chars().next() else { break };
+                (c, c.len_utf8())
+            };
+            let alnum = if b.is_ascii() { b.is_ascii_alphanumeric() } else { c.is_alphanumeric() || (start.is_some() && unicode_normalization::char::is_combining_mark(c)) };
+            if alnum {
                 if start.is_none() {
                     start = Some(i);
                 }
-                last_alnum_end = i + c.len_utf8();
-            } else if c == '-' && start.is_some() && iter.peek().is_some_and(|(_, n)| n.is_alphanumeric()) {
+                last_alnum_end = i + len;
+            } else if c == '-' && start.is_some() && alnum_at(i + 1) {
                 // inside a hyphenated word
             } else if let Some(s) = start {
-                self.at = i + c.len_utf8();
+                self.at = i + len;
                 return Some((s, last_alnum_end));
             }
+            i += len;
         }
         self.at = self.text.len();
         start.map(|s| (s, last_alnum_end))

@@ -189,3 +189,41 @@ fn the_parts_field_takes_the_parts_of_a_text_read_for_the_main_fields_and_no_oth
     let mut parts_b = DanishTokenizer::new(b.clone(), Mode::Parts);
     assert!(tokens(&mut parts_b, texts[0]).is_empty());
 }
+
+/// The word spans as first written, character by character: the byte-level
+/// finder must agree.
+fn words_reference(text: &str) -> Vec<(usize, usize)> {
+    let mut out = vec![];
+    let mut start: Option<usize> = None;
+    let mut last_alnum_end = 0;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if c.is_alphanumeric() || (start.is_some() && unicode_normalization::char::is_combining_mark(c)) {
+            if start.is_none() {
+                start = Some(i);
+            }
+            last_alnum_end = i + c.len_utf8();
+        } else if c == '-' && start.is_some() && iter.peek().is_some_and(|(_, n)| n.is_alphanumeric()) {
+        } else if let Some(s) = start.take() {
+            out.push((s, last_alnum_end));
+        }
+    }
+    out.extend(start.map(|s| (s, last_alnum_end)));
+    out
+}
+
+proptest::proptest! {
+    #[test]
+    fn words_are_found_as_on_characters(text in "[aZ9æÅé\u{301}\u{663}ß×Σ -.,\n]{0,30}") {
+        proptest::prop_assert_eq!(words(&text).collect::<Vec<_>>(), words_reference(&text));
+    }
+
+    /// Taken by the shortcut for ASCII and U+00C0–U+00FF, a word is what
+    /// NFKC and lower case make of it.
+    #[test]
+    fn a_word_is_normalized_as_nfkc_and_lower_case_make_it(w in "([a-zA-Z0-9]|[\u{c0}-\u{ff}]|[×÷ÆØÅæøåßÞþ]|[\u{a0}-\u{bf}]|[\u{100}-\u{17f}]|Σ|ﬁ){0,12}") {
+        let mut out = String::from("left over");
+        normalize_into(&w, &mut out);
+        proptest::prop_assert_eq!(out, w.nfkc().collect::<String>().to_lowercase());
+    }
+}
