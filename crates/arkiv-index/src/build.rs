@@ -618,10 +618,13 @@ fn joined_from_by_term(searcher: &tantivy::Searcher, f: Fields, field: tantivy::
     let q = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
     let addrs = searcher.search(&q, &DocSetCollector)?;
     let mut out = vec![];
+    let bad = |what: &str, e: serde_json::Error| IndexError::Tantivy(tantivy::TantivyError::InternalError(format!("stored {what}: {e}")));
     for addr in addrs {
         let doc: TantivyDocument = searcher.doc(addr)?;
-        let json = doc.get_first(f.joined_from).and_then(|v| v.as_str()).unwrap_or("[]");
-        out.push(serde_json::from_str(json).map_err(|e| IndexError::Tantivy(tantivy::TantivyError::InternalError(format!("stored parts: {e}"))))?);
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str());
+        let kept: Vec<join::KeptPart> = serde_json::from_str(text(f.joined_from).unwrap_or("[]")).map_err(|e| bad("parts", e))?;
+        let item: crate::StoredItem = serde_json::from_str(text(f.doc).unwrap_or("")).map_err(|e| bad("item", e))?;
+        out.push(kept.into_iter().map(|k| k.restore(&item)).collect());
     }
     Ok(out)
 }
@@ -644,9 +647,8 @@ pub fn document(j: &join::Joined, f: Fields) -> TantivyDocument {
     let it = &j.item;
     let m = &it.meeting;
     let stored = serde_json::to_string(it).expect("item serializes");
-    // JSON, as the item beside it: the parts' texts are the item's, written
-    // alike, and the store's compression finds them there (postcard made
-    // the store 12% larger).
+    // JSON, as the item beside it (postcard made the store 12% larger);
+    // what the parts share with the item is named, not written again.
     let joined_from = serde_json::to_string(&j.parts).expect("parts serialize");
     // The document's buffer holds every value: the texts twice (main field
     // and parts), the two JSON texts, and the ids and facets, a few hundred

@@ -51,12 +51,70 @@ pub struct StoredPart {
     pub item: Item,
 }
 
+/// One document's item as the index keeps it beside the joined item it is
+/// part of (`joined_from`): what it shares with the joined item is named,
+/// not written again. Most items are in one document, and the agenda's case
+/// text is the joined item's too; written out, the parts were as large as
+/// the joined item itself, stored and compressed a second time.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct KeptPart {
+    pub key: String,
+    /// The document's meeting; left out where it is the joined item's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting: Option<MeetingHead>,
+    pub path: String,
+    pub document: String,
+    pub format: Format,
+    pub ordinal: u32,
+    /// The document's item without the sections named in `shared`.
+    pub item: Item,
+    /// Sections whose text is the joined item's section of that name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared: Vec<String>,
+}
+
+impl KeptPart {
+    fn of(head: &PartHead, ordinal: u32, item: &Item, joined: &Item, meeting: &MeetingHead) -> KeptPart {
+        let same = |name: &str, text: &str| joined.sections.get(name).is_some_and(|t| t == text);
+        KeptPart {
+            key: head.key.clone(),
+            meeting: (head.meeting != *meeting).then(|| head.meeting.clone()),
+            path: head.path.clone(),
+            document: head.document.clone(),
+            format: head.format,
+            ordinal,
+            item: item.with_sections_where(|name, text| !same(name, text)),
+            shared: item.sections.iter().filter(|(n, t)| same(n, t)).map(|(n, _)| n.clone()).collect(),
+        }
+    }
+
+    /// The part as it was cut from its document, given the joined item it
+    /// was kept with.
+    pub fn restore(self, joined: &StoredItem) -> StoredPart {
+        let KeptPart { key, meeting, path, document, format, ordinal, mut item, shared } = self;
+        for name in shared {
+            if let Some(text) = joined.item.sections.get(&name) {
+                item.sections.insert(name, text.clone());
+            }
+        }
+        let meeting = meeting.unwrap_or_else(|| joined.meeting.head.clone());
+        StoredPart { head: PartHead { key, meeting, path, document, format }, ordinal, item }
+    }
+}
+
 /// A joined item, ready to index.
 #[derive(Debug, Clone)]
 pub struct Joined {
     pub key: String,
     pub item: StoredItem,
-    pub parts: Vec<StoredPart>,
+    pub parts: Vec<KeptPart>,
+}
+
+impl Joined {
+    /// The parts the item was joined from, as they were cut.
+    pub fn stored_parts(&self) -> Vec<StoredPart> {
+        self.parts.iter().map(|p| p.clone().restore(&self.item)).collect()
+    }
 }
 
 pub fn meeting_key(m: &MeetingHead) -> String {
@@ -300,7 +358,6 @@ fn merge_item(parts: &[Part], members: &[(usize, usize)], ordinal: usize, meetin
     let mut section_documents = BTreeMap::new();
     let (mut municipalities, mut topics, mut attachments) = (vec![], vec![], vec![]);
     let mut documents = vec![];
-    let mut stored = vec![];
     for (d, &(p, k)) in members.iter().enumerate() {
         let it = &parts[p].items[k];
         let minutes = parts[p].head.meeting.kind == Some(Kind::Referat);
@@ -324,12 +381,15 @@ fn merge_item(parts: &[Part], members: &[(usize, usize)], ordinal: usize, meetin
         union(&mut topics, &it.topics);
         union(&mut attachments, &it.attachments);
         documents.push(DocumentRef { id: it.id.clone(), kind: parts[p].head.meeting.kind, number: it.number, title: it.title.clone(), source: source_of(p, it) });
-        stored.push(StoredPart { head: parts[p].head.clone(), ordinal: k as u32, item: it.clone() });
     }
+    // The first document's item, its texts not copied: the sections are
+    // those gathered above.
+    let item = Item { municipalities, topics, sections, section_order, attachments, ..first.with_sections_where(|_, _| false) };
+    let kept = members.iter().map(|&(p, k)| KeptPart::of(&parts[p].head, k as u32, &parts[p].items[k], &item, &meeting.head)).collect();
     Joined {
         key: parts[p0].head.key.clone(),
         item: StoredItem {
-            item: Item { municipalities, topics, sections, section_order, attachments, ..first.clone() },
+            item,
             ordinal: ordinal as u32,
             kind: Kind::joined(documents.iter().map(|d| d.kind)),
             meeting: meeting.clone(),
@@ -337,7 +397,7 @@ fn merge_item(parts: &[Part], members: &[(usize, usize)], ordinal: usize, meetin
             documents,
             section_documents,
         },
-        parts: stored,
+        parts: kept,
     }
 }
 
@@ -479,7 +539,44 @@ mod tests {
         let evt = &joined[1].item;
         assert_eq!((evt.item.id.as_str(), evt.kind, evt.ordinal), ("referat.txt#4", Some(Kind::Referat), 1));
         // Joined again from what was stored, it is the same.
-        let again = join(regroup(joined.iter().flat_map(|j| j.parts.clone()).collect()));
+        let again = join(regroup(joined.iter().flat_map(Joined::stored_parts).collect()));
         assert_eq!(again.iter().map(|j| &j.item).collect::<Vec<_>>(), joined.iter().map(|j| &j.item).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn kept_parts_name_what_they_share_with_the_joined_item_and_restore_whole() {
+        let agenda = part("dagsorden.txt", Kind::Dagsorden, &[(3, "Rygestop", &[("indstilling", "At gruppen drøfter rygestop."), ("sagsfremstilling", "Hospitalet henviser for få.")])]);
+        let minutes = part("referat.txt", Kind::Referat, &[(3, "Rygestop", &[("indstilling", "At gruppen drøfter rygestop."), ("beslutning", "Ikke besluttet endnu.")])]);
+        let single = part("notat.txt", Kind::Dagsorden, &[(1, "Sikker mail", &[("tekst", "Mail mellem sektorerne.")])]);
+        let (originals, joined): (Vec<Part>, Vec<Joined>) = {
+            let originals = vec![agenda.clone(), minutes.clone(), single.clone()];
+            let mut joined = join(vec![agenda, minutes]);
+            joined.extend(join(vec![single]));
+            (originals, joined)
+        };
+        // The agenda's case text is the joined item's, and so is the one
+        // document's whole item: not written a second time.
+        let json = serde_json::to_string(&joined[0].parts).unwrap();
+        assert_eq!(json.matches("Hospitalet henviser").count(), 0, "{json}");
+        assert_eq!(json.matches("At gruppen drøfter").count(), 0, "{json}");
+        assert_eq!(joined[0].parts.iter().map(|p| p.shared.clone()).collect::<Vec<_>>(), [vec!["indstilling", "sagsfremstilling"], vec!["beslutning", "indstilling"]]);
+        let json = serde_json::to_string(&joined[1].parts).unwrap();
+        assert!(!json.contains("Mail mellem") && !json.contains("\"meeting\""), "{json}");
+        // The minutes' decision is the joined item's; a part whose section
+        // says otherwise keeps its own text.
+        let mut other = joined[0].clone();
+        other.item.item.sections.insert("beslutning".into(), "Godkendt.".into());
+        let kept = KeptPart::of(&originals[1].head, 0, &originals[1].items[0], &other.item.item, &other.item.meeting.head);
+        assert_eq!(kept.item.sections.get("beslutning").map(String::as_str), Some("Ikke besluttet endnu."));
+        // Through JSON and back, each part is the document's own again.
+        for j in &joined {
+            let back: Vec<KeptPart> = serde_json::from_str(&serde_json::to_string(&j.parts).unwrap()).unwrap();
+            for (k, p) in back.into_iter().enumerate() {
+                let p = p.restore(&j.item);
+                let original = originals.iter().find(|o| o.head.path == p.head.path).unwrap();
+                assert_eq!(p.head, original.head, "part {k} of {}", j.item.item.id);
+                assert_eq!(p.item, original.items[p.ordinal as usize]);
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@ use tantivy::schema::{
 
 /// Bumped when the schema or the analysis changes: an index of another
 /// version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
@@ -41,7 +41,8 @@ pub struct Fields {
     pub refers: Field,
     pub doc: Field,
     /// The documents' own items the stored item was joined from (JSON of
-    /// `Vec<join::StoredPart>`), to join the meeting again.
+    /// `Vec<join::KeptPart>`: what they share with `doc` named, not
+    /// repeated), to join the meeting again.
     pub joined_from: Field,
 }
 

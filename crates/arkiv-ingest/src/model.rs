@@ -193,4 +193,24 @@ impl Item {
         }
         s
     }
+
+    /// A copy of the item with only the sections `keep` takes (by name and
+    /// text); `section_order` still names them all. Only the kept texts
+    /// are copied.
+    pub fn with_sections_where(&self, keep: impl Fn(&str, &str) -> bool) -> Item {
+        let Item { id, number, title, municipalities, topics, sections, section_order, attachments, line, page, page_end } = self;
+        Item {
+            id: id.clone(),
+            number: *number,
+            title: title.clone(),
+            municipalities: municipalities.clone(),
+            topics: topics.clone(),
+            sections: sections.iter().filter(|(n, t)| keep(n, t)).map(|(n, t)| (n.clone(), t.clone())).collect(),
+            section_order: section_order.clone(),
+            attachments: attachments.clone(),
+            line: *line,
+            page: *page,
+            page_end: *page_end,
+        }
+    }
 }
