@@ -623,8 +623,8 @@ fn joined_from_by_term(searcher: &tantivy::Searcher, f: Fields, field: tantivy::
         let doc: TantivyDocument = searcher.doc(addr)?;
         let text = |field| doc.get_first(field).and_then(|v| v.as_str());
         let kept: Vec<join::KeptPart> = serde_json::from_str(text(f.joined_from).unwrap_or("[]")).map_err(|e| bad("parts", e))?;
-        let item: crate::StoredItem = serde_json::from_str(text(f.doc).unwrap_or("")).map_err(|e| bad("item", e))?;
-        out.push(kept.into_iter().map(|k| k.restore(&item)).collect());
+        let shared: join::Shared = serde_json::from_str(text(f.doc).unwrap_or("")).map_err(|e| bad("item", e))?;
+        out.push(kept.into_iter().map(|k| k.restore(&shared)).collect());
     }
     Ok(out)
 }

@@ -88,17 +88,31 @@ impl KeptPart {
         }
     }
 
-    /// The part as it was cut from its document, given the joined item it
-    /// was kept with.
-    pub fn restore(self, joined: &StoredItem) -> StoredPart {
+    /// The part as it was cut from its document, given what the joined item
+    /// it was kept with shares.
+    pub fn restore(self, joined: &Shared) -> StoredPart {
         let KeptPart { key, meeting, path, document, format, ordinal, mut item, shared } = self;
         for name in shared {
-            if let Some(text) = joined.item.sections.get(&name) {
+            if let Some(text) = joined.sections.get(&name) {
                 item.sections.insert(name, text.clone());
             }
         }
         let meeting = meeting.unwrap_or_else(|| joined.meeting.head.clone());
         StoredPart { head: PartHead { key, meeting, path, document, format }, ordinal, item }
+    }
+}
+
+/// What a joined item's kept parts may share with it: its sections and its
+/// meeting. Read from the stored item's JSON without the rest of it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Shared {
+    pub sections: BTreeMap<String, String>,
+    pub meeting: MeetingInfo,
+}
+
+impl Shared {
+    fn of(item: &StoredItem) -> Shared {
+        Shared { sections: item.item.sections.clone(), meeting: item.meeting.clone() }
     }
 }
 
@@ -113,7 +127,8 @@ pub struct Joined {
 impl Joined {
     /// The parts the item was joined from, as they were cut.
     pub fn stored_parts(&self) -> Vec<StoredPart> {
-        self.parts.iter().map(|p| p.clone().restore(&self.item)).collect()
+        let shared = Shared::of(&self.item);
+        self.parts.iter().map(|p| p.clone().restore(&shared)).collect()
     }
 }
 
@@ -572,7 +587,8 @@ mod tests {
         for j in &joined {
             let back: Vec<KeptPart> = serde_json::from_str(&serde_json::to_string(&j.parts).unwrap()).unwrap();
             for (k, p) in back.into_iter().enumerate() {
-                let p = p.restore(&j.item);
+                let shared: Shared = serde_json::from_str(&serde_json::to_string(&j.item).unwrap()).unwrap();
+                let p = p.restore(&shared);
                 let original = originals.iter().find(|o| o.head.path == p.head.path).unwrap();
                 assert_eq!(p.head, original.head, "part {k} of {}", j.item.item.id);
                 assert_eq!(p.item, original.items[p.ordinal as usize]);
