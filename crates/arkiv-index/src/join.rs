@@ -41,9 +41,10 @@ pub struct Part {
     pub items: Vec<Item>,
 }
 
-/// One document's item as kept with the joined item it is part of, so that
-/// the meeting can be joined again when one of its documents changes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One document's item, with its meeting, as read back from beside the
+/// joined item it is part of (stored as a [`KeptPart`]), so that the meeting
+/// can be joined again when one of its documents changes.
+#[derive(Debug, Clone)]
 pub struct StoredPart {
     pub head: PartHead,
     /// Position of the item in this document's meeting.
