@@ -111,26 +111,12 @@ pub struct Shared {
     pub meeting: MeetingInfo,
 }
 
-impl Shared {
-    fn of(item: &StoredItem) -> Shared {
-        Shared { sections: item.item.sections.clone(), meeting: item.meeting.clone() }
-    }
-}
-
 /// A joined item, ready to index.
 #[derive(Debug, Clone)]
 pub struct Joined {
     pub key: String,
     pub item: StoredItem,
     pub parts: Vec<KeptPart>,
-}
-
-impl Joined {
-    /// The parts the item was joined from, as they were cut.
-    pub fn stored_parts(&self) -> Vec<StoredPart> {
-        let shared = Shared::of(&self.item);
-        self.parts.iter().map(|p| p.clone().restore(&shared)).collect()
-    }
 }
 
 pub fn meeting_key(m: &MeetingHead) -> String {
@@ -555,8 +541,16 @@ mod tests {
         let evt = &joined[1].item;
         assert_eq!((evt.item.id.as_str(), evt.kind, evt.ordinal), ("referat.txt#4", Some(Kind::Referat), 1));
         // Joined again from what was stored, it is the same.
-        let again = join(regroup(joined.iter().flat_map(Joined::stored_parts).collect()));
+        let again = join(regroup(joined.iter().flat_map(read_back).collect()));
         assert_eq!(again.iter().map(|j| &j.item).collect::<Vec<_>>(), joined.iter().map(|j| &j.item).collect::<Vec<_>>());
+    }
+
+    /// A joined item's parts as the index reads them back: the kept parts'
+    /// JSON, restored from what the stored item's JSON shares.
+    fn read_back(j: &Joined) -> Vec<StoredPart> {
+        let kept: Vec<KeptPart> = serde_json::from_str(&serde_json::to_string(&j.parts).unwrap()).unwrap();
+        let shared: Shared = serde_json::from_str(&serde_json::to_string(&j.item).unwrap()).unwrap();
+        kept.into_iter().map(|k| k.restore(&shared)).collect()
     }
 
     #[test]
@@ -586,10 +580,7 @@ mod tests {
         assert_eq!(kept.item.sections.get("beslutning").map(String::as_str), Some("Ikke besluttet endnu."));
         // Through JSON and back, each part is the document's own again.
         for j in &joined {
-            let back: Vec<KeptPart> = serde_json::from_str(&serde_json::to_string(&j.parts).unwrap()).unwrap();
-            for (k, p) in back.into_iter().enumerate() {
-                let shared: Shared = serde_json::from_str(&serde_json::to_string(&j.item).unwrap()).unwrap();
-                let p = p.restore(&shared);
+            for (k, p) in read_back(j).into_iter().enumerate() {
                 let original = originals.iter().find(|o| o.head.path == p.head.path).unwrap();
                 assert_eq!(p.head, original.head, "part {k} of {}", j.item.item.id);
                 assert_eq!(p.item, original.items[p.ordinal as usize]);
