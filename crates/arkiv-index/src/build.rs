@@ -87,9 +87,10 @@ pub struct IndexSummary {
     pub joined_after_commit: usize,
 }
 
-/// The index writer's threads and memory budget.
-const WRITER_THREADS: usize = 2;
-const WRITER_MEMORY: usize = 256 * 1024 * 1024;
+/// The index writer's threads and memory budget (public for the indexing
+/// floor benchmark, `examples/tantivy_floor.rs`, which uses the same).
+pub const WRITER_THREADS: usize = 2;
+pub const WRITER_MEMORY: usize = 256 * 1024 * 1024;
 
 
 fn io_err(path: &Path, e: impl std::fmt::Display) -> IndexError {

@@ -25,7 +25,7 @@ mod synonyms;
 mod table;
 mod tree;
 
-pub use build::{IndexSummary, Manifest};
+pub use build::{IndexSummary, Manifest, WRITER_MEMORY, WRITER_THREADS};
 pub use history::{Reason, Related};
 pub use model::*;
 pub use facet::{Facets, FACETS};
