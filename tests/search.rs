@@ -233,6 +233,52 @@ fn changed_minutes_are_joined_in_the_runs_one_commit() {
     assert_eq!(idx.search(&SearchRequest { q: "aftalt".into(), limit: 0, ..Default::default() }).unwrap().total, 0, "the old decisions went");
 }
 
+/// A re-index reads each stored item of the changed files once, to keep
+/// their other documents' parts, and a meeting written again skips those
+/// items: what a meeting's unchanged document has alone stays, once, and an
+/// item of two changed files is written once, with both files' new text.
+#[test]
+fn a_meetings_items_stay_once_when_its_documents_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let ix = dir.path().join("ix");
+    let agenda = |date: &str, items: &[(&str, &str)]| {
+        let mut s = format!("Dagsorden til møde i Sundhedsstyregruppen\nMødetid: {date}\n");
+        for (k, (title, text)) in items.iter().enumerate() {
+            s.push_str(&format!("{}. {title}\nIndstilling:\n{text}\n", k + 1));
+        }
+        s
+    };
+    let minutes = |date: &str, items: &[(&str, &str)]| doc("Sundhedsstyregruppen", date, items);
+    // Meeting 1: the agenda has two items, the minutes only the first.
+    write(&a, "g/1-a.txt", &agenda("3. marts 2022", &[("Rygestop", "At sagen drøftes."), ("Hjemmebehandling med antibiotika", "At kvalitetsdata godkendes.")]));
+    write(&a, "g/1-b.txt", &minutes("3. marts 2022", &[("Rygestop", "Aftalt.")]));
+    // Meeting 2: both documents change in the next run.
+    write(&a, "g/2-a.txt", &agenda("4. maj 2022", &[("Lægedækning", "At planen vedtages.")]));
+    write(&a, "g/2-b.txt", &minutes("4. maj 2022", &[("Lægedækning", "Vedtaget.")]));
+    let cfg = Config::embedded();
+    let s1 = index_archive(&a, &ix, &cfg, EMBEDDED_SYNONYMS).unwrap();
+    assert_eq!((s1.added, s1.items_total), (4, 3));
+    write(&a, "g/1-b.txt", &minutes("3. marts 2022", &[("Rygestop", "Udsat til næste møde.")]));
+    write(&a, "g/2-a.txt", &agenda("4. maj 2022", &[("Lægedækning", "At planen sendes i høring.")]));
+    write(&a, "g/2-b.txt", &minutes("4. maj 2022", &[("Lægedækning", "Sendt i høring.")]));
+    let s2 = index_archive(&a, &ix, &cfg, EMBEDDED_SYNONYMS).unwrap();
+    assert_eq!((s2.changed, s2.unchanged, s2.items_total, s2.joined_after_commit), (3, 1, 3, 0));
+    let idx = ArkivIndex::open(&ix).unwrap();
+    let count = |q: &str| idx.search(&SearchRequest { q: q.into(), limit: 10, ..Default::default() }).unwrap();
+    let r = count("udsat");
+    assert_eq!(r.total, 1);
+    assert_eq!(r.hits[0].item.kind, Some(arkiv_ingest::Kind::DagsordenOgReferat), "the changed minutes joined with the agenda's item");
+    assert_eq!(count("aftalt").total, 0, "the old decision went");
+    let alone = count("kvalitetsdata");
+    assert_eq!(alone.total, 1, "the item only the unchanged agenda has stays, once");
+    assert_eq!(alone.hits[0].item.title, "Hjemmebehandling med antibiotika");
+    let both = count("høring");
+    assert_eq!(both.total, 1, "the item of two changed files is written once");
+    assert_eq!(both.hits[0].item.kind, Some(arkiv_ingest::Kind::DagsordenOgReferat));
+    assert_eq!(count("vedtages").total + count("vedtaget").total, 0, "both files' old texts went");
+}
+
 #[test]
 fn reindexing_skips_unchanged_files_and_keeps_ids() {
     let dir = tempfile::tempdir().unwrap();

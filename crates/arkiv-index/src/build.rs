@@ -329,17 +329,19 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     let old_searcher = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?.searcher();
     let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)?;
     let gone: std::collections::HashSet<String> = replaced.iter().chain(&removed_now).cloned().collect();
-    let before = Before { searcher: &old_searcher, gone: &gone };
     let mut run = RunKeys::default();
     run.pending.extend(old.rejoin.iter().cloned());
+    let mut read = std::collections::HashSet::new();
     for r in &gone {
-        for parts in joined_from_by_term(&old_searcher, fields, fields.file, r)? {
+        // An item of two changed files is read once.
+        for parts in joined_from_by_term(&old_searcher, fields, fields.file, r, |a| read.insert(a))? {
             for part in parts.into_iter().filter(|part| !gone.contains(&part.head.path)) {
                 run.orphans.entry(part.head.key.clone()).or_default().push(part);
             }
         }
         writer.delete_term(Term::from_field_text(fields.file, r));
     }
+    let before = Before { searcher: &old_searcher, gone: &gone, read };
     phases.end("old items of changed files looked up");
     let parts_of = |fp: arkiv_ingest::FileParse, pending: Pending| {
         let parts = join::parts_of(&fp);
@@ -384,7 +386,7 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let searcher = reader.searcher();
         for key in &manifest.rejoin {
-            let parts: Vec<join::StoredPart> = joined_from_by_term(&searcher, fields, fields.meeting_key, key)?.into_iter().flatten().collect();
+            let parts: Vec<join::StoredPart> = joined_from_by_term(&searcher, fields, fields.meeting_key, key, |_| true)?.into_iter().flatten().collect();
             writer.delete_term(Term::from_field_text(fields.meeting_key, key));
             for j in join::join(join::regroup(parts)) {
                 writer.add_document(document(&j, fields))?;
@@ -528,6 +530,10 @@ const JOIN_WINDOW: u64 = 64;
 struct Before<'a> {
     searcher: &'a tantivy::Searcher,
     gone: &'a std::collections::HashSet<String>,
+    /// The items those files are part of, read when the run looked up
+    /// their other documents' parts: they go with the files, and a meeting
+    /// written later does not read them again.
+    read: std::collections::HashSet<tantivy::DocAddress>,
 }
 
 /// The meetings indexed in one run: the documents' meetings held back to
@@ -589,7 +595,7 @@ impl RunKeys {
         if self.written.insert(key.to_string()) {
             let term = Term::from_field_text(fields.meeting_key, key);
             if before.searcher.doc_freq(&term)? > 0 {
-                let kept: Vec<Vec<join::StoredPart>> = joined_from_by_term(before.searcher, fields, fields.meeting_key, key)?
+                let kept: Vec<Vec<join::StoredPart>> = joined_from_by_term(before.searcher, fields, fields.meeting_key, key, |a| !before.read.contains(&a))?
                     .into_iter()
                     .filter(|ps| ps.iter().all(|p| !before.gone.contains(&p.head.path)))
                     .collect();
@@ -614,13 +620,21 @@ impl RunKeys {
     }
 }
 
-/// The parts every item matching `value` in `field` was joined from.
-fn joined_from_by_term(searcher: &tantivy::Searcher, f: Fields, field: tantivy::schema::Field, value: &str) -> Result<Vec<Vec<join::StoredPart>>, IndexError> {
+/// The parts every item matching `value` in `field` was joined from, of
+/// the items `take` takes (it sees each item's address before the item is
+/// read).
+fn joined_from_by_term(
+    searcher: &tantivy::Searcher,
+    f: Fields,
+    field: tantivy::schema::Field,
+    value: &str,
+    mut take: impl FnMut(tantivy::DocAddress) -> bool,
+) -> Result<Vec<Vec<join::StoredPart>>, IndexError> {
     let q = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
     let addrs = searcher.search(&q, &DocSetCollector)?;
     let mut out = vec![];
     let bad = |what: &str, e: serde_json::Error| IndexError::Tantivy(tantivy::TantivyError::InternalError(format!("stored {what}: {e}")));
-    for addr in addrs {
+    for addr in addrs.into_iter().filter(|&a| take(a)) {
         let doc: TantivyDocument = searcher.doc(addr)?;
         let text = |field| doc.get_first(field).and_then(|v| v.as_str());
         let kept: Vec<join::KeptPart> = serde_json::from_str(text(f.joined_from).unwrap_or("[]")).map_err(|e| bad("parts", e))?;
