@@ -331,15 +331,19 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
     let gone: std::collections::HashSet<String> = replaced.iter().chain(&removed_now).cloned().collect();
     let mut run = RunKeys::default();
     run.pending.extend(old.rejoin.iter().cloned());
+    // The items of the files that go or change, each once (an item of two
+    // changed files too), read on all cores for their other documents' parts.
     let mut read = std::collections::HashSet::new();
     for r in &gone {
-        // An item of two changed files is read once.
-        for parts in joined_from_by_term(&old_searcher, fields, fields.file, r, |a| read.insert(a))? {
-            for part in parts.into_iter().filter(|part| !gone.contains(&part.head.path)) {
-                run.orphans.entry(part.head.key.clone()).or_default().push(part);
-            }
-        }
+        read.extend(items_with(&old_searcher, fields.file, r)?);
         writer.delete_term(Term::from_field_text(fields.file, r));
+    }
+    let kept: Vec<Vec<join::StoredPart>> = {
+        use rayon::prelude::*;
+        read.par_iter().map(|&a| joined_from_at(&old_searcher, fields, a)).collect::<Result<_, _>>()?
+    };
+    for part in kept.into_iter().flatten().filter(|part| !gone.contains(&part.head.path)) {
+        run.orphans.entry(part.head.key.clone()).or_default().push(part);
     }
     let before = Before { searcher: &old_searcher, gone: &gone, read };
     phases.end("old items of changed files looked up");
@@ -386,7 +390,10 @@ pub fn update(archive: &Path, dir: &Path, cfg: &Config, synonyms_toml: &str, wai
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let searcher = reader.searcher();
         for key in &manifest.rejoin {
-            let parts: Vec<join::StoredPart> = joined_from_by_term(&searcher, fields, fields.meeting_key, key, |_| true)?.into_iter().flatten().collect();
+            let mut parts: Vec<join::StoredPart> = vec![];
+            for a in items_with(&searcher, fields.meeting_key, key)? {
+                parts.extend(joined_from_at(&searcher, fields, a)?);
+            }
             writer.delete_term(Term::from_field_text(fields.meeting_key, key));
             for j in join::join(join::regroup(parts)) {
                 writer.add_document(document(&j, fields))?;
@@ -595,10 +602,13 @@ impl RunKeys {
         if self.written.insert(key.to_string()) {
             let term = Term::from_field_text(fields.meeting_key, key);
             if before.searcher.doc_freq(&term)? > 0 {
-                let kept: Vec<Vec<join::StoredPart>> = joined_from_by_term(before.searcher, fields, fields.meeting_key, key, |a| !before.read.contains(&a))?
-                    .into_iter()
-                    .filter(|ps| ps.iter().all(|p| !before.gone.contains(&p.head.path)))
-                    .collect();
+                let mut kept: Vec<Vec<join::StoredPart>> = vec![];
+                for a in items_with(before.searcher, fields.meeting_key, key)?.into_iter().filter(|a| !before.read.contains(a)) {
+                    let parts = joined_from_at(before.searcher, fields, a)?;
+                    if parts.iter().all(|p| !before.gone.contains(&p.head.path)) {
+                        kept.push(parts);
+                    }
+                }
                 if !kept.is_empty() {
                     writer.delete_term(term);
                     stored.extend(kept.into_iter().flatten());
@@ -620,28 +630,20 @@ impl RunKeys {
     }
 }
 
-/// The parts every item matching `value` in `field` was joined from, of
-/// the items `take` takes (it sees each item's address before the item is
-/// read).
-fn joined_from_by_term(
-    searcher: &tantivy::Searcher,
-    f: Fields,
-    field: tantivy::schema::Field,
-    value: &str,
-    mut take: impl FnMut(tantivy::DocAddress) -> bool,
-) -> Result<Vec<Vec<join::StoredPart>>, IndexError> {
+/// The items of the index matching `value` in `field`.
+fn items_with(searcher: &tantivy::Searcher, field: tantivy::schema::Field, value: &str) -> Result<std::collections::HashSet<tantivy::DocAddress>, IndexError> {
     let q = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
-    let addrs = searcher.search(&q, &DocSetCollector)?;
-    let mut out = vec![];
+    Ok(searcher.search(&q, &DocSetCollector)?)
+}
+
+/// The parts the stored item at `addr` was joined from.
+fn joined_from_at(searcher: &tantivy::Searcher, f: Fields, addr: tantivy::DocAddress) -> Result<Vec<join::StoredPart>, IndexError> {
     let bad = |what: &str, e: serde_json::Error| IndexError::Tantivy(tantivy::TantivyError::InternalError(format!("stored {what}: {e}")));
-    for addr in addrs.into_iter().filter(|&a| take(a)) {
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        let text = |field| doc.get_first(field).and_then(|v| v.as_str());
-        let kept: Vec<join::KeptPart> = serde_json::from_str(text(f.joined_from).unwrap_or("[]")).map_err(|e| bad("parts", e))?;
-        let shared: join::Shared = serde_json::from_str(text(f.doc).unwrap_or("")).map_err(|e| bad("item", e))?;
-        out.push(kept.into_iter().map(|k| k.restore(&shared)).collect());
-    }
-    Ok(out)
+    let doc: TantivyDocument = searcher.doc(addr)?;
+    let text = |field| doc.get_first(field).and_then(|v| v.as_str());
+    let kept: Vec<join::KeptPart> = serde_json::from_str(text(f.joined_from).unwrap_or("[]")).map_err(|e| bad("parts", e))?;
+    let shared: join::Shared = serde_json::from_str(text(f.doc).unwrap_or("")).map_err(|e| bad("item", e))?;
+    Ok(kept.into_iter().map(|k| k.restore(&shared)).collect())
 }
 
 /// Days since 1970 of a date, as `sort_date` holds them.
