@@ -34,19 +34,23 @@ fn user_cpu_s() -> f64 {
     u.ru_utime.tv_sec as f64 + u.ru_utime.tv_usec as f64 / 1e6
 }
 
-/// The `.txt` files under `root`, sorted.
+/// The `.txt` files under `root`, sorted; what cannot be listed is reported.
 fn files(root: &PathBuf) -> Vec<PathBuf> {
     walkdir::WalkDir::new(root)
         .sort_by_file_name()
         .into_iter()
-        .filter_map(Result::ok)
+        .filter_map(|e| e.map_err(|err| eprintln!("skipped: {err}")).ok())
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "txt"))
         .map(|e| e.into_path())
         .collect()
 }
 
+/// A file's text; one that cannot be read is reported and counts as empty.
 fn read(path: &PathBuf) -> String {
-    let bytes = std::fs::read(path).unwrap_or_default();
+    let bytes = std::fs::read(path).unwrap_or_else(|e| {
+        eprintln!("skipped {}: {e}", path.display());
+        vec![]
+    });
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
@@ -132,6 +136,10 @@ fn main() {
         std::process::exit(2);
     };
     let paths = files(&root);
+    if paths.is_empty() {
+        eprintln!("no .txt files under {}", root.display());
+        std::process::exit(2);
+    }
     let run = |n: &str| only.as_deref().is_none_or(|o| o == n);
     if run("read") {
         pass("read", &paths, chunk, None);
