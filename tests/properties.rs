@@ -7,7 +7,11 @@
 //!   decide how a line-end hyphen is joined: whatever other documents say,
 //!   the same document gives the same ids;
 //! - `arkiv parse` and `arkiv index` give the same items, titles and ids
-//!   for the same archive (the sample archive, and ../shared/corpus).
+//!   for the same archive (the sample archive, and ../shared/corpus);
+//! - joining loses no text: a document written twice as two documents of
+//!   one meeting, other words in each copy, keeps every line that either
+//!   copy makes findable alone (generated documents, the sample archive,
+//!   ../shared/corpus).
 //!
 //! PROPTEST_CASES sets the cases per property (proptest's default, 256).
 
@@ -329,4 +333,119 @@ proptest! {
         }
         prop_assert_eq!(next, lines.len(), "the meetings hold every line");
     }
+}
+
+/// A marker word for line `n` of copy `copy`: letters only, ending in a
+/// letter no Danish suffix ends in, so the stemmer leaves it whole; searched
+/// as a quoted phrase, so no other marker matches it with a typo.
+fn marker(copy: char, n: usize) -> String {
+    const LETTERS: &[u8] = b"bcdfhjlmnprtvwxz";
+    let mut s = format!("mk{copy}");
+    let mut n = n;
+    loop {
+        s.push(LETTERS[n % LETTERS.len()] as char);
+        n /= LETTERS.len();
+        if n == 0 {
+            break;
+        }
+    }
+    s.push('q');
+    s
+}
+
+/// A text with a marker word at the end of every prose line (four words or
+/// more, beginning with a letter, not a heading ending in a colon), and
+/// the markers it used.
+fn with_markers(text: &str, copy: char, next: &mut usize) -> (String, Vec<String>) {
+    let (mut out, mut markers) = (String::new(), vec![]);
+    for line in text.lines() {
+        out.push_str(line);
+        let prose = line.split_whitespace().count() >= 4 && line.trim_start().starts_with(char::is_alphabetic) && !line.trim_end().ends_with(':');
+        if prose {
+            let m = marker(copy, *next);
+            *next += 1;
+            out.push(' ');
+            out.push_str(&m);
+            markers.push(m);
+        }
+        out.push('\n');
+    }
+    (out, markers)
+}
+
+/// Each text document written twice, as two documents of the same meeting
+/// (same folder, group and date), with other marker words in each copy:
+/// every line findable when a copy is indexed alone is findable once both
+/// are indexed and joined. Returns how many lines were findable alone, and
+/// how many were marked.
+fn written_twice_loses_no_findable_line(docs: &[(String, String)]) -> (usize, usize) {
+    let cfg = Config::embedded();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut next_a, mut next_b) = (0, 0);
+    let mut copies: Vec<(String, String, Vec<String>, String, String, Vec<String>)> = vec![];
+    for (relpath, text) in docs {
+        let (a, ma) = with_markers(text, 'a', &mut next_a);
+        let (b, mb) = with_markers(text, 'b', &mut next_b);
+        copies.push((relpath.clone(), a, ma, relpath.replace(".txt", "-kopi.txt"), b, mb));
+    }
+    let write = |archive: &std::path::Path, which: &[bool; 2]| {
+        for (pa, a, _, pb, b, _) in &copies {
+            for (on, path, text) in [(which[0], pa, a), (which[1], pb, b)] {
+                if on {
+                    let p = archive.join(path);
+                    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                    std::fs::write(p, text).unwrap();
+                }
+            }
+        }
+    };
+    let findable = |which: [bool; 2], markers: &[&String]| -> Vec<String> {
+        let name = format!("{}{}", which[0] as u8, which[1] as u8);
+        let archive = dir.path().join(format!("archive-{name}"));
+        write(&archive, &which);
+        let ix = dir.path().join(format!("ix-{name}"));
+        arkiv_index::index_archive(&archive, &ix, &cfg, arkiv_ingest::EMBEDDED_SYNONYMS).unwrap();
+        let index = arkiv_index::ArkivIndex::open(&ix).unwrap();
+        markers
+            .iter()
+            .filter(|m| index.search(&arkiv_index::SearchRequest { q: format!("\"{m}\""), limit: 0, ..Default::default() }).unwrap().total > 0)
+            .map(|m| m.to_string())
+            .collect()
+    };
+    let (ma, mb): (Vec<&String>, Vec<&String>) = (copies.iter().flat_map(|c| &c.2).collect(), copies.iter().flat_map(|c| &c.5).collect());
+    let alone: Vec<String> = findable([true, false], &ma).into_iter().chain(findable([false, true], &mb)).collect();
+    let all: Vec<&String> = ma.iter().chain(&mb).copied().collect();
+    let joined = findable([true, true], &all);
+    let lost: Vec<&String> = alone.iter().filter(|m| !joined.contains(m)).collect();
+    assert!(lost.is_empty(), "{} of {} lines findable alone are lost by joining: {:?}", lost.len(), alone.len(), &lost[..lost.len().min(20)]);
+    (alone.len(), all.len())
+}
+
+proptest! {
+    // Each case indexes three archives; a few dozen cases cover the shapes.
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    #[test]
+    fn a_generated_document_written_twice_loses_no_findable_line(doc in document()) {
+        written_twice_loses_no_findable_line(&[("g/referat.txt".to_string(), doc)]);
+    }
+}
+
+#[test]
+fn the_sample_archive_written_twice_loses_no_findable_line() {
+    let (files, _) = arkiv_ingest::walk_archive(&support::sample());
+    let docs: Vec<(String, String)> =
+        files.iter().filter(|f| f.relpath.ends_with(".txt")).map(|f| (f.relpath.clone(), arkiv_ingest::decode::decode(&std::fs::read(&f.path).unwrap()).unwrap().text)).collect();
+    let (alone, all) = written_twice_loses_no_findable_line(&docs);
+    assert!(alone > 50 && alone * 2 > all, "most prose lines are findable alone: {alone} of {all}");
+}
+
+#[test]
+fn the_shared_corpus_written_twice_loses_no_findable_line() {
+    let Some(shared) = support::shared("the_shared_corpus_written_twice_loses_no_findable_line") else { return };
+    let (files, _) = arkiv_ingest::walk_archive(&shared.join("corpus"));
+    let docs: Vec<(String, String)> =
+        files.iter().filter(|f| f.relpath.ends_with(".txt")).map(|f| (f.relpath.clone(), arkiv_ingest::decode::decode(&std::fs::read(&f.path).unwrap()).unwrap().text)).collect();
+    assert_eq!(docs.len(), 5);
+    let (alone, all) = written_twice_loses_no_findable_line(&docs);
+    assert!(alone > 1000 && alone * 2 > all, "most prose lines are findable alone: {alone} of {all}");
 }

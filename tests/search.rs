@@ -233,6 +233,57 @@ fn changed_minutes_are_joined_in_the_runs_one_commit() {
     assert_eq!(idx.search(&SearchRequest { q: "aftalt".into(), limit: 0, ..Default::default() }).unwrap().total, 0, "the old decisions went");
 }
 
+/// Two minutes of one meeting (a first and a corrected version) and its
+/// agenda, each with the same item whose texts differ: every word of every
+/// document is found after they are joined into one item, and stays found
+/// when one of them changes and the meeting is joined again from what the
+/// index kept. The item says which document each text is from.
+#[test]
+fn every_documents_text_is_found_after_joining() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let ix = dir.path().join("ix");
+    let minutes = |case: &str, decision: &str| {
+        format!("Referat fra møde i Sundhedsstyregruppen\nMødetid: 3. marts 2022\n1. Nyt punkt om rygestop\nSagsfremstilling:\n{case}\nBeslutning:\n{decision}\n")
+    };
+    write(&a, "g/1-dagsorden.txt", "Dagsorden til møde i Sundhedsstyregruppen\nMødetid: 3. marts 2022\n1. Nyt punkt om rygestop\nSagsfremstilling:\nHospitalet henviser til kommunens tilbud om vandpibe.\n");
+    write(&a, "g/1-referat.txt", &minutes("Hospitalet henviser til kommunens tilbud om snus.", "Aftalt med tobakskonsulenten."));
+    write(&a, "g/2-referat-rettet.txt", &minutes("Hospitalet henviser   til kommunens\ntilbud om snus og nikotinposer.", "Aftalt med rygestopinstruktøren."));
+    let cfg = Config::embedded();
+    let s = index_archive(&a, &ix, &cfg, EMBEDDED_SYNONYMS).unwrap();
+    assert_eq!(s.items_total, 1, "the three documents' item is one item");
+    let words = ["vandpibe", "snus", "nikotinposer", "tobakskonsulenten", "rygestopinstruktøren"];
+    let check = |when: &str| {
+        let idx = ArkivIndex::open(&ix).unwrap();
+        for w in words {
+            let r = idx.search(&req(w)).unwrap();
+            assert_eq!(r.total, 1, "{when}: '{w}' is found");
+            assert!(r.hits[0].snippet.marked().count() > 0, "{when}: the snippet of '{w}' shows it: {:?}", r.hits[0].snippet);
+        }
+        let it = idx.item(&idx.search(&req("rygestop")).unwrap().hits[0].item.id).unwrap();
+        assert_eq!(it.documents.len(), 3);
+        // Each document's texts, as that document has them.
+        let of = |k: usize| it.sections_of(k).map(|(n, t)| format!("{n}: {t}")).collect::<Vec<_>>().join(" | ");
+        let doc_of = |path: &str| it.documents.iter().position(|d| d.source.path == path).unwrap();
+        assert!(of(doc_of("g/1-dagsorden.txt")).contains("vandpibe"), "{when}: {}", of(0));
+        let first = of(doc_of("g/1-referat.txt"));
+        assert!(first.contains("om snus.") && first.contains("tobakskonsulenten"), "{when}: {first}");
+        let second = of(doc_of("g/2-referat-rettet.txt"));
+        assert!(second.contains("nikotinposer") && second.contains("rygestopinstruktøren"), "{when}: {second}");
+        // Text that is the same but for its white space is kept once.
+        assert_eq!(it.section_texts().filter(|(_, t)| t.contains("henviser")).count(), 3, "{when}: {:?}", it.versions);
+    };
+    check("indexed");
+    // The corrected minutes change again; the others' texts come back from
+    // what the index kept beside the joined item.
+    write(&a, "g/2-referat-rettet.txt", &minutes("Hospitalet henviser til kommunens tilbud om snus og nikotinposer.", "Aftalt med rygestopinstruktøren og apoteket."));
+    let s = index_archive(&a, &ix, &cfg, EMBEDDED_SYNONYMS).unwrap();
+    assert_eq!((s.changed, s.items_total), (1, 1));
+    check("re-indexed");
+    let idx = ArkivIndex::open(&ix).unwrap();
+    assert_eq!(idx.search(&req("apoteket")).unwrap().total, 1);
+}
+
 /// A re-index reads each stored item of the changed files once, to keep
 /// their other documents' parts, and a meeting written again skips those
 /// items: what a meeting's unchanged document has alone stays, once, and an

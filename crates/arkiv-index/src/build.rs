@@ -670,7 +670,7 @@ pub fn document(j: &join::Joined, f: Fields) -> TantivyDocument {
     // The document's buffer holds every value: the texts twice (main field
     // and parts), the two JSON texts, and the ids and facets, a few hundred
     // bytes. Sized once, it is not grown and copied value by value.
-    let texts = it.item.title.len() + it.item.sections.values().map(String::len).sum::<usize>();
+    let texts = it.item.title.len() + it.item.sections.values().map(String::len).sum::<usize>() + it.versions.iter().map(|v| v.text.len()).sum::<usize>();
     let mut d = TantivyDocument::with_capacity(2 * texts + stored.len() + joined_from.len() + 1024);
     d.add_text(f.id, &it.item.id);
     for doc in &it.documents {
@@ -690,11 +690,14 @@ pub fn document(j: &join::Joined, f: Fields) -> TantivyDocument {
     d.add_u64(f.ordinal, it.ordinal as u64);
     // The parts field holds the same texts as the main fields, each as a
     // value of its own: the analyzer reads each text once for both.
-    d.add_text(f.title, &it.item.title);
-    d.add_text(f.parts, &it.item.title);
-    for name in &it.item.section_order {
-        let text = &it.item.sections[name];
-        let field = match name.as_str() {
+    // Every document's title and every section text of every document:
+    // the item's own, then where another document words it otherwise.
+    for t in it.titles() {
+        d.add_text(f.title, t);
+        d.add_text(f.parts, t);
+    }
+    for (name, text) in it.section_texts() {
+        let field = match name {
             "indstilling" => f.indstilling,
             "beslutning" => f.beslutning,
             _ => f.body,

@@ -162,7 +162,7 @@ fn on_matter(analyzer: &Analyzer, m: &[(String, String)], cand: &StoredItem) -> 
         return true;
     }
     let mut text: Vec<(String, String)> = vec![];
-    for t in cand.item.sections.values() {
+    for t in cand.item.sections.values().chain(cand.versions.iter().map(|v| &v.text)) {
         for w in t.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3) {
             text.push((w.to_string(), analyzer.stem(w)));
         }
@@ -178,7 +178,7 @@ const SIMILAR: f32 = 0.25;
 const SIMILAR_CANDIDATES: usize = 20;
 
 fn item_text(item: &StoredItem) -> String {
-    format!("{}\n{}", item.item.title, item.item.body())
+    format!("{}\n{}", item.item.title, item.text())
 }
 
 /// Marks the term that stands for a synonym set.
@@ -227,7 +227,7 @@ impl Lookup<'_> {
     /// weighted by (1 + ln tf) and its rarity in the archive, the title's
     /// words counted twice.
     fn vector(&self, item: &StoredItem) -> HashMap<String, f32> {
-        let texts = [(item.item.title.as_str(), 2.0f32)].into_iter().chain(item.item.section_order.iter().map(|n| (item.item.sections[n].as_str(), 1.0)));
+        let texts = [(item.item.title.as_str(), 2.0f32)].into_iter().chain(item.item.section_order.iter().map(|n| (item.item.sections[n].as_str(), 1.0))).chain(item.versions.iter().map(|v| (v.text.as_str(), 1.0)));
         self.weighted(texts, &[])
     }
 
@@ -481,6 +481,7 @@ mod tests {
             source,
             documents: vec![],
             section_documents: Default::default(),
+            versions: vec![],
         }
     }
 

@@ -14,11 +14,12 @@
 //! document's own id for it stays an alias, so a permalink made before the
 //! minutes arrived still opens the item.
 
-use crate::model::{DocumentRef, MeetingDocument, MeetingInfo, SourceRef, StoredItem};
+use crate::model::{same_text, DocumentRef, MeetingDocument, MeetingInfo, SectionVersion, SourceRef, StoredItem};
 use arkiv_ingest::formats::Format;
 use arkiv_ingest::{FileParse, Item, Kind, MeetingHead};
+use rapidfuzz::distance::levenshtein::{self, BatchComparator};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 
 /// One document's meeting, without its items.
@@ -72,11 +73,17 @@ pub struct KeptPart {
     /// Sections whose text is the joined item's section of that name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shared: Vec<String>,
+    /// Sections whose text is one of the joined item's versions: their
+    /// positions in `versions`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared_versions: Vec<usize>,
 }
 
 impl KeptPart {
-    fn of(head: &PartHead, ordinal: u32, item: &Item, joined: &Item, meeting: &MeetingHead) -> KeptPart {
-        let same = |name: &str, text: &str| joined.sections.get(name).is_some_and(|t| t == text);
+    fn of(head: &PartHead, ordinal: u32, item: &Item, joined: &Item, versions: &[SectionVersion], meeting: &MeetingHead) -> KeptPart {
+        let main = |name: &str, text: &str| joined.sections.get(name).is_some_and(|t| t == text);
+        let version = |name: &str, text: &str| versions.iter().position(|v| v.name == name && v.text == text);
+        let same = |name: &str, text: &str| main(name, text) || version(name, text).is_some();
         KeptPart {
             key: head.key.clone(),
             meeting: (head.meeting != *meeting).then(|| head.meeting.clone()),
@@ -85,18 +92,22 @@ impl KeptPart {
             format: head.format,
             ordinal,
             item: item.with_sections_where(|name, text| !same(name, text)),
-            shared: item.sections.iter().filter(|(n, t)| same(n, t)).map(|(n, _)| n.clone()).collect(),
+            shared: item.sections.iter().filter(|(n, t)| main(n, t)).map(|(n, _)| n.clone()).collect(),
+            shared_versions: item.sections.iter().filter(|(n, t)| !main(n, t)).filter_map(|(n, t)| version(n, t)).collect(),
         }
     }
 
     /// The part as it was cut from its document, given what the joined item
     /// it was kept with shares.
     pub fn restore(self, joined: &Shared) -> StoredPart {
-        let KeptPart { key, meeting, path, document, format, ordinal, mut item, shared } = self;
+        let KeptPart { key, meeting, path, document, format, ordinal, mut item, shared, shared_versions } = self;
         for name in shared {
             if let Some(text) = joined.sections.get(&name) {
                 item.sections.insert(name, text.clone());
             }
+        }
+        for v in shared_versions.into_iter().filter_map(|k| joined.versions.get(k)) {
+            item.sections.insert(v.name.clone(), v.text.clone());
         }
         let meeting = meeting.unwrap_or_else(|| joined.meeting.head.clone());
         StoredPart { head: PartHead { key, meeting, path, document, format }, ordinal, item }
@@ -108,6 +119,8 @@ impl KeptPart {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Shared {
     pub sections: BTreeMap<String, String>,
+    #[serde(default)]
+    pub versions: Vec<SectionVersion>,
     pub meeting: MeetingInfo,
 }
 
@@ -175,28 +188,85 @@ fn title_words(t: &str) -> Vec<String> {
     t.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
+/// One document's title of an item, prepared once for pairing: its number,
+/// its words, their text as compared by edit distance (the words joined by
+/// single spaces) as characters, and counts of those characters in 32
+/// classes, whose difference bounds the edit distance from below.
+#[derive(Debug, Clone)]
+struct Title {
+    number: u32,
+    words: Vec<String>,
+    chars: Vec<char>,
+    classes: [u8; 32],
+}
+
+impl Title {
+    fn new(number: u32, title: &str) -> Title {
+        let words = title_words(title);
+        let chars: Vec<char> = words.join(" ").chars().collect();
+        let mut classes = [0u8; 32];
+        for &c in &chars {
+            let k = &mut classes[(c as u32 % 32) as usize];
+            *k = k.saturating_add(1);
+        }
+        Title { number, words, chars, classes }
+    }
+
+    /// At most how alike two titles' characters can be by edit distance:
+    /// one edit changes at most one character of each side, so the
+    /// distance is at least the larger of the surpluses of the two sides'
+    /// character classes (which is also at least the difference of their
+    /// lengths). Saturated counts only weaken the bound.
+    fn edits_at_least(&self, other: &Title) -> usize {
+        let (mut more, mut less) = (0usize, 0usize);
+        for (a, b) in self.classes.iter().zip(&other.classes) {
+            if a > b {
+                more += (a - b) as usize;
+            } else {
+                less += (b - a) as usize;
+            }
+        }
+        more.max(less)
+    }
+}
+
+/// The overlap of two titles' words: twice the words of `a` also in `b`
+/// over both counts of words.
+fn word_overlap(a: &[String], b: &[String]) -> f64 {
+    let shared = a.iter().filter(|w| b.contains(w)).count() as f64;
+    2.0 * shared / (a.len() + b.len()) as f64
+}
+
 /// How alike two titles are, from 0 to 1: the better of their edit
-/// similarity and the overlap of their words; None where that is less than
-/// `at_least`. Every pair of a meeting's documents' items is compared, so
-/// the edit distance is computed only where it can decide: the edit
-/// similarity is at most 1 - (the difference of the lengths) / (the longer
-/// length), and where that is no better than the overlap, or both are below
-/// `at_least`, the answer is known without it.
-fn title_similarity(a: &[String], b: &[String], at_least: f64) -> Option<f64> {
-    if a.is_empty() || b.is_empty() {
+/// similarity (1 - edit distance / longer length, in characters) and the
+/// overlap of their words; None where that is less than `at_least`. The edit
+/// distance is computed only where it can decide (where its lower bound
+/// leaves room above both the overlap and `at_least`), by rapidfuzz's
+/// bit-parallel Levenshtein from `b` prepared once, which stops at the
+/// cut-off that decides.
+fn title_similarity(a: &Title, b: &Title, b_edit: &BatchComparator<char>, at_least: f64) -> Option<f64> {
+    if a.words.is_empty() || b.words.is_empty() {
         return (at_least <= 0.0).then_some(0.0);
     }
-    let shared = a.iter().filter(|w| b.contains(w)).count() as f64;
-    let dice = 2.0 * shared / (a.len() + b.len()) as f64;
-    let chars = |t: &[String]| t.iter().map(|w| w.chars().count()).sum::<usize>() + t.len() - 1;
-    let (la, lb) = (chars(a), chars(b));
-    let edit_at_most = 1.0 - la.abs_diff(lb) as f64 / la.max(lb) as f64;
-    let sim = if dice >= edit_at_most {
+    let dice = word_overlap(&a.words, &b.words);
+    let longer = a.chars.len().max(b.chars.len());
+    let edit = |d: usize| 1.0 - d as f64 / longer as f64;
+    let floor = dice.max(at_least);
+    let sim = if edit(a.edits_at_least(b)) <= dice || edit(a.edits_at_least(b)) < at_least {
         dice
-    } else if edit_at_most < at_least {
-        return None;
     } else {
-        strsim::normalized_levenshtein(&a.join(" "), &b.join(" ")).max(dice)
+        // The largest distance whose similarity reaches the floor.
+        let mut cutoff = ((1.0 - floor) * longer as f64).floor() as usize;
+        while cutoff > 0 && edit(cutoff) < floor {
+            cutoff -= 1;
+        }
+        while cutoff < longer && edit(cutoff + 1) >= floor {
+            cutoff += 1;
+        }
+        match b_edit.distance_with_args(a.chars.iter().copied(), &levenshtein::Args::default().score_cutoff(cutoff)) {
+            Some(d) => edit(d).max(dice),
+            None => dice,
+        }
     };
     (sim >= at_least).then_some(sim)
 }
@@ -206,62 +276,163 @@ const SAME_TITLE: f64 = 0.8;
 /// With the same number, titles this alike are a reworded title.
 const REWORDED_TITLE: f64 = 0.4;
 
-/// Pairs the items `b` of a document with the items `a` already joined:
-/// for each item of `b`, the position in `a` of its partner.
-fn pair(a: &[Vec<(u32, Vec<String>)>], b: &[(u32, Vec<String>)]) -> Vec<Option<usize>> {
-    let mut cand = vec![];
-    for (j, (nb, tb)) in b.iter().enumerate() {
-        for (i, forms) in a.iter().enumerate() {
-            let mut best = 0.0f64;
-            for (na, ta) in forms {
-                let same = na == nb;
-                let score = match title_similarity(ta, tb, if same { REWORDED_TITLE } else { SAME_TITLE }) {
-                    Some(sim) if sim >= SAME_TITLE => 2.0 + sim + if same { 0.5 } else { 0.0 },
-                    Some(sim) => 1.0 + sim,
-                    None => 0.0,
-                };
-                best = best.max(score);
-            }
-            if best > 0.0 {
-                cand.push((best, i, j));
-            }
-        }
+/// The joined items of a meeting as they grow, document by document: each
+/// item's distinct titles (number and words) and what finds them. An item of
+/// a new document is compared only with the items that could be its
+/// partner: those with a title of its number, those sharing a word with its
+/// title, and those whose titles' lengths allow an edit similarity of
+/// [`SAME_TITLE`]; the rest cannot score above nothing. So a meeting of many
+/// documents with many different items costs about what its pairs that
+/// could match cost, not every item against every item.
+#[derive(Default)]
+struct Items {
+    titles: Vec<Title>,
+    /// Joined item -> its distinct titles (positions in `titles`).
+    forms: Vec<Vec<usize>>,
+    by_number: HashMap<u32, Vec<usize>>,
+    by_word: HashMap<String, Vec<usize>>,
+    /// Length in characters -> the joined items with a title of it.
+    by_length: BTreeMap<usize, Vec<usize>>,
+}
+
+impl Items {
+    /// A new joined item, with its first title; its id.
+    fn open(&mut self, title: Title) -> usize {
+        self.forms.push(vec![]);
+        let id = self.forms.len() - 1;
+        self.add(id, title);
+        id
     }
-    cand.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-    let mut of_b: Vec<Option<usize>> = vec![None; b.len()];
-    let mut taken = vec![false; a.len()];
-    for (_, i, j) in cand {
-        if of_b[j].is_none() && !taken[i] {
-            of_b[j] = Some(i);
-            taken[i] = true;
+
+    /// Another document's title of joined item `id`, kept where it is new.
+    fn add(&mut self, id: usize, title: Title) {
+        if self.forms[id].iter().any(|&t| self.titles[t].number == title.number && self.titles[t].words == title.words) {
+            return;
         }
-    }
-    // A title reworded past recognition ("Evt." for "Eventuelt") still
-    // pairs where it has the same number and sits between the same
-    // neighbours in both documents, one of them at least a paired item.
-    for j in 0..b.len() {
-        if of_b[j].is_some() {
-            continue;
-        }
-        let before = if j == 0 { Some(None) } else { of_b[j - 1].map(Some) };
-        let Some(before) = before else { continue };
-        let i = before.map_or(0, |i| i + 1);
-        if i >= a.len() || taken[i] || !a[i].iter().any(|(n, _)| *n == b[j].0) {
-            continue;
-        }
-        let after = match (b.get(j + 1), of_b.get(j + 1).copied().flatten()) {
-            (None, _) if i + 1 == a.len() => Some(false),
-            (Some(_), Some(next)) if next == i + 1 => Some(true),
-            _ => None,
+        let note = |list: &mut Vec<usize>| {
+            if list.last() != Some(&id) && !list.contains(&id) {
+                list.push(id);
+            }
         };
-        if let Some(after_paired) = after {
-            if before.is_some() || after_paired {
+        note(self.by_number.entry(title.number).or_default());
+        for w in &title.words {
+            note(self.by_word.entry(w.clone()).or_default());
+        }
+        note(self.by_length.entry(title.chars.len()).or_default());
+        self.forms[id].push(self.titles.len());
+        self.titles.push(title);
+    }
+
+    /// The joined items that could pair with `b`, each once (`seen` is
+    /// scratch space of one flag per joined item, left all false).
+    fn candidates(&self, b: &Title, seen: &mut [bool]) -> Vec<usize> {
+        let mut out = vec![];
+        let mut take = |ids: &[usize]| {
+            for &id in ids {
+                if !std::mem::replace(&mut seen[id], true) {
+                    out.push(id);
+                }
+            }
+        };
+        if let Some(ids) = self.by_number.get(&b.number) {
+            take(ids);
+        }
+        for w in &b.words {
+            if let Some(ids) = self.by_word.get(w) {
+                take(ids);
+            }
+        }
+        // Edit similarity 1 - |la - lb| / max(la, lb) at least SAME_TITLE.
+        let n = b.chars.len();
+        let (lo, hi) = ((n as f64 * SAME_TITLE).ceil() as usize, (n as f64 / SAME_TITLE).floor() as usize);
+        for ids in self.by_length.range(lo..=hi.max(lo)).map(|(_, ids)| ids) {
+            take(ids);
+        }
+        for &id in &out {
+            seen[id] = false;
+        }
+        out
+    }
+
+    /// How well title `b` fits joined item `id`: above 2 for a title alike
+    /// enough whatever the numbers (more with the same number), between 1
+    /// and 2 for a reworded title of the same number, 0 for no partner.
+    fn score(&self, id: usize, b: &Title, b_edit: &BatchComparator<char>) -> f64 {
+        let mut best = 0.0f64;
+        for &t in &self.forms[id] {
+            let a = &self.titles[t];
+            let same = a.number == b.number;
+            let score = match title_similarity(a, b, b_edit, if same { REWORDED_TITLE } else { SAME_TITLE }) {
+                Some(sim) if sim >= SAME_TITLE => 2.0 + sim + if same { 0.5 } else { 0.0 },
+                Some(sim) => 1.0 + sim,
+                None => 0.0,
+            };
+            best = best.max(score);
+        }
+        best
+    }
+
+    fn has_number(&self, id: usize, number: u32) -> bool {
+        self.forms[id].iter().any(|&t| self.titles[t].number == number)
+    }
+
+    /// Pairs the items `b` of a document with the joined items, `order`
+    /// being their ids in the meeting's order: for each item of `b`, the
+    /// position in `order` of its partner. `every` compares each item with
+    /// every joined item (the reference the candidates are tested against).
+    fn pair(&self, order: &[usize], b: &[Title], every: bool) -> Vec<Option<usize>> {
+        let mut position = vec![usize::MAX; self.forms.len()];
+        for (i, &id) in order.iter().enumerate() {
+            position[id] = i;
+        }
+        let mut seen = vec![false; self.forms.len()];
+        let mut cand = vec![];
+        for (j, tb) in b.iter().enumerate() {
+            let b_edit = BatchComparator::new(tb.chars.iter().copied());
+            let ids = if every { order.to_vec() } else { self.candidates(tb, &mut seen) };
+            for id in ids {
+                let best = self.score(id, tb, &b_edit);
+                if best > 0.0 {
+                    cand.push((best, position[id], j));
+                }
+            }
+        }
+        cand.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+        let mut of_b: Vec<Option<usize>> = vec![None; b.len()];
+        let mut taken = vec![false; order.len()];
+        for (_, i, j) in cand {
+            if of_b[j].is_none() && !taken[i] {
                 of_b[j] = Some(i);
                 taken[i] = true;
             }
         }
+        // A title reworded past recognition ("Evt." for "Eventuelt") still
+        // pairs where it has the same number and sits between the same
+        // neighbours in both documents, one of them at least a paired item.
+        for j in 0..b.len() {
+            if of_b[j].is_some() {
+                continue;
+            }
+            let before = if j == 0 { Some(None) } else { of_b[j - 1].map(Some) };
+            let Some(before) = before else { continue };
+            let i = before.map_or(0, |i| i + 1);
+            if i >= order.len() || taken[i] || !self.has_number(order[i], b[j].number) {
+                continue;
+            }
+            let after = match (b.get(j + 1), of_b.get(j + 1).copied().flatten()) {
+                (None, _) if i + 1 == order.len() => Some(false),
+                (Some(_), Some(next)) if next == i + 1 => Some(true),
+                _ => None,
+            };
+            if let Some(after_paired) = after {
+                if before.is_some() || after_paired {
+                    of_b[j] = Some(i);
+                    taken[i] = true;
+                }
+            }
+        }
+        of_b
     }
-    of_b
 }
 
 /// Joins the parts of one meeting (parts of one key) into its items, in
@@ -274,44 +445,54 @@ pub fn join(mut parts: Vec<Part>) -> Vec<Joined> {
     if parts.is_empty() {
         return vec![];
     }
-    // Each joined item: its (part, item) members, in the meeting's order.
-    let mut clusters: Vec<Vec<(usize, usize)>> = (0..parts[0].items.len()).map(|k| vec![(0, k)]).collect();
+    // Each joined item (by id): its (part, item) members; `order`, the ids
+    // in the meeting's order.
+    let mut items = Items::default();
+    let mut members: Vec<Vec<(usize, usize)>> = vec![];
+    for (k, it) in parts[0].items.iter().enumerate() {
+        items.open(Title::new(it.number, &it.title));
+        members.push(vec![(0, k)]);
+    }
+    let mut order: Vec<usize> = (0..members.len()).collect();
     for p in 1..parts.len() {
-        let forms: Vec<Vec<(u32, Vec<String>)>> = clusters
-            .iter()
-            .map(|c| c.iter().map(|&(q, k)| (parts[q].items[k].number, title_words(&parts[q].items[k].title))).collect())
-            .collect();
-        let b: Vec<(u32, Vec<String>)> = parts[p].items.iter().map(|it| (it.number, title_words(&it.title))).collect();
-        let of_b = pair(&forms, &b);
+        let b: Vec<Title> = parts[p].items.iter().map(|it| Title::new(it.number, &it.title)).collect();
+        let of_b = items.pair(&order, &b, false);
         // An unpaired item goes after the joined item its predecessor is in.
         let mut at_start = vec![];
-        let mut after: Vec<Vec<Vec<(usize, usize)>>> = vec![vec![]; clusters.len()];
+        let mut after: Vec<Vec<usize>> = vec![vec![]; order.len()];
         let mut last: Option<usize> = None;
-        for (k, m) in of_b.iter().enumerate() {
-            match m {
+        for (k, (m, title)) in of_b.iter().zip(b).enumerate() {
+            let id = match m {
                 Some(i) => {
-                    clusters[*i].push((p, k));
                     last = Some(*i);
+                    items.add(order[*i], title);
+                    order[*i]
                 }
-                None => match last {
-                    Some(i) => after[i].push(vec![(p, k)]),
-                    None => at_start.push(vec![(p, k)]),
-                },
-            }
+                None => {
+                    let id = items.open(title);
+                    members.push(vec![]);
+                    match last {
+                        Some(i) => after[i].push(id),
+                        None => at_start.push(id),
+                    }
+                    id
+                }
+            };
+            members[id].push((p, k));
         }
-        let mut order = at_start;
-        for (c, more) in clusters.into_iter().zip(after) {
-            order.push(c);
-            order.extend(more);
+        let mut next = at_start;
+        for (id, more) in order.into_iter().zip(after) {
+            next.push(id);
+            next.extend(more);
         }
-        clusters = order;
+        order = next;
     }
     let documents_of_meeting: Vec<MeetingDocument> = parts
         .iter()
         .map(|p| MeetingDocument { id: p.head.meeting.id.clone(), kind: p.head.meeting.kind, path: p.head.path.clone(), document: p.head.document.clone(), line: p.head.meeting.line })
         .collect();
     let meeting = merge_meeting(&parts, documents_of_meeting);
-    clusters.iter().enumerate().map(|(ordinal, c)| merge_item(&parts, c, ordinal, &meeting)).collect()
+    order.iter().enumerate().map(|(ordinal, &id)| merge_item(&parts, &members[id], ordinal, &meeting)).collect()
 }
 
 fn union(into: &mut Vec<String>, more: &[String]) {
@@ -355,9 +536,10 @@ fn merge_item(parts: &[Part], members: &[(usize, usize)], ordinal: usize, meetin
         page: it.page,
         page_end: it.page_end,
     };
-    let mut sections = BTreeMap::new();
+    let mut sections: BTreeMap<String, String> = BTreeMap::new();
     let mut section_order = vec![];
     let mut section_documents = BTreeMap::new();
+    let mut versions: Vec<SectionVersion> = vec![];
     let (mut municipalities, mut topics, mut attachments) = (vec![], vec![], vec![]);
     let mut documents = vec![];
     for (d, &(p, k)) in members.iter().enumerate() {
@@ -365,19 +547,25 @@ fn merge_item(parts: &[Part], members: &[(usize, usize)], ordinal: usize, meetin
         let minutes = parts[p].head.meeting.kind == Some(Kind::Referat);
         for name in &it.section_order {
             let Some(text) = it.sections.get(name) else { continue };
-            match sections.get(name) {
-                None => {
-                    sections.insert(name.clone(), text.clone());
-                    section_order.push(name.clone());
-                    section_documents.insert(name.clone(), d);
-                }
-                // The decision is the minutes'; the case stays the agenda's.
-                Some(old) if name == "beslutning" && minutes && old != text => {
-                    sections.insert(name.clone(), text.clone());
-                    section_documents.insert(name.clone(), d);
-                }
-                Some(_) => {}
+            let Some(old) = sections.get_mut(name) else {
+                sections.insert(name.clone(), text.clone());
+                section_order.push(name.clone());
+                section_documents.insert(name.clone(), d);
+                continue;
+            };
+            if same_text(old, text) || versions.iter().any(|v| v.name == *name && same_text(&v.text, text)) {
+                continue;
             }
+            // Every document's wording stays: the item shows one text per
+            // section (the case the agenda's, the decision the minutes'),
+            // and the other documents' differing texts are their versions.
+            let (text, document) = if name == "beslutning" && minutes {
+                let from = section_documents.insert(name.clone(), d).unwrap_or(0);
+                (std::mem::replace(old, text.clone()), from)
+            } else {
+                (text.clone(), d)
+            };
+            versions.push(SectionVersion { name: name.clone(), document, text });
         }
         union(&mut municipalities, &it.municipalities);
         union(&mut topics, &it.topics);
@@ -387,7 +575,7 @@ fn merge_item(parts: &[Part], members: &[(usize, usize)], ordinal: usize, meetin
     // The first document's item, its texts not copied: the sections are
     // those gathered above.
     let item = Item { municipalities, topics, sections, section_order, attachments, ..first.with_sections_where(|_, _| false) };
-    let kept = members.iter().map(|&(p, k)| KeptPart::of(&parts[p].head, k as u32, &parts[p].items[k], &item, &meeting.head)).collect();
+    let kept = members.iter().map(|&(p, k)| KeptPart::of(&parts[p].head, k as u32, &parts[p].items[k], &item, &versions, &meeting.head)).collect();
     Joined {
         key: parts[p0].head.key.clone(),
         item: StoredItem {
@@ -398,6 +586,7 @@ fn merge_item(parts: &[Part], members: &[(usize, usize)], ordinal: usize, meetin
             source: source_of(p0, first),
             documents,
             section_documents,
+            versions,
         },
         parts: kept,
     }
@@ -412,16 +601,86 @@ mod tests {
         let titles = [
             "Godkendelse af dagsorden", "Godkendelse af referat", "Evt.", "Eventuelt", "Orientering fra kommunerne",
             "Orientering fra regionen og kommunerne", "Sundhedsaftalen 2019-2023: status", "Status på sundhedsaftalen",
-            "IV-behandling i eget hjem", "IV behandling i eget hjem", "Meddelelser", "Meddelelser fra formanden",
+            "IV-behandling i eget hjem", "IV behandling i eget hjem", "Meddelelser", "Meddelelser fra formanden", "Meddelelse",
         ];
         for a in titles {
             for b in titles {
-                let (ta, tb) = (title_words(a), title_words(b));
-                let edit = strsim::normalized_levenshtein(&ta.join(" "), &tb.join(" "));
-                let shared = ta.iter().filter(|w| tb.contains(w)).count() as f64;
-                let full = edit.max(2.0 * shared / (ta.len() + tb.len()) as f64);
-                for at_least in [0.0, REWORDED_TITLE, SAME_TITLE] {
-                    assert_eq!(title_similarity(&ta, &tb, at_least), (full >= at_least).then_some(full), "{a} / {b} at {at_least}");
+                check_similarity(a, b);
+            }
+        }
+    }
+
+    /// The similarity of two titles as first written, every edit distance
+    /// computed in full by strsim, against [`title_similarity`].
+    fn check_similarity(a: &str, b: &str) {
+        let (ta, tb) = (title_words(a), title_words(b));
+        let edit = strsim::normalized_levenshtein(&ta.join(" "), &tb.join(" "));
+        let full = if ta.is_empty() || tb.is_empty() { 0.0 } else { edit.max(word_overlap(&ta, &tb)) };
+        let (pa, pb) = (Title::new(1, a), Title::new(1, b));
+        let b_edit = BatchComparator::new(pb.chars.iter().copied());
+        for at_least in [0.0, REWORDED_TITLE, SAME_TITLE] {
+            assert_eq!(title_similarity(&pa, &pb, &b_edit, at_least), (full >= at_least).then_some(full), "{a} / {b} at {at_least}");
+        }
+    }
+
+    /// Titles near each other: a few titles, each word perhaps with a
+    /// letter changed, dropped or added, so that pairs are alike by their
+    /// words, by their letters only ("meddelelser", "meddelese"), or not.
+    fn near_titles() -> impl proptest::strategy::Strategy<Value = Vec<(u32, String)>> {
+        use proptest::prelude::*;
+        const BASES: &[&str] = &["meddelelser", "godkendelse af dagsorden", "eventuelt", "status på rygestop", "sundhedsaftale", "evt"];
+        let edit = (0usize..8, 0u8..4, proptest::char::range('a', 'f'));
+        let title = (1u32..5, 0..BASES.len(), proptest::collection::vec(edit, 0..3));
+        proptest::collection::vec(title, 0..10).prop_map(|ts| {
+            ts.into_iter()
+                .map(|(n, base, edits)| {
+                    let mut words: Vec<Vec<char>> = BASES[base].split(' ').map(|w| w.chars().collect()).collect();
+                    for (k, (at, how, c)) in edits.into_iter().enumerate() {
+                        let w = &mut words[k % BASES[base].split(' ').count()];
+                        let at = at % w.len();
+                        match how {
+                            0 => w[at] = c,
+                            1 if w.len() > 1 => {
+                                w.remove(at);
+                            }
+                            2 => w.insert(at, c),
+                            _ => {}
+                        }
+                    }
+                    (n, words.iter().map(|w| w.iter().collect::<String>()).collect::<Vec<_>>().join(" "))
+                })
+                .collect()
+        })
+    }
+
+    fn prepared(titles: &[(u32, String)]) -> Vec<Title> {
+        titles.iter().map(|(n, t)| Title::new(*n, t)).collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn title_similarity_is_that_of_full_edit_distances(a in "[abeø .-]{0,14}", b in "[abeø .-]{0,14}") {
+            check_similarity(&a, &b);
+        }
+
+        /// Comparing an item only with its candidates pairs as comparing it
+        /// with every joined item does.
+        #[test]
+        fn candidates_pair_as_every_item_does(docs in proptest::collection::vec(near_titles(), 2..5)) {
+            let mut items = Items::default();
+            let mut order = vec![];
+            for t in prepared(&docs[0]) {
+                order.push(items.open(t));
+            }
+            for d in &docs[1..] {
+                let b = prepared(d);
+                let fast = items.pair(&order, &b, false);
+                proptest::prop_assert_eq!(&fast, &items.pair(&order, &b, true), "{:?}", docs);
+                for (m, t) in fast.into_iter().zip(b) {
+                    match m {
+                        Some(i) => items.add(order[i], t),
+                        None => order.push(items.open(t)),
+                    }
                 }
             }
         }
@@ -430,9 +689,11 @@ mod tests {
     /// Pairs the items of a minutes document with an agenda's, both given
     /// as (number, title), and checks each minutes item's partner.
     fn check_pairing(agenda: &[(u32, &str)], minutes: &[(u32, &str)], expect: &[Option<usize>]) {
-        let a: Vec<Vec<(u32, Vec<String>)>> = agenda.iter().map(|(n, t)| vec![(*n, title_words(t))]).collect();
-        let b: Vec<(u32, Vec<String>)> = minutes.iter().map(|(n, t)| (*n, title_words(t))).collect();
-        assert_eq!(pair(&a, &b), expect, "agenda {agenda:?}, minutes {minutes:?}");
+        let mut items = Items::default();
+        let order: Vec<usize> = agenda.iter().map(|(n, t)| items.open(Title::new(*n, t))).collect();
+        let b: Vec<Title> = minutes.iter().map(|(n, t)| Title::new(*n, t)).collect();
+        assert_eq!(items.pair(&order, &b, false), expect, "agenda {agenda:?}, minutes {minutes:?}");
+        assert_eq!(items.pair(&order, &b, true), expect, "agenda {agenda:?}, minutes {minutes:?}, every item compared");
     }
 
     #[test]
@@ -545,6 +806,71 @@ mod tests {
         assert_eq!(again.iter().map(|j| &j.item).collect::<Vec<_>>(), joined.iter().map(|j| &j.item).collect::<Vec<_>>());
     }
 
+    /// Lower-cased words of a text.
+    fn words_of(t: &str) -> Vec<String> {
+        t.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
+    }
+
+    /// One meeting's documents: each a kind and items of (number, title,
+    /// sections), drawn from few titles, texts and names so that items pair
+    /// and texts repeat, differ, or differ only in their white space.
+    fn meeting() -> impl proptest::strategy::Strategy<Value = Vec<Part>> {
+        use proptest::prelude::*;
+        const TITLES: &[&str] = &["Godkendelse af dagsorden", "Rygestop", "Nyt punkt om rygestop", "Eventuelt", "Evt.", "Sikker mail mellem sektorerne"];
+        const TEXTS: &[&str] = &["Aftalt.", "Aftalt. ", "Hospitalet henviser til kommunen.", "Hospitalet  henviser\ntil kommunen.", "Udsat til næste møde.", "Godkendt med rettelser af vandpibe.", ""];
+        const NAMES: &[&str] = &["indstilling", "sagsfremstilling", "beslutning"];
+        let section = (0..NAMES.len(), 0..TEXTS.len());
+        let item = (1u32..5, 0..TITLES.len(), proptest::collection::vec(section, 0..4));
+        let document = (0u8..3, proptest::collection::vec(item, 1..5));
+        proptest::collection::vec(document, 1..5).prop_map(|docs| {
+            docs.into_iter()
+                .enumerate()
+                .map(|(d, (kind, items))| {
+                    let kind = [Kind::Dagsorden, Kind::Referat, Kind::DagsordenOgReferat][kind as usize];
+                    let items: Vec<(u32, &str, Vec<(&str, &str)>)> =
+                        items.into_iter().map(|(n, t, secs)| (n, TITLES[t], secs.into_iter().map(|(a, b)| (NAMES[a], TEXTS[b])).collect())).collect();
+                    let items: Vec<(u32, &str, &[(&str, &str)])> = items.iter().map(|(n, t, s)| (*n, *t, s.as_slice())).collect();
+                    // Each document's own words, so that a lost text is seen.
+                    let mut p = part(&format!("{d}.txt"), kind, &items);
+                    for (k, it) in p.items.iter_mut().enumerate() {
+                        for t in it.sections.values_mut() {
+                            t.push_str(&format!(" ord{d}x{k}"));
+                        }
+                    }
+                    p
+                })
+                .collect()
+        })
+    }
+
+    proptest::proptest! {
+        /// Every word of every document's titles and sections is in what
+        /// the joined items index, and the meeting joins again to the same
+        /// items from the parts kept beside them.
+        #[test]
+        fn joining_keeps_every_documents_words(parts in meeting()) {
+            let joined = join(parts.clone());
+            let mut indexed = std::collections::BTreeSet::new();
+            for j in &joined {
+                for t in j.item.titles() {
+                    indexed.extend(words_of(t));
+                }
+                for (_, t) in j.item.section_texts() {
+                    indexed.extend(words_of(t));
+                }
+            }
+            for p in &parts {
+                for it in &p.items {
+                    for w in words_of(&it.title).into_iter().chain(it.sections.values().flat_map(|t| words_of(t))) {
+                        proptest::prop_assert!(indexed.contains(&w), "{}: '{}' of {} is lost", p.head.path, w, it.title);
+                    }
+                }
+            }
+            let again = join(regroup(joined.iter().flat_map(read_back).collect()));
+            proptest::prop_assert_eq!(again.iter().map(|j| &j.item).collect::<Vec<_>>(), joined.iter().map(|j| &j.item).collect::<Vec<_>>());
+        }
+    }
+
     /// A joined item's parts as the index reads them back: the kept parts'
     /// JSON, restored from what the stored item's JSON shares.
     fn read_back(j: &Joined) -> Vec<StoredPart> {
@@ -576,7 +902,7 @@ mod tests {
         // says otherwise keeps its own text.
         let mut other = joined[0].clone();
         other.item.item.sections.insert("beslutning".into(), "Godkendt.".into());
-        let kept = KeptPart::of(&originals[1].head, 0, &originals[1].items[0], &other.item.item, &other.item.meeting.head);
+        let kept = KeptPart::of(&originals[1].head, 0, &originals[1].items[0], &other.item.item, &[], &other.item.meeting.head);
         assert_eq!(kept.item.sections.get("beslutning").map(String::as_str), Some("Ikke besluttet endnu."));
         // Through JSON and back, each part is the document's own again.
         for j in &joined {

@@ -93,6 +93,72 @@ pub struct StoredItem {
     /// Section name -> the position in `documents` of the document it was
     /// taken from (the case from the agenda, the decision from the minutes).
     pub section_documents: BTreeMap<String, usize>,
+    /// The sections another of the item's documents words differently: each
+    /// document's own version, indexed and shown with it, so that no text
+    /// of any document is lost by joining. Empty for most items.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<SectionVersion>,
+}
+
+/// A section as one of an item's documents has it, where its text differs
+/// (after white space is folded) from the item's section of that name and
+/// from every other version of it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SectionVersion {
+    /// The section's name, as in `sections`.
+    pub name: String,
+    /// The position in `documents` of the document whose text this is.
+    pub document: usize,
+    pub text: String,
+}
+
+/// Whether two texts say the same, their white space folded: only such
+/// texts are kept once when an item's documents are joined.
+pub fn same_text(a: &str, b: &str) -> bool {
+    a.split_whitespace().eq(b.split_whitespace())
+}
+
+impl StoredItem {
+    /// Every text of the item, its sections in order, then the other
+    /// documents' versions: what is indexed and what a snippet is cut from.
+    pub fn text(&self) -> String {
+        let mut s = self.item.body();
+        for v in &self.versions {
+            if !s.is_empty() {
+                s.push('\n');
+            }
+            s.push_str(&v.text);
+        }
+        s
+    }
+
+    /// Every document's title, once each (white space folded): the item's
+    /// own first. All are indexed, so a word of a reworded title is found.
+    pub fn titles(&self) -> Vec<&str> {
+        let mut titles: Vec<&str> = vec![&self.item.title];
+        for doc in &self.documents {
+            if !titles.iter().any(|t| same_text(t, &doc.title)) {
+                titles.push(&doc.title);
+            }
+        }
+        titles
+    }
+
+    /// Every section text of every document, with its section's name: the
+    /// item's sections in order, then the versions. What is indexed.
+    pub fn section_texts(&self) -> impl Iterator<Item = (&str, &str)> {
+        let main = self.item.section_order.iter().filter_map(|n| Some((n.as_str(), self.item.sections.get(n)?.as_str())));
+        main.chain(self.versions.iter().map(|v| (v.name.as_str(), v.text.as_str())))
+    }
+
+    /// The section texts of document `k` of the item: the item's sections
+    /// taken from it, then its own versions, each with its name.
+    pub fn sections_of(&self, k: usize) -> impl Iterator<Item = (&str, &str)> {
+        let main = self.item.section_order.iter().filter(move |n| self.section_documents.get(*n).copied().unwrap_or(0) == k);
+        let main = main.filter_map(|n| Some((n.as_str(), self.item.sections.get(n)?.as_str())));
+        main.chain(self.versions.iter().filter(move |v| v.document == k).map(|v| (v.name.as_str(), v.text.as_str())))
+    }
 }
 
 /// What a search hit says of its item.

@@ -278,22 +278,25 @@ fn section_heading(name: &str) -> String {
     }
 }
 
-fn section_html(it: &arkiv_index::StoredItem, name: &str) -> Markup {
-    let text = it.item.sections.get(name).cloned().unwrap_or_default();
+/// One section of an item. `id` makes its heading's anchor (`s-{id}`):
+/// the section's name, and on a joined item's page the document's place
+/// too, as two documents may each have a text of one section.
+fn section_html(it: &arkiv_index::StoredItem, name: &str, text: &str, id: &str) -> Markup {
+    let anchor = format!("s-{id}");
     html! {
         @if name == "bilag" {
-            section.part aria-labelledby=(format!("s-{name}")) {
-                h2 id=(format!("s-{name}")) { "Bilag" }
+            section.part aria-labelledby=(anchor) {
+                h2 id=(anchor) { "Bilag" }
                 @if it.item.attachments.is_empty() { p.text { (text) } } @else { ul { @for a in &it.item.attachments { li { (a) } } } }
             }
         } @else if name == "beslutning" {
-            section.beslutning aria-labelledby="s-beslutning" {
-                h2 #s-beslutning { (section_heading(name)) }
+            section.beslutning aria-labelledby=(anchor) {
+                h2 id=(anchor) { (section_heading(name)) }
                 p.text { (text) }
             }
         } @else {
-            section.part aria-labelledby=(format!("s-{name}")) {
-                h2 id=(format!("s-{name}")) { (section_heading(name)) }
+            section.part aria-labelledby=(anchor) {
+                h2 id=(anchor) { (section_heading(name)) }
                 p.text { (text) }
             }
         }
@@ -362,13 +365,13 @@ pub async fn item_page(State(state): State<Arc<AppState>>, Path(id): Path<String
                         @if d.number != it.item.number || d.title != it.item.title { "Punkt " (d.number) ". " (d.title) " · " }
                         (original_link(&d.source, &format!("Åbn {}", document_name(d.kind))))
                     }
-                    @for name in it.item.section_order.iter().filter(|n| it.section_documents.get(*n).copied().unwrap_or(0) == k) {
-                        (section_html(it, name))
+                    @for (name, text) in it.sections_of(k) {
+                        (section_html(it, name, text, &format!("{k}-{name}")))
                     }
                 }
             }
         } @else {
-            @for name in &it.item.section_order { (section_html(it, name)) }
+            @for (name, text) in it.sections_of(0) { (section_html(it, name, text, name)) }
         }
         @if !it.item.attachments.is_empty() && !it.item.section_order.iter().any(|n| n == "bilag") {
             section.part { h2 { "Bilag" } ul { @for a in &it.item.attachments { li { (a) } } } }

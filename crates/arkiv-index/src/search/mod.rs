@@ -71,7 +71,7 @@ pub fn search(idx: &ArkivIndex, req: &SearchRequest) -> Result<SearchResponse, I
     let mut hits = Vec::with_capacity(limit);
     for e in ranked.into_iter().skip(req.offset).take(limit) {
         let it = decode_doc(&searcher.doc(e.doc)?, idx.fields)?;
-        let snippet = highlighter.snippet(&idx.analyzer, &it.item.body(), SNIPPET_WORDS);
+        let snippet = highlighter.snippet(&idx.analyzer, &it.text(), SNIPPET_WORDS);
         let title_marks = highlighter.marks(&idx.analyzer, &it.item.title);
         let item = HitItem {
             id: it.item.id,
