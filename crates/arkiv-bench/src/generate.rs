@@ -34,6 +34,11 @@ const NAMES: &[&str] = &["Anne Holm", "Bo Riis", "Line Kjær", "Tom Nygaard", "E
 pub struct Generator {
     /// Write PDFs instead of text files.
     pub pdf: bool,
+    /// Meetings that gather hundreds of documents each, as a stray meeting
+    /// header whose date resolves to the same day does in a real archive:
+    /// each 200 to 400 documents of one group and day, their items other
+    /// items. The worst case of joining.
+    pub gathering: usize,
     rng: ChaCha8Rng,
     bigrams: HashMap<String, Vec<String>>,
     starts: Vec<String>,
@@ -76,7 +81,7 @@ impl Generator {
         let groups = cfg.groups.iter().map(|g| (g.name.clone(), g.cluster.clone())).collect();
         let clusters = cfg.clusters.iter().map(|c| (c.name.clone(), c.municipalities.clone())).collect();
         let municipalities = cfg.municipalities.iter().map(|m| m.name.clone()).collect();
-        Generator { pdf: false, rng: ChaCha8Rng::seed_from_u64(seed), bigrams, starts, titles, groups, clusters, municipalities }
+        Generator { pdf: false, gathering: 0, rng: ChaCha8Rng::seed_from_u64(seed), bigrams, starts, titles, groups, clusters, municipalities }
     }
 
     fn compound(&mut self) -> String {
@@ -253,18 +258,55 @@ impl Generator {
         out
     }
 
+    /// A meeting's titles: drawn from the sample's, most meetings opening
+    /// with the approval of the agenda and closing with any other business,
+    /// some with announcements, as real meetings recur.
     fn titles(&mut self, n: usize) -> Vec<String> {
-        (0..n).map(|_| self.titles.choose(&mut self.rng).cloned().unwrap()).collect()
+        let mut t: Vec<String> = (0..n).map(|_| self.titles.choose(&mut self.rng).cloned().unwrap()).collect();
+        if n >= 3 && self.rng.random_bool(0.6) {
+            t[0] = "Godkendelse af dagsorden".into();
+        }
+        if n >= 4 && self.rng.random_bool(0.3) {
+            t[n - 2] = "Meddelelser".into();
+        }
+        if n >= 3 && self.rng.random_bool(0.5) {
+            t[n - 1] = "Eventuelt".into();
+        }
+        t
+    }
+
+    /// Writes the meetings that gather hundreds of documents ([`Self::gathering`]);
+    /// returns (items written, files, bytes).
+    fn write_gathering(&mut self, dir: &Path, meetings: &mut HashSet<(String, (i32, u32, u32))>) -> std::io::Result<(usize, usize, usize)> {
+        let (mut written, mut files, mut bytes) = (0, 0, 0);
+        for g in 0..self.gathering {
+            let (group, _) = self.groups[g % self.groups.len()].clone();
+            let munis: Vec<String> = self.municipalities.choose_multiple(&mut self.rng, 4).cloned().collect();
+            let date = (2024, 1 + g as u32 % 12, 15);
+            meetings.insert((group.clone(), date));
+            for _ in 0..self.rng.random_range(200..=400) {
+                let n = self.rng.random_range(3..=15);
+                // Other meetings' items: their titles say what they are of.
+                let titles: Vec<String> = self.titles(n).into_iter().map(|t| format!("{t} – {}", self.compound())).collect();
+                let referat = self.rng.random_bool(0.5);
+                let lines = self.meeting(&group, &munis, date, referat, &titles);
+                bytes += self.write_document(dir, &group, date, referat, files, &lines)?;
+                files += 1;
+                written += n;
+            }
+        }
+        Ok((written, files, bytes))
     }
 
     /// Writes documents holding `items` agenda items under `dir` (an item
     /// in a meeting's agenda and its minutes counts once, as the index
     /// holds it); returns (files, bytes).
     pub fn write_archive(&mut self, dir: &Path, items: usize) -> std::io::Result<(usize, usize)> {
-        let (mut written, mut files, mut bytes) = (0usize, 0usize, 0usize);
         // A group meets once a day: documents of one group and day are of
         // one meeting, and are joined.
         let mut meetings: HashSet<(String, (i32, u32, u32))> = HashSet::new();
+        let (written, mut files, mut bytes) = self.write_gathering(dir, &mut meetings)?;
+        let mut written = written.min(items);
         while written < items {
             let (group, cluster) = self.groups.choose(&mut self.rng).cloned().unwrap();
             let munis: Vec<String> = match cluster.as_ref().and_then(|c| self.clusters.get(c)) {
@@ -299,7 +341,18 @@ impl Generator {
                 written += n_items;
                 let agenda = self.meeting(&group, &munis, (y, m, d), false, &titles);
                 let minutes = self.meeting(&group, &munis, (y, m, d), true, &minutes_titles);
-                for (lines, referat) in [(agenda, false), (minutes, true)] {
+                let mut documents = vec![(agenda, false), (minutes, true)];
+                // An addendum or corrected minutes or two: some of the
+                // minutes' items again, in order, with other texts.
+                if self.rng.random_bool(0.2) {
+                    for _ in 0..self.rng.random_range(1..=3) {
+                        let again: Vec<String> = minutes_titles.iter().filter(|_| self.rng.random_bool(0.6)).cloned().collect();
+                        if !again.is_empty() {
+                            documents.push((self.meeting(&group, &munis, (y, m, d), true, &again), true));
+                        }
+                    }
+                }
+                for (lines, referat) in documents {
                     bytes += self.write_document(dir, &group, (y, m, d), referat, files, &lines)?;
                     files += 1;
                 }

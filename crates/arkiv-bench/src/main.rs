@@ -34,6 +34,10 @@ enum Cmd {
         /// header and a page footer) instead of text.
         #[arg(long)]
         pdf: bool,
+        /// Meetings that gather 200 to 400 documents each (the join's worst
+        /// case); their items count toward --items, as written (some join).
+        #[arg(long, default_value_t = 0)]
+        gathering: usize,
     },
     /// Run the benchmark at each size and write report.csv and report.svg.
     Run(run::Args),
@@ -56,11 +60,12 @@ enum Cmd {
 
 fn main() -> Result<()> {
     match Cli::parse().cmd {
-        Cmd::Generate { items, seed, out, pdf } => {
+        Cmd::Generate { items, seed, out, pdf, gathering } => {
             let cfg = arkiv_ingest::Config::embedded();
             let t = std::time::Instant::now();
             let mut g = generate::Generator::new(seed, &cfg);
             g.pdf = pdf;
+            g.gathering = gathering;
             let (files, bytes) = g.write_archive(&out, items)?;
             println!("{items} items in {files} files, {:.1} MB, in {:.1} s", bytes as f64 / 1e6, t.elapsed().as_secs_f64());
         }

@@ -189,52 +189,45 @@ fn title_words(t: &str) -> Vec<String> {
 }
 
 /// One document's title of an item, prepared once for pairing: its number,
-/// its words, their text as compared by edit distance (the words joined by
+/// its words (as numbers given by the meeting's [`Items`], sorted, and once
+/// each), their text as compared by edit distance (the words joined by
 /// single spaces) as characters, and counts of those characters in 32
 /// classes, whose difference bounds the edit distance from below.
 #[derive(Debug, Clone)]
 struct Title {
     number: u32,
-    words: Vec<String>,
+    words: Vec<u32>,
+    distinct: Vec<u32>,
     chars: Vec<char>,
     classes: [u8; 32],
 }
 
 impl Title {
-    fn new(number: u32, title: &str) -> Title {
-        let words = title_words(title);
-        let chars: Vec<char> = words.join(" ").chars().collect();
-        let mut classes = [0u8; 32];
-        for &c in &chars {
-            let k = &mut classes[(c as u32 % 32) as usize];
-            *k = k.saturating_add(1);
-        }
-        Title { number, words, chars, classes }
-    }
-
     /// At most how alike two titles' characters can be by edit distance:
     /// one edit changes at most one character of each side, so the
     /// distance is at least the larger of the surpluses of the two sides'
     /// character classes (which is also at least the difference of their
     /// lengths). Saturated counts only weaken the bound.
     fn edits_at_least(&self, other: &Title) -> usize {
-        let (mut more, mut less) = (0usize, 0usize);
-        for (a, b) in self.classes.iter().zip(&other.classes) {
-            if a > b {
-                more += (a - b) as usize;
-            } else {
-                less += (b - a) as usize;
-            }
-        }
-        more.max(less)
+        // Branch-free, so that it runs on vector registers.
+        let surplus = |x: &[u8; 32], y: &[u8; 32]| x.iter().zip(y).map(|(a, b)| a.saturating_sub(*b) as u32).sum::<u32>();
+        surplus(&self.classes, &other.classes).max(surplus(&other.classes, &self.classes)) as usize
     }
 }
 
 /// The overlap of two titles' words: twice the words of `a` also in `b`
 /// over both counts of words.
-fn word_overlap(a: &[String], b: &[String]) -> f64 {
-    let shared = a.iter().filter(|w| b.contains(w)).count() as f64;
-    2.0 * shared / (a.len() + b.len()) as f64
+fn word_overlap(a: &Title, b: &Title) -> f64 {
+    let (mut shared, mut j) = (0usize, 0usize);
+    for w in &a.words {
+        while j < b.distinct.len() && b.distinct[j] < *w {
+            j += 1;
+        }
+        if b.distinct.get(j) == Some(w) {
+            shared += 1;
+        }
+    }
+    2.0 * shared as f64 / (a.words.len() + b.words.len()) as f64
 }
 
 /// How alike two titles are, from 0 to 1: the better of their edit
@@ -248,9 +241,16 @@ fn title_similarity(a: &Title, b: &Title, b_edit: &BatchComparator<char>, at_lea
     if a.words.is_empty() || b.words.is_empty() {
         return (at_least <= 0.0).then_some(0.0);
     }
-    let dice = word_overlap(&a.words, &b.words);
     let longer = a.chars.len().max(b.chars.len());
     let edit = |d: usize| 1.0 - d as f64 / longer as f64;
+    // Neither the overlap (at most 2 n / (n + m), n the words of a) nor
+    // the edit similarity (at most 1 - the difference of the lengths / the
+    // longer) can reach `at_least`: known without either.
+    let (n, m) = (a.words.len(), b.words.len());
+    if (2.0 * n as f64 / (n + m) as f64) < at_least && edit(a.chars.len().abs_diff(b.chars.len())) < at_least {
+        return None;
+    }
+    let dice = word_overlap(a, b);
     let floor = dice.max(at_least);
     let sim = if edit(a.edits_at_least(b)) <= dice || edit(a.edits_at_least(b)) < at_least {
         dice
@@ -286,16 +286,40 @@ const REWORDED_TITLE: f64 = 0.4;
 /// could match cost, not every item against every item.
 #[derive(Default)]
 struct Items {
+    /// Each word of the meeting's titles, numbered.
+    vocabulary: HashMap<String, u32>,
     titles: Vec<Title>,
     /// Joined item -> its distinct titles (positions in `titles`).
     forms: Vec<Vec<usize>>,
     by_number: HashMap<u32, Vec<usize>>,
-    by_word: HashMap<String, Vec<usize>>,
+    by_word: HashMap<u32, Vec<usize>>,
     /// Length in characters -> the joined items with a title of it.
     by_length: BTreeMap<usize, Vec<usize>>,
 }
 
 impl Items {
+    /// A title prepared for pairing in this meeting.
+    fn title(&mut self, number: u32, title: &str) -> Title {
+        let text = title_words(title);
+        let mut words: Vec<u32> = text
+            .iter()
+            .map(|w| {
+                let next = self.vocabulary.len() as u32;
+                *self.vocabulary.entry(w.clone()).or_insert(next)
+            })
+            .collect();
+        words.sort_unstable();
+        let mut distinct = words.clone();
+        distinct.dedup();
+        let chars: Vec<char> = text.join(" ").chars().collect();
+        let mut classes = [0u8; 32];
+        for &c in &chars {
+            let k = &mut classes[(c as u32 % 32) as usize];
+            *k = k.saturating_add(1);
+        }
+        Title { number, words, distinct, chars, classes }
+    }
+
     /// A new joined item, with its first title; its id.
     fn open(&mut self, title: Title) -> usize {
         self.forms.push(vec![]);
@@ -306,7 +330,7 @@ impl Items {
 
     /// Another document's title of joined item `id`, kept where it is new.
     fn add(&mut self, id: usize, title: Title) {
-        if self.forms[id].iter().any(|&t| self.titles[t].number == title.number && self.titles[t].words == title.words) {
+        if self.forms[id].iter().any(|&t| self.titles[t].number == title.number && self.titles[t].chars == title.chars) {
             return;
         }
         let note = |list: &mut Vec<usize>| {
@@ -315,8 +339,8 @@ impl Items {
             }
         };
         note(self.by_number.entry(title.number).or_default());
-        for w in &title.words {
-            note(self.by_word.entry(w.clone()).or_default());
+        for w in &title.distinct {
+            note(self.by_word.entry(*w).or_default());
         }
         note(self.by_length.entry(title.chars.len()).or_default());
         self.forms[id].push(self.titles.len());
@@ -337,7 +361,7 @@ impl Items {
         if let Some(ids) = self.by_number.get(&b.number) {
             take(ids);
         }
-        for w in &b.words {
+        for w in &b.distinct {
             if let Some(ids) = self.by_word.get(w) {
                 take(ids);
             }
@@ -450,12 +474,13 @@ pub fn join(mut parts: Vec<Part>) -> Vec<Joined> {
     let mut items = Items::default();
     let mut members: Vec<Vec<(usize, usize)>> = vec![];
     for (k, it) in parts[0].items.iter().enumerate() {
-        items.open(Title::new(it.number, &it.title));
+        let title = items.title(it.number, &it.title);
+        items.open(title);
         members.push(vec![(0, k)]);
     }
     let mut order: Vec<usize> = (0..members.len()).collect();
     for p in 1..parts.len() {
-        let b: Vec<Title> = parts[p].items.iter().map(|it| Title::new(it.number, &it.title)).collect();
+        let b: Vec<Title> = parts[p].items.iter().map(|it| items.title(it.number, &it.title)).collect();
         let of_b = items.pair(&order, &b, false);
         // An unpaired item goes after the joined item its predecessor is in.
         let mut at_start = vec![];
@@ -615,8 +640,10 @@ mod tests {
     fn check_similarity(a: &str, b: &str) {
         let (ta, tb) = (title_words(a), title_words(b));
         let edit = strsim::normalized_levenshtein(&ta.join(" "), &tb.join(" "));
-        let full = if ta.is_empty() || tb.is_empty() { 0.0 } else { edit.max(word_overlap(&ta, &tb)) };
-        let (pa, pb) = (Title::new(1, a), Title::new(1, b));
+        let shared = ta.iter().filter(|w| tb.contains(w)).count() as f64;
+        let full = if ta.is_empty() || tb.is_empty() { 0.0 } else { edit.max(2.0 * shared / (ta.len() + tb.len()) as f64) };
+        let mut items = Items::default();
+        let (pa, pb) = (items.title(1, a), items.title(1, b));
         let b_edit = BatchComparator::new(pb.chars.iter().copied());
         for at_least in [0.0, REWORDED_TITLE, SAME_TITLE] {
             assert_eq!(title_similarity(&pa, &pb, &b_edit, at_least), (full >= at_least).then_some(full), "{a} / {b} at {at_least}");
@@ -653,8 +680,8 @@ mod tests {
         })
     }
 
-    fn prepared(titles: &[(u32, String)]) -> Vec<Title> {
-        titles.iter().map(|(n, t)| Title::new(*n, t)).collect()
+    fn prepared(items: &mut Items, titles: &[(u32, String)]) -> Vec<Title> {
+        titles.iter().map(|(n, t)| items.title(*n, t)).collect()
     }
 
     proptest::proptest! {
@@ -669,11 +696,11 @@ mod tests {
         fn candidates_pair_as_every_item_does(docs in proptest::collection::vec(near_titles(), 2..5)) {
             let mut items = Items::default();
             let mut order = vec![];
-            for t in prepared(&docs[0]) {
+            for t in prepared(&mut items, &docs[0]) {
                 order.push(items.open(t));
             }
             for d in &docs[1..] {
-                let b = prepared(d);
+                let b = prepared(&mut items, d);
                 let fast = items.pair(&order, &b, false);
                 proptest::prop_assert_eq!(&fast, &items.pair(&order, &b, true), "{:?}", docs);
                 for (m, t) in fast.into_iter().zip(b) {
@@ -690,8 +717,14 @@ mod tests {
     /// as (number, title), and checks each minutes item's partner.
     fn check_pairing(agenda: &[(u32, &str)], minutes: &[(u32, &str)], expect: &[Option<usize>]) {
         let mut items = Items::default();
-        let order: Vec<usize> = agenda.iter().map(|(n, t)| items.open(Title::new(*n, t))).collect();
-        let b: Vec<Title> = minutes.iter().map(|(n, t)| Title::new(*n, t)).collect();
+        let order: Vec<usize> = agenda
+            .iter()
+            .map(|(n, t)| {
+                let title = items.title(*n, t);
+                items.open(title)
+            })
+            .collect();
+        let b: Vec<Title> = minutes.iter().map(|(n, t)| items.title(*n, t)).collect();
         assert_eq!(items.pair(&order, &b, false), expect, "agenda {agenda:?}, minutes {minutes:?}");
         assert_eq!(items.pair(&order, &b, true), expect, "agenda {agenda:?}, minutes {minutes:?}, every item compared");
     }
