@@ -334,7 +334,8 @@ impl Generator {
                 if minutes_titles.len() > 1 && self.rng.random_bool(0.1) {
                     minutes_titles.pop();
                 }
-                if self.rng.random_bool(0.2) {
+                // (Not where that item would be one more than asked for.)
+                if self.rng.random_bool(0.2) && written + n_items < items {
                     minutes_titles.insert(0, "Godkendelse af referat fra sidste møde".to_string());
                     written += 1;
                 }
@@ -342,14 +343,11 @@ impl Generator {
                 let agenda = self.meeting(&group, &munis, (y, m, d), false, &titles);
                 let minutes = self.meeting(&group, &munis, (y, m, d), true, &minutes_titles);
                 let mut documents = vec![(agenda, false), (minutes, true)];
-                // An addendum or corrected minutes or two: some of the
-                // minutes' items again, in order, with other texts.
+                // Corrected minutes or two: the minutes' items again, with
+                // other texts.
                 if self.rng.random_bool(0.2) {
                     for _ in 0..self.rng.random_range(1..=3) {
-                        let again: Vec<String> = minutes_titles.iter().filter(|_| self.rng.random_bool(0.6)).cloned().collect();
-                        if !again.is_empty() {
-                            documents.push((self.meeting(&group, &munis, (y, m, d), true, &again), true));
-                        }
+                        documents.push((self.meeting(&group, &munis, (y, m, d), true, &minutes_titles), true));
                     }
                 }
                 for (lines, referat) in documents {
