@@ -320,14 +320,26 @@ proptest! {
         let mut next = 0;
         for m in &meetings {
             prop_assert_eq!(m.start, next, "meetings follow each other");
-            let first = m.items.first().map(|i| i.lines.start).unwrap_or(m.end);
-            prop_assert_eq!(m.header.len(), first - m.start, "the header is the lines before the first item");
-            let mut at = first;
+            // The header, then a table of contents whose entries are items
+            // (most meetings have none), then the items with their bodies.
+            let first = m.items.iter().map(|i| i.lines.start).filter(|&l| l >= m.contents.end).min().unwrap_or(m.end);
+            prop_assert_eq!(m.header.len(), m.contents.start - m.start, "the header is the lines before the contents");
+            prop_assert!(m.contents.is_empty() || m.contents.end == first, "the contents end where the first item with a body starts");
+            let mut at = m.contents.end.max(m.start + m.header.len());
+            let mut in_contents = vec![];
             for it in &m.items {
-                prop_assert_eq!(it.lines.start, at, "item {} follows the line before it", it.number);
                 prop_assert!(it.lines.end > it.lines.start, "item {} has its title line", it.number);
+                if it.lines.start < m.contents.end {
+                    // An item only the table of contents names: its entry.
+                    prop_assert!(it.lines.start >= m.contents.start && it.lines.end <= m.contents.end, "item {} lies in the contents", it.number);
+                    in_contents.push(it.lines.clone());
+                    continue;
+                }
+                prop_assert_eq!(it.lines.start, at, "item {} follows the line before it", it.number);
                 at = it.lines.end;
             }
+            in_contents.sort_by_key(|r| r.start);
+            prop_assert!(in_contents.windows(2).all(|w| w[0].end <= w[1].start), "entries hold their lines once");
             prop_assert_eq!(at, m.end, "the last item ends with its meeting");
             next = m.end;
         }

@@ -162,6 +162,8 @@ async fn items_meetings_facets_health() {
     assert_eq!(numbers, vec![1, 2, 3]);
     let (_, f) = json(&s, "/api/facets").await;
     assert_eq!(f["group"].as_array().unwrap().len(), 10);
+    // The sample's municipalities are Region Midtjylland's.
+    assert_eq!(f["region"].as_array().unwrap().iter().map(|c| c["value"].as_str().unwrap()).collect::<Vec<_>>(), ["Region Midtjylland"]);
     assert_eq!(f["kind"].as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum::<u64>(), 50, "an item in the agenda and the minutes counts once");
     let (st, h) = json(&s, "/healthz").await;
     assert_eq!((st, h["status"].as_str(), h["items"].as_u64()), (StatusCode::OK, Some("ok"), Some(50)));
@@ -178,7 +180,7 @@ async fn openapi_describes_what_is_served() {
     }
     let params: std::collections::BTreeSet<String> =
         v["paths"]["/api/search"]["get"]["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect();
-    let want: std::collections::BTreeSet<String> = ["q", "group", "municipality", "topic", "kind", "from", "to", "sort", "limit", "offset", "recency"].iter().map(|s| s.to_string()).collect();
+    let want: std::collections::BTreeSet<String> = ["q", "group", "municipality", "region", "topic", "kind", "from", "to", "sort", "limit", "offset", "recency"].iter().map(|s| s.to_string()).collect();
     assert_eq!(params, want);
     // The bounds the document states are the ones the search keeps.
     let param = |name: &str| v["paths"]["/api/search"]["get"]["parameters"].as_array().unwrap().iter().find(|p| p["name"] == name).unwrap().clone();

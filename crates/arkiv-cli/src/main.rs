@@ -437,6 +437,9 @@ fn outline(f: &FileParse) -> String {
             if !it.municipalities.is_empty() {
                 let _ = writeln!(s, "        municipalities: {}", it.municipalities.join(", "));
             }
+            if !it.regions.is_empty() {
+                let _ = writeln!(s, "        regions: {}", it.regions.join(", "));
+            }
             if !it.topics.is_empty() {
                 let _ = writeln!(s, "        topics: {}", it.topics.join(", "));
             }

@@ -104,6 +104,16 @@ pub const FACETS: &[FacetDecl] = &[
         values: |it| it.item.municipalities.clone(),
     },
     FacetDecl {
+        name: "region",
+        heading: "Region",
+        about: "Region (of the municipalities an item names, or named itself); repeat for several (OR).",
+        closed: None,
+        filter: Filter::Values,
+        order: Order::ByCount,
+        label: Label::Value,
+        values: |it| it.item.regions.clone(),
+    },
+    FacetDecl {
         name: "topic",
         heading: "Emne",
         about: "Topic slug; repeat for several (OR).",

@@ -449,6 +449,7 @@ mod tests {
                 number: 1,
                 title: title.into(),
                 municipalities: vec![],
+                regions: vec![],
                 topics: vec![],
                 sections: [("sagsfremstilling".to_string(), text.to_string())].into(),
                 section_order: vec!["sagsfremstilling".into()],

@@ -565,7 +565,7 @@ fn merge_item(parts: &[Part], members: &[(usize, usize)], ordinal: usize, meetin
     let mut section_order = vec![];
     let mut section_documents = BTreeMap::new();
     let mut versions: Vec<SectionVersion> = vec![];
-    let (mut municipalities, mut topics, mut attachments) = (vec![], vec![], vec![]);
+    let (mut municipalities, mut regions, mut topics, mut attachments) = (vec![], vec![], vec![], vec![]);
     let mut documents = vec![];
     for (d, &(p, k)) in members.iter().enumerate() {
         let it = &parts[p].items[k];
@@ -593,13 +593,14 @@ fn merge_item(parts: &[Part], members: &[(usize, usize)], ordinal: usize, meetin
             versions.push(SectionVersion { name: name.clone(), document, text });
         }
         union(&mut municipalities, &it.municipalities);
+        union(&mut regions, &it.regions);
         union(&mut topics, &it.topics);
         union(&mut attachments, &it.attachments);
         documents.push(DocumentRef { id: it.id.clone(), kind: parts[p].head.meeting.kind, number: it.number, title: it.title.clone(), source: source_of(p, it) });
     }
     // The first document's item, its texts not copied: the sections are
     // those gathered above.
-    let item = Item { municipalities, topics, sections, section_order, attachments, ..first.with_sections_where(|_, _| false) };
+    let item = Item { municipalities, regions, topics, sections, section_order, attachments, ..first.with_sections_where(|_, _| false) };
     let kept = members.iter().map(|&(p, k)| KeptPart::of(&parts[p].head, k as u32, &parts[p].items[k], &item, &versions, &meeting.head)).collect();
     Joined {
         key: parts[p0].head.key.clone(),
@@ -795,6 +796,7 @@ mod tests {
                 number: *n,
                 title: title.to_string(),
                 municipalities: vec![],
+                regions: vec![],
                 topics: vec![],
                 sections: sections.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
                 section_order: sections.iter().map(|(a, _)| a.to_string()).collect(),

@@ -38,8 +38,19 @@ struct RawGroup {
 #[serde(deny_unknown_fields)]
 struct RawMunicipalities {
     #[serde(default)]
+    region: Vec<RawRegion>,
+    #[serde(default)]
     cluster: Vec<RawCluster>,
     municipality: Vec<RawMunicipality>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegion {
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    municipalities: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -57,6 +68,8 @@ struct RawMunicipality {
     name: String,
     #[serde(default)]
     aliases: Vec<String>,
+    #[serde(default)]
+    only_as_kommune: bool,
 }
 
 #[derive(Deserialize)]
@@ -106,6 +119,19 @@ pub struct Group {
 pub struct Municipality {
     pub name: String,
     pub forms: Vec<String>,
+    /// The name is also a common word: it counts only followed by
+    /// "Kommune" ("Vejen Kommune", "Vejen Kommunes").
+    pub only_as_kommune: bool,
+    /// Its region's position in `Config::regions`, where one lists it.
+    pub region: Option<usize>,
+}
+
+/// A region: its name and the other forms documents name it by; its
+/// municipalities say which region they are in.
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub name: String,
+    pub forms: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -138,6 +164,8 @@ pub struct Matchers {
     /// Municipality forms as written; pattern i names municipality muni_of[i].
     pub munis: aho_corasick::AhoCorasick,
     pub muni_of: Vec<usize>,
+    pub regions: aho_corasick::AhoCorasick,
+    pub region_of: Vec<usize>,
     /// Topic terms in lowercase; pattern i is (topic, term is a phrase, term has 6+ letters).
     pub topics: aho_corasick::AhoCorasick,
     pub topic_of: Vec<(usize, bool, bool)>,
@@ -149,6 +177,7 @@ pub struct Config {
     matchers: std::sync::OnceLock<Matchers>,
     pub groups: Vec<Group>,
     pub municipalities: Vec<Municipality>,
+    pub regions: Vec<Region>,
     pub clusters: Vec<Cluster>,
     pub topics: Vec<Topic>,
     pub topic_title_weight: u32,
@@ -219,6 +248,7 @@ impl Config {
             matchers: std::sync::OnceLock::new(),
             groups: vec![],
             municipalities: vec![],
+            regions: vec![],
             clusters: vec![],
             topics: vec![],
             topic_title_weight: rt.title_weight,
@@ -246,7 +276,22 @@ impl Config {
             }
             let mut forms = vec![m.name.clone()];
             forms.extend(m.aliases);
-            out.municipalities.push(Municipality { name: m.name, forms });
+            out.municipalities.push(Municipality { name: m.name, forms, only_as_kommune: m.only_as_kommune, region: None });
+        }
+        for r in rm.region {
+            let at = out.regions.len();
+            for name in &r.municipalities {
+                let Some(m) = out.municipalities.iter_mut().find(|m| &m.name == name) else {
+                    return Err(invalid(munis.0, format!("region '{}': unknown municipality '{}'", r.name, name)));
+                };
+                if m.region.is_some() {
+                    return Err(invalid(munis.0, format!("municipality '{name}' is in two regions")));
+                }
+                m.region = Some(at);
+            }
+            let mut forms = vec![r.name.clone()];
+            forms.extend(r.aliases);
+            out.regions.push(Region { name: r.name, forms });
         }
         for c in rm.cluster {
             for name in &c.municipalities {
@@ -296,6 +341,14 @@ impl Config {
                     muni_of.push(i);
                 }
             }
+            let mut rk = vec![];
+            let mut region_of = vec![];
+            for (i, r) in self.regions.iter().enumerate() {
+                for f in &r.forms {
+                    rk.push(f.clone());
+                    region_of.push(i);
+                }
+            }
             let mut tk = vec![];
             let mut topic_of = vec![];
             for (i, t) in self.topics.iter().enumerate() {
@@ -314,6 +367,8 @@ impl Config {
                 group_of,
                 munis: build(&mk, MatchKind::LeftmostLongest),
                 muni_of,
+                regions: build(&rk, MatchKind::LeftmostLongest),
+                region_of,
                 topics: build(&tk, MatchKind::Standard),
                 topic_of,
             }

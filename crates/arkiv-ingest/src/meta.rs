@@ -424,9 +424,10 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
             full.push_str(l);
         }
         let munis = municipalities(cfg, &full);
+        let regions = regions(cfg, &full, &munis);
         meeting_munis.extend(munis.iter().cloned());
         let topics = topics(cfg, &it.title, &full);
-        items.push(Item { id, number: it.number, title: it.title.clone(), municipalities: munis, topics, sections, section_order: order, attachments,
+        items.push(Item { id, number: it.number, title: it.title.clone(), municipalities: munis, regions, topics, sections, section_order: order, attachments,
             line: it.line,
             page: inp.paged.then_some(it.pages.0),
             page_end: inp.paged.then_some(it.pages.1),
@@ -522,6 +523,10 @@ pub fn municipalities(cfg: &Config, text: &str) -> Vec<String> {
     let mut found = vec![false; cfg.municipalities.len()];
     for x in m.munis.find_iter(text) {
         let (s, mut e) = (x.start(), x.end());
+        let muni = &cfg.municipalities[m.muni_of[x.pattern().as_usize()]];
+        if muni.only_as_kommune && !text[e..].trim_start_matches([' ', '\u{a0}']).starts_with("Kommune") {
+            continue;
+        }
         if text[..s].chars().next_back().is_some_and(|c| c.is_alphanumeric()) {
             continue;
         }
@@ -550,6 +555,27 @@ pub fn municipalities(cfg: &Config, text: &str) -> Vec<String> {
         found[m.muni_of[x.pattern().as_usize()]] = true;
     }
     cfg.municipalities.iter().zip(found).filter(|(_, f)| *f).map(|(m, _)| m.name.clone()).collect()
+}
+
+/// The regions an item concerns, in configuration order: those of the
+/// municipalities it names, and those it names itself ("Region
+/// Syddanmark", "Region Nord"), as a whole word.
+pub fn regions(cfg: &Config, text: &str, municipalities: &[String]) -> Vec<String> {
+    let m = cfg.matchers();
+    let mut found = vec![false; cfg.regions.len()];
+    for name in municipalities {
+        if let Some(r) = cfg.municipalities.iter().find(|m| &m.name == name).and_then(|m| m.region) {
+            found[r] = true;
+        }
+    }
+    for x in m.regions.find_iter(text) {
+        let (s, e) = (x.start(), x.end());
+        let glued = text[..s].chars().next_back().is_some_and(|c| c.is_alphanumeric()) || text[e..].chars().next().is_some_and(|c| c.is_alphanumeric() && c != 's');
+        if !glued {
+            found[m.region_of[x.pattern().as_usize()]] = true;
+        }
+    }
+    cfg.regions.iter().zip(found).filter(|(_, f)| *f).map(|(r, _)| r.name.clone()).collect()
 }
 
 /// Hits of each topic's terms in `text` (lowercased): a term counts at the
@@ -667,6 +693,28 @@ mod tests {
         assert!(municipalities(&cfg, "mail til sikkerpost@lemvig.dk og Regionshospitalet Randers").is_empty());
         assert!(municipalities(&cfg, "Randers Klyngen og www.aarhus.dk").is_empty());
         assert_eq!(municipalities(&cfg, "Borgere i Århus og Ikast-Brande"), vec!["Ikast-Brande", "Aarhus"]);
+    }
+
+    #[test]
+    fn every_municipality_is_in_one_region() {
+        let cfg = Config::embedded();
+        assert_eq!(cfg.municipalities.len(), 98);
+        assert_eq!(cfg.regions.len(), 5);
+        assert!(cfg.municipalities.iter().all(|m| m.region.is_some()), "{:?}", cfg.municipalities.iter().find(|m| m.region.is_none()));
+    }
+
+    #[test]
+    fn regions_of_municipalities_and_named() {
+        let cfg = Config::embedded();
+        let of = |t: &str| regions(&cfg, t, &municipalities(&cfg, t));
+        assert_eq!(of("Odense Kommune og Holstebro"), ["Region Syddanmark", "Region Midtjylland"]);
+        assert_eq!(of("Aftale med Region Hovedstadens akutberedskab"), ["Region Hovedstaden"]);
+        assert_eq!(of("Region Nord og RSD"), ["Region Syddanmark", "Region Nordjylland"]);
+        // A common word that is also a municipality's name counts only as
+        // "<name> Kommune"; a short form inside a word is no mention.
+        assert!(of("Vejen frem er et FIRMA i Regionshuset").is_empty());
+        assert_eq!(municipalities(&cfg, "Vejen Kommunes borgere"), ["Vejen"]);
+        assert_eq!(of("Vejen Kommunes borgere"), ["Region Syddanmark"]);
     }
 
     #[test]

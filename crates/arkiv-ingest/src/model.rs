@@ -161,6 +161,10 @@ pub struct Item {
     pub number: u32,
     pub title: String,
     pub municipalities: Vec<String>,
+    /// The regions it concerns: its municipalities' regions and those it
+    /// names.
+    #[serde(default)]
+    pub regions: Vec<String>,
     pub topics: Vec<String>,
     /// Section name -> text. Names: indstilling, sagsfremstilling, bilag,
     /// beslutning (also for "Referat:"), tekst (text before any label), and
@@ -198,12 +202,13 @@ impl Item {
     /// text); `section_order` still names them all. Only the kept texts
     /// are copied.
     pub fn with_sections_where(&self, keep: impl Fn(&str, &str) -> bool) -> Item {
-        let Item { id, number, title, municipalities, topics, sections, section_order, attachments, line, page, page_end } = self;
+        let Item { id, number, title, municipalities, regions, topics, sections, section_order, attachments, line, page, page_end } = self;
         Item {
             id: id.clone(),
             number: *number,
             title: title.clone(),
             municipalities: municipalities.clone(),
+            regions: regions.clone(),
             topics: topics.clone(),
             sections: sections.iter().filter(|(n, t)| keep(n, t)).map(|(n, t)| (n.clone(), t.clone())).collect(),
             section_order: section_order.clone(),

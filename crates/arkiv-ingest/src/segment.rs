@@ -25,6 +25,11 @@ pub struct RawMeeting {
     pub items: Vec<RawItem>,
     /// Titles from a table of contents before the items, by number.
     pub toc: Vec<(u32, String)>,
+    /// The lines of a table of contents whose entries are the meeting's
+    /// items (empty where there is none): after the header, before the
+    /// first item with a body. An item only the table names holds its
+    /// entry's lines, inside these.
+    pub contents: std::ops::Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -42,10 +47,16 @@ pub struct RawItem {
 }
 
 static ITEM: LazyLock<LinePattern> = LazyLock::new(|| {
-    // "1. Titel", "1 Titel", "Punkt 1 Titel", and "1.Titel" as a PDF's
+    // "1. Titel", "1 Titel", "Punkt 1 Titel", "• Pkt. 8 Titel", "212. Titel"
+    // (numbers that run on through the year), and "1.Titel" as a PDF's
     // text gives a Word list label set apart by a tab stop.
-    LinePattern::new(r"^(?:(?i:(pkt|punkt))\.?\s*)?(\d{1,2})(?:\s*([.):])\s*|\s+)(\S)")
+    LinePattern::new(r"^(- )?(?:(?i:(pkt|punkt))\.?\s*)?(\d{1,3})(?:\s*([.):])\s*|\s+)(\S)")
 });
+/// An item's number alone on its line, its title on the next: "1." /
+/// "Underskrift af referat", "Pkt. 7" / "Titel".
+static ITEM_ALONE: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(- )?(?:(?i:(pkt|punkt))\.?\s*)?(\d{1,3})\s*[.:]?()$"));
+/// A closed item's mark before its title: "Lukket punkt:", "LUKKET PUNKT -".
+static CLOSED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:lukket(?:\s+punkt)?)\s*[-–:]\s*").unwrap());
 /// Header fields that open a meeting.
 static MEETING_FIELD: LazyLock<LinePattern> = LazyLock::new(|| {
     LinePattern::new(r"^(?i:mødetid|mødedato|tidspunkt|dato og tid(?:spunkt)?|tid\s*(?:&|og)\s*sted)\s*:?")
@@ -59,8 +70,12 @@ static MEETING_TITLE: LazyLock<LinePattern> = LazyLock::new(|| {
     LinePattern::new(r"^Møde i \S|^(?i:dagsorden|referat)\s+(?:for|fra|til|af)\s+\S")
 });
 static LABEL: LazyLock<LinePattern> = LazyLock::new(|| {
-    LinePattern::new(r"^(Indstilling(?:er)?|Det indstilles|Sagsfremstilling(?:en)?|Baggrund|Bilag|Beslutning(?:er)?|Referat|Forslag|Videre proces|Den videre proces|Konklusion|Resumé|Drøftelse|INDSTILLING|SAGSFREMSTILLING|BILAG|BESLUTNING|REFERAT)\s*([:.,])?\s*()")
+    LinePattern::new(r"^(Indstilling(?:er)?|Det indstilles|Supplerende sagsfremstilling|Sagsfremstilling(?:en)?|Baggrund|Bilag|Beslutning(?:er)?|Referat|Forslag|Videre proces|Den videre proces|Konklusion|Resumé|Resume|Drøftelse|Sagstema|Beslutningstema|Sagens kerne|Redegørelse|Retsgrundlag|Beslutningskompetence|Økonomiske konsekvenser|Økonomi|Andre konsekvenser|Høring og sagsgang|INDSTILLING|SAGSFREMSTILLING|BILAG|BESLUTNING|REFERAT|RESUME)\s*([:.,])?\s*()")
 });
+/// A decision's heading that names who decided and when: "Beslutning i
+/// Udvalget for Ældre og Sundhed den 04-06-2020", "Beslutning i
+/// Forebyggelses- og Seniorudvalget den 12. januar 2021:".
+static DECISION_BY: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(?:Beslutning|Beslutninger)\s+i\s+\S.{0,120}\s(?:den|d\.)\s+\d.{0,30}$"));
 static MONTH_START: LazyLock<LinePattern> = LazyLock::new(|| {
     LinePattern::new(r"^(?i)(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec|kl|kvartal|halvår|time|timer|dag|dage|uge|uger|måned|måneder|år|%|procent|mio|mia|kr)\b")
 });
@@ -72,6 +87,9 @@ pub fn looks_like_item(line: &str) -> bool {
 
 /// A section label: its canonical name and any text on the same line.
 pub fn label(line: &str) -> Option<(String, String)> {
+    if DECISION_BY.is_match(line) {
+        return Some(("beslutning".into(), String::new()));
+    }
     let (c, rest) = LABEL.head(line)?;
     let word = &c[1];
     let punct = c.get(2).map(|m| m.as_str());
@@ -94,6 +112,7 @@ pub fn section_name(word: &str) -> String {
         "beslutning" | "beslutninger" | "referat" => "beslutning".into(),
         "videre proces" | "den videre proces" => "videre_proces".into(),
         "resumé" => "resume".into(),
+        "økonomiske konsekvenser" => "økonomi".into(),
         _ => w.replace(' ', "_"),
     }
 }
@@ -122,18 +141,26 @@ struct Candidate {
     score: f64,
 }
 
+/// A line that opens an item: its number, its title (after a closed item's
+/// mark), and whether the number stood in a parenthesis ("3)", a list's).
 fn parse_candidate(line: &str) -> Option<(u32, String, bool)> {
     let (c, title) = ITEM.head(line)?;
-    let prefixed = c.get(1).is_some();
-    let number: u32 = c[2].parse().ok()?;
-    let punct = c.get(3).map(|m| m.as_str());
+    let bullet = c.get(1).is_some();
+    let prefixed = c.get(2).is_some();
+    // A bullet opens an item only with its "Pkt." or a title in capitals.
+    let number: u32 = c[3].parse().ok()?;
+    let punct = c.get(4).map(|m| m.as_str());
     let title = title.trim();
+    let title = CLOSED.find(title).map_or(title, |m| &title[m.end()..]);
+    if bullet && !prefixed && punct.is_some() {
+        return None;
+    }
     let first = title.chars().next()?;
     if !(first.is_alphabetic() || "\"'”“„«".contains(first)) {
         return None;
     }
     // Without a space after the number's point, only a capital starts a title.
-    let glued = c.get(3).zip(c.get(4)).is_some_and(|(p, t)| p.end() == t.start());
+    let glued = c.get(4).zip(c.get(5)).is_some_and(|(p, t)| p.end() == t.start());
     if glued && !first.is_uppercase() {
         return None;
     }
@@ -183,7 +210,7 @@ fn title_extent(lines: &[Line], idx: usize, first: &str) -> (String, usize) {
     for k in 1..=2 {
         let Some(next) = lines.get(idx + k) else { break };
         let t = next.text.as_str();
-        if label(t).is_some() || parse_candidate(t).is_some() || t.starts_with("- ") || is_meeting_mark(lines, idx + k) || next.after_case_number {
+        if label(t).is_some() || parse_candidate(t).is_some() || ITEM_ALONE.is_match(t) || t.starts_with("- ") || is_meeting_mark(lines, idx + k) || next.after_case_number {
             break;
         }
         let starts_lower = t.chars().next().is_some_and(|c| c.is_lowercase());
@@ -201,11 +228,34 @@ fn title_extent(lines: &[Line], idx: usize, first: &str) -> (String, usize) {
     (title, end)
 }
 
+/// An item's number alone on line `i` with its title on the next line: the
+/// number and the title's first line.
+fn number_alone(lines: &[Line], i: usize) -> Option<(u32, String)> {
+    let (c, _) = ITEM_ALONE.head(&lines[i].text)?;
+    if c.get(1).is_some() && c.get(2).is_none() {
+        return None;
+    }
+    let number: u32 = c[3].parse().ok()?;
+    let next = lines.get(i + 1)?.text.as_str();
+    let next = CLOSED.find(next).map_or(next, |m| &next[m.end()..]);
+    let starts_upper = next.chars().next().is_some_and(|c| c.is_uppercase());
+    if !starts_upper || label(next).is_some() || parse_candidate(next).is_some() || ITEM_ALONE.is_match(next) || MONTH_START.is_match(next) || next.chars().count() > 160 {
+        return None;
+    }
+    (number > 0 || c.get(2).is_some()).then(|| (number, next.to_string()))
+}
+
 fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidate> {
     let mut out = vec![];
     for i in from..to {
-        let Some((number, first, paren)) = parse_candidate(&lines[i].text) else { continue };
-        let (title, title_end) = title_extent(lines, i, &first);
+        let (number, first, paren, title_at) = match parse_candidate(&lines[i].text) {
+            Some((n, t, p)) => (n, t, p, i),
+            None => match number_alone(lines, i).filter(|_| i + 1 < to) {
+                Some((n, t)) => (n, t, false, i + 1),
+                None => continue,
+            },
+        };
+        let (title, title_end) = title_extent(lines, title_at, &first);
         let mut score = 1.0;
         // Evidence from what follows: a section label before the next candidate.
         let mut label_soon = false;
@@ -235,6 +285,10 @@ fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidate> {
         }
         if title.chars().next().is_some_and(|c| c.is_lowercase()) {
             score -= 3.0;
+        }
+        // A recommendation's or decision's own points: "1. At planen godkendes".
+        if title.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("at")) {
+            score -= 4.0;
         }
         if paren {
             score -= 2.0;
@@ -375,24 +429,90 @@ pub fn is_kind_word(t: &str) -> bool {
     t == "dagsorden" || t == "referat" || t == "beslutningsreferat"
 }
 
+/// A table of contents: the first run of three or more candidates on
+/// adjacent lines whose numbers rise by one and whose titles start with a
+/// capital, that comes no later than the items chosen without it. Its
+/// positions in `cands`.
+fn contents_run(cands: &[Candidate], first_item: Option<usize>) -> Option<std::ops::Range<usize>> {
+    let listed = |c: &Candidate| c.title.chars().next().is_some_and(|ch| ch.is_uppercase() || ch.is_ascii_digit());
+    let mut k = 0;
+    while k < cands.len() {
+        let mut end = k + 1;
+        while end < cands.len() && cands[end].number == cands[end - 1].number + 1 && cands[end].idx == cands[end - 1].title_end + 1 && listed(&cands[end]) {
+            end += 1;
+        }
+        if end - k >= 3 && listed(&cands[k]) {
+            return first_item.is_none_or(|f| cands[k].idx <= f).then_some(k..end);
+        }
+        k = end;
+    }
+    None
+}
+
+/// Whether an item's title in its body and an entry's in the table of
+/// contents are the same item's: one begins with the other, or they begin
+/// with the same three words.
+fn same_entry(body: &str, entry: &str) -> bool {
+    let (b, e) = (norm(body), norm(entry));
+    let head = |s: &str| s.split(' ').take(3).collect::<Vec<_>>().join(" ");
+    b.starts_with(&e) || e.starts_with(&b) || head(&b) == head(&e)
+}
+
 /// Segments cleaned lines into meetings with their items and sections.
+///
+/// Where a meeting opens with a table of contents whose entries the bodies
+/// after it take up, each entry is an item: with its body where one follows,
+/// else with its title alone (a published agenda list, a truncated export).
+/// The table's lines are then the meeting's `contents`, and an item only it
+/// names has its entry's lines; the items with bodies hold the rest.
 pub fn segment(lines: &[Line]) -> Vec<RawMeeting> {
     let starts = meeting_starts(lines);
     let mut meetings = vec![];
     for (k, &s) in starts.iter().enumerate() {
         let e = starts.get(k + 1).copied().unwrap_or(lines.len());
         let cands = candidates(lines, s, e);
-        let chosen: Vec<&Candidate> = choose(&cands).into_iter().map(|i| &cands[i]).collect();
-        let first_item = chosen.first().map(|c| c.idx).unwrap_or(e);
+        let plain: Vec<usize> = choose(&cands);
+        let mut entries: &[Candidate] = &[];
+        let mut bodies: Vec<&Candidate> = plain.iter().map(|&i| &cands[i]).collect();
+        if let Some(run) = contents_run(&cands, plain.first().map(|&i| cands[i].idx)) {
+            let after = &cands[run.end..];
+            let picked: Vec<&Candidate> = choose(after).into_iter().map(|i| &after[i]).collect();
+            let taken_up = picked.iter().any(|b| cands[run.clone()].iter().any(|t| t.number == b.number && same_entry(&b.title, &t.title)));
+            if picked.is_empty() || taken_up {
+                entries = &cands[run];
+                bodies = picked;
+            }
+        }
+        let first_body = bodies.first().map(|c| c.idx).unwrap_or(e);
+        let contents = entries.first().map_or(first_body..first_body, |t| t.idx..first_body);
+        let first_item = contents.start;
         let toc: Vec<(u32, String)> =
-            cands.iter().filter(|c| c.idx < first_item).map(|c| (c.number, c.title.clone())).collect();
-        let mut items = vec![];
-        for (n, c) in chosen.iter().enumerate() {
-            let body_end = chosen.get(n + 1).map(|c| c.idx).unwrap_or(e);
+            cands.iter().filter(|c| c.idx < first_item).map(|c| (c.number, c.title.clone())).chain(entries.iter().map(|c| (c.number, c.title.clone()))).collect();
+        // Bodies, then entries without one, merged in the meeting's order.
+        let mut items: Vec<RawItem> = vec![];
+        let mut pending = entries.iter().enumerate().peekable();
+        let entry_item = |n: usize, t: &Candidate| {
+            let end = entries.get(n + 1).map_or(first_body, |x| x.idx);
+            RawItem { number: t.number, title: tidy_title(&t.title), line: lines[t.idx].no, pages: (lines[t.idx].page, lines[end - 1].page), lines: t.idx..end, sections: vec![] }
+        };
+        for (n, c) in bodies.iter().enumerate() {
+            let entry = entries.iter().position(|t| t.number == c.number && same_entry(&c.title, &t.title));
+            while let Some(&(m, t)) = pending.peek() {
+                if entry.is_some_and(|p| m >= p) || entry.is_none() && t.number >= c.number {
+                    break;
+                }
+                items.push(entry_item(m, t));
+                pending.next();
+            }
+            if entry.is_some() {
+                pending.next();
+            }
+            let body_end = bodies.get(n + 1).map(|c| c.idx).unwrap_or(e);
             let mut title = c.title.clone();
             // A table of contents may hold the whole of a title that the
-            // item's heading lost to a page break.
-            if let Some((_, t)) = toc.iter().find(|(num, t)| *num == c.number && t.len() > title.len() && norm(t).starts_with(&norm(&title))) {
+            // item's heading lost to a page break, or one that a label was
+            // glued to ("Meddelelse fra formandenReferat").
+            if let Some((_, t)) = toc.iter().find(|(num, t)| *num == c.number && (t.len() > title.len() && norm(t).starts_with(&norm(&title)) || glued_onto(&title, t))) {
                 title = t.clone();
             }
             items.push(RawItem {
@@ -404,7 +524,10 @@ pub fn segment(lines: &[Line]) -> Vec<RawMeeting> {
                 sections: sections(&lines[c.title_end + 1..body_end]),
             });
         }
-        meetings.push(RawMeeting { start: s, end: e, header: lines[s..first_item].to_vec(), items, toc });
+        for (m, t) in pending {
+            items.push(entry_item(m, t));
+        }
+        meetings.push(RawMeeting { start: s, end: e, header: lines[s..first_item].to_vec(), contents, items, toc });
     }
     // A leading segment with neither items nor header marks is part of the next.
     if meetings.len() > 1 && meetings[0].items.is_empty() {
@@ -416,6 +539,12 @@ pub fn segment(lines: &[Line]) -> Vec<RawMeeting> {
         next.start = first.start;
     }
     meetings
+}
+
+/// Whether `title` is `entry` with a word glued to its end ("Meddelelse
+/// fra formandenReferat" for "Meddelelse fra formanden").
+fn glued_onto(title: &str, entry: &str) -> bool {
+    title.len() > entry.len() && title.starts_with(entry) && title[entry.len()..].chars().next().is_some_and(|c| c.is_uppercase())
 }
 
 fn norm(s: &str) -> String {
@@ -534,6 +663,35 @@ mod tests {
             "Dagsorden\n1. Godkendelse af dagsorden ........ 2\n2. Økonomi ........ 3\n3. Eventuelt ....... 4\n1. Godkendelse af dagsorden\nBeslutning:\nGodkendt\n2. Økonomi\nBeslutning:\nDrøftet\n3. Eventuelt\nBeslutning:\nIntet\n",
             &[(1, "Godkendelse af dagsorden"), (2, "Økonomi"), (3, "Eventuelt")],
         );
+    }
+
+    #[test]
+    fn contents_entries_are_items_with_or_without_a_body() {
+        // A list of all items first; the export holds the bodies of two.
+        check(
+            "PUNKTER\n49. Godkendelse af dagsorden\n50. Budget 2021\n51. LUKKET PUNKT - Salg af arealer\n52. Orienteringer\n49. Godkendelse af dagsorden\nIndstilling\nAt den godkendes.\nBeslutning\nGodkendt\n50. Budget 2021\nSagsfremstilling\nBudgettet drøftes.\n",
+            &[(49, "Godkendelse af dagsorden"), (50, "Budget 2021"), (51, "Salg af arealer"), (52, "Orienteringer")],
+        );
+        // A published agenda list alone; a label glued to a body's title.
+        check("Dagsorden\n1.Meddelelse fra formanden\n2.Kvartalsrapport\n3.Eventuelt\n", &[(1, "Meddelelse fra formanden"), (2, "Kvartalsrapport"), (3, "Eventuelt")]);
+        check(
+            "1.Meddelelse fra formanden\n2.Kvartalsrapport\n3.Eventuelt\n1. Meddelelse fra formandenReferat\nIntet nyt.\n",
+            &[(1, "Meddelelse fra formanden"), (2, "Kvartalsrapport"), (3, "Eventuelt")],
+        );
+        // A decision's numbered list after the items is no table of contents.
+        check(
+            "1. Velkomst\nBeslutning:\nok\n2. Plan\nIndstilling:\n1. At planen godkendes\n2. At den sendes i høring\n3. At den evalueres\nBeslutning:\nGodkendt\n",
+            &[(1, "Velkomst"), (2, "Plan")],
+        );
+    }
+
+    #[test]
+    fn numbers_alone_bullets_and_closed_items() {
+        check("1.\nUnderskrift af referat\nUnderskrevet.\n2.\nGodkendelse af dagsordenen\nGodkendt.\n", &[(1, "Underskrift af referat"), (2, "Godkendelse af dagsordenen")]);
+        check("• Pkt. 15 Beslutninger om dagsordenen\nSagsnr. 249050\nResume\nGodkendt.\n• Pkt. 16 Temadrøftelse\nIndstilling\nDrøftes.\n", &[(15, "Beslutninger om dagsordenen"), (16, "Temadrøftelse")]);
+        check("148. Godkendelse af dagsorden\nSagstema\nGodkendelse.\n149. Lukket punkt: Køb af grund\nBeslutning\nGodkendt.\n", &[(148, "Godkendelse af dagsorden"), (149, "Køb af grund")]);
+        // A bulleted numbered point is a list's, not an item.
+        check("1. Plan\nIndstilling:\n• 1. At planen godkendes\n• 2. At den sendes i høring\n", &[(1, "Plan")]);
     }
 
     #[test]

@@ -379,6 +379,9 @@ pub async fn item_page(State(state): State<Arc<AppState>>, Path(id): Path<String
         @if !it.item.municipalities.is_empty() {
             p.tags { "Kommuner: " @for mu in &it.item.municipalities { a href=(SearchParams::default().toggle("municipality", mu).url("/")) { (mu) } " " } }
         }
+        @if !it.item.regions.is_empty() {
+            p.tags { "Regioner: " @for r in &it.item.regions { a href=(SearchParams::default().toggle("region", r).url("/")) { (r) } " " } }
+        }
         @if !it.item.topics.is_empty() {
             p.tags { "Emner: " @for t in &it.item.topics { a href=(SearchParams::default().toggle("topic", t).url("/")) { (state.topic_name(t)) } " " } }
         }
