@@ -1,4 +1,5 @@
-//! The five real documents in ../shared/corpus against their golden parse:
+//! The project's real documents (tests/real/) against their golden parse,
+//! and the five real documents in ../shared/corpus against theirs:
 //! every item with its number and title, no extra items, every meeting's
 //! group and kind, every date golden gives, and at least 95% of the
 //! municipalities named.
@@ -74,6 +75,60 @@ fn corpus_as_pdf_matches_golden() {
         }
     }
     check(&golden, &out, |name| name.replace(".txt", ".pdf"));
+}
+
+/// The project's own set of real documents (tests/real/: public agendas and
+/// minutes of municipalities, regions, councils and Folketinget, their
+/// golden written by reading them): at least 95% of the items found with
+/// number and title, no item that is not one, and the meeting's group, kind
+/// and date right on at least 95% of the items found. Prints the figures
+/// and every miss.
+#[test]
+fn real_documents_match_golden() {
+    let dir = support::root().join("tests/real");
+    let golden = golden(&dir);
+    let paths: Vec<_> = golden.file.iter().map(|f| dir.join(&f.name)).collect();
+    let out = parse_paths(&paths, &Config::embedded());
+    let (mut want, mut found, mut extra, mut facts) = (0, 0, 0, 0);
+    let mut misses = vec![];
+    for gf in &golden.file {
+        let f = out.files.iter().find(|f| f.relpath == gf.name).unwrap_or_else(|| panic!("{} missing from the parse", gf.name));
+        let got: Vec<(u32, String, &arkiv_ingest::MeetingHead)> = f.meetings.iter().flat_map(|m| m.items.iter().map(move |i| (i.number, norm_title(&i.title), &m.head))).collect();
+        let mut wanted = vec![];
+        for gm in &gf.meeting {
+            for gi in &gm.item {
+                want += 1;
+                let key = (gi.number, norm_title(&gi.title));
+                wanted.push(key.clone());
+                let Some((_, _, head)) = got.iter().find(|(n, t, _)| (*n, t.clone()) == key) else {
+                    misses.push(format!("{}: item {} '{}' not found", gf.name, gi.number, gi.title));
+                    continue;
+                };
+                found += 1;
+                let right = head.group.as_deref().map(norm_title) == Some(norm_title(&gm.group))
+                    && head.kind.map(|k| k.as_str()) == Some(gm.kind.as_str())
+                    && gm.date.as_ref().is_none_or(|d| head.date.map(|x| x.to_string()).as_ref() == Some(d));
+                if right {
+                    facts += 1;
+                } else {
+                    misses.push(format!("{}: item {}: {:?} {:?} {:?}, want {} {} {:?}", gf.name, gi.number, head.group, head.kind, head.date, gm.group, gm.kind, gm.date));
+                }
+            }
+        }
+        for (n, t, _) in &got {
+            if !wanted.contains(&(*n, t.clone())) {
+                extra += 1;
+                misses.push(format!("{}: extra item {n} '{t}'", gf.name));
+            }
+        }
+    }
+    eprintln!("tests/real: {} documents, items {found}/{want} with number and title, {extra} extra, meeting facts right on {facts}/{found}", golden.file.len());
+    for m in &misses {
+        eprintln!("  {m}");
+    }
+    assert!(found * 100 >= want * 95, "items {found}/{want} under 95%");
+    assert_eq!(extra, 0, "items that are not items");
+    assert!(facts * 100 >= found * 95, "meeting facts right on {facts}/{found}, under 95%");
 }
 
 fn check(golden: &Golden, out: &arkiv_ingest::ArchiveParse, file_of: impl Fn(&str) -> String) {

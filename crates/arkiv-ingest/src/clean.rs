@@ -8,6 +8,7 @@ use crate::words::{trim_word, WordTable};
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
+use regex::Regex;
 use std::sync::LazyLock;
 use unicode_normalization::{char::decompose_compatible, UnicodeNormalization};
 
@@ -61,7 +62,20 @@ pub enum Furniture {
     RunningHeader,
     /// A line at a page's top or bottom that repeats from page to page.
     PageEdge,
+    /// A saved web page's controls: "Udskriv", "Til toppen", "Gå til
+    /// indhold", "Luk alle punkter", "Fold alle ud".
+    WebControl,
 }
+
+/// A saved web page's controls, each a line of its own.
+fn is_web_control(t: &str) -> bool {
+    let t = t.trim_start_matches("- ").trim().trim_end_matches(':').to_lowercase();
+    matches!(t.as_str(), "udskriv" | "til toppen" | "gå til indhold" | "luk alle punkter" | "fold alle ud" | "fold alle ind" | "åbn alle punkter" | "abonnér" | "abonner" | "hent som fil" | "del" | "print")
+}
+
+/// A web page's control glued before a heading: "fold dette punkt ind
+/// Resume".
+static FOLD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:fold\s+dette\s+punkt\s+(?:ind|ud))\s+").unwrap());
 
 /// Characters PDF extraction uses as bullets.
 const BULLETS: &[char] = &['\u{f0b7}', '\u{f095}', '\u{f020}', '\u{f0a7}', '\u{f076}', '\u{f0d8}', '\u{f0fc}', '•', '▪', '◦', '●', '‣', '∙', '■', '□', '➢', '►'];
@@ -199,6 +213,9 @@ fn clean_line(piece: &str, no: usize, page: u32) -> Option<Line> {
         t = t[n..].trim_start();
         bullet = true;
     }
+    if let Some(m) = FOLD.find(t) {
+        t = &t[m.end()..];
+    }
     if t.is_empty() {
         return None;
     }
@@ -299,6 +316,8 @@ pub fn strip_furniture(lines: Vec<Line>, paged: bool, group_line: &dyn Fn(&str) 
         let t = lines[i].text.as_str();
         if SIDE.is_match(t) {
             drop[i] = Some(Furniture::PageNumber);
+        } else if is_web_control(t) {
+            drop[i] = Some(Furniture::WebControl);
         } else if let Some(c) = CASE_NUMBER.captures(t) {
             drop[i] = Some(Furniture::CaseNumber);
             facts.push((lines[i].no, Fact::CaseNumber(c[1].to_string())));

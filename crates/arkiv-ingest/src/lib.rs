@@ -21,6 +21,7 @@
 //! ```
 
 pub mod clean;
+pub mod committee;
 pub mod config;
 pub mod dates;
 pub mod decode;

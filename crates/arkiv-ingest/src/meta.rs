@@ -212,8 +212,14 @@ pub fn hash_id(parts: &[&str]) -> String {
     h.finalize().to_hex()[..16].to_string()
 }
 
-/// The group named in a meeting's header, if any.
+/// The group named in a meeting's header, if any: the committee the
+/// document names as its own (as the configuration names it, where one of
+/// its groups' names or aliases is in it), else a configured group a
+/// header line or running header names.
 pub fn header_group(cfg: &Config, raw: &RawMeeting, facts: &[&Fact]) -> Option<String> {
+    if let Some(n) = crate::committee::from_header(&raw.header) {
+        return Some(group_in_line(cfg, &n.name).map(|g| g.name.clone()).unwrap_or(n.name));
+    }
     // A heading set large wraps the group's name over two lines ("Møde i
     // Fokusgruppen Sundhed for" / "børn og unge"): a line, else it with the next.
     let from_lines = raw.header.iter().enumerate().find_map(|(k, l)| {
@@ -260,9 +266,14 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
         }
         (None, Some(tg)) => (Some(tg.clone()), Some(Source::Header)),
         (None, None) => {
+            let lines = raw.items.iter().flat_map(|it| it.sections.iter().flat_map(|s| s.1.iter().map(String::as_str)));
             if let Some(sg) = &inp.sibling_group {
                 notes.push((Some(inp.line), "meta.group-from-sibling", format!("no group in this meeting's header; '{sg}' from the other meeting in the file")));
                 (Some(sg.clone()), Some(Source::Header))
+            } else if let Some(n) = crate::committee::from_items(lines) {
+                let name = group_in_line(cfg, &n.name).map(|g| g.name.clone()).unwrap_or(n.name);
+                notes.push((Some(inp.line), "meta.group-from-items", format!("no group in the header; '{name}' from the items ({})", n.cue)));
+                (Some(name), Some(Source::Text))
             } else {
                 let m = group_mentions(cfg, inp.file_text);
                 match m.first() {
@@ -334,7 +345,15 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
 
     // Kind: decisions written in make minutes; otherwise the header's word.
     let has_decisions = raw.items.iter().any(|it| it.sections.iter().any(|(n, v)| n == "beslutning" && v.iter().any(|l| !l.trim().is_empty())));
-    let text_kind = if has_decisions { Some(Kind::Referat) } else { h.kind_words.last().copied() };
+    let named_kind = crate::committee::from_header(&raw.header).and_then(|n| n.kind);
+    let text_kind = match (has_decisions || agenda_approved(&raw.header) || agenda_approved(&raw.preamble), h.kind_words.last().copied().or(named_kind)) {
+        // Decisions written in make minutes, whatever the template's heading.
+        (true, _) => Some(Kind::Referat),
+        (false, Some(k)) => Some(k),
+        // No kind named: an agenda's edition ("5. UDGAVE") or the word
+        // itself in the header make it one.
+        (false, None) => raw.header.iter().any(|l| is_edition(&l.text) || l.text.split(|c: char| !c.is_alphanumeric()).any(|w| w.eq_ignore_ascii_case("dagsorden"))).then_some(Kind::Dagsorden),
+    };
     let kind = match (&ov.kind, text_kind) {
         (Some((k, src)), tk) => {
             if tk.is_some_and(|tk| tk != *k) {
@@ -462,6 +481,25 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
         notes,
         header_group: text_group,
     }
+}
+
+/// The header records the agenda's approval ("Godkendelse af dagsorden:" /
+/// "Godkendt"): what minutes do.
+fn agenda_approved(header: &[Line]) -> bool {
+    header.windows(2).any(|w| {
+        let (a, b) = (w[0].text.to_lowercase(), w[1].text.to_lowercase());
+        let field = a.trim_end_matches(':').trim();
+        (field == "godkendelse af dagsorden" || field == "godkendelse af dagsordenen") && b.starts_with("godkendt")
+    }) || header.iter().any(|l| {
+        let t = l.text.to_lowercase();
+        t.starts_with("godkendelse af dagsorden: godkendt") || t.starts_with("godkendelse af dagsordenen: godkendt")
+    })
+}
+
+/// An agenda's edition: "5. UDGAVE", "2. udgave".
+fn is_edition(t: &str) -> bool {
+    let t = t.trim().to_lowercase();
+    t.strip_suffix("udgave").map(str::trim_end).and_then(|n| n.strip_suffix('.')).is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// A document's id: from its path in the archive alone, like item ids, so

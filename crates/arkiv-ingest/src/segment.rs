@@ -30,6 +30,10 @@ pub struct RawMeeting {
     /// first item with a body. An item only the table names holds its
     /// entry's lines, inside these.
     pub contents: std::ops::Range<usize>,
+    /// The lines between a table of contents and the first item with a
+    /// body ("Godkendelse af dagsorden: Godkendt", "Fraværende: ..."):
+    /// the header's facts that a page prints after its list of items.
+    pub preamble: Vec<Line>,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +59,8 @@ static ITEM: LazyLock<LinePattern> = LazyLock::new(|| {
 /// An item's number alone on its line, its title on the next: "1." /
 /// "Underskrift af referat", "Pkt. 7" / "Titel".
 static ITEM_ALONE: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(- )?(?:(?i:(pkt|punkt))\.?\s*)?(\d{1,3})\s*[.:]?()$"));
+/// A case's number under its title: "Meddelelser" / "Sag nr. 11".
+static CASE_UNDER_TITLE: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(?i:sag)\s+(?i:nr)\.?\s*(\d{1,3})()$"));
 /// A closed item's mark before its title: "Lukket punkt:", "LUKKET PUNKT -".
 static CLOSED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:lukket(?:\s+punkt)?)\s*[-–:]\s*").unwrap());
 /// Header fields that open a meeting.
@@ -73,9 +79,9 @@ static LABEL: LazyLock<LinePattern> = LazyLock::new(|| {
     LinePattern::new(r"^(Indstilling(?:er)?|Det indstilles|Supplerende sagsfremstilling|Sagsfremstilling(?:en)?|Baggrund|Bilag|Beslutning(?:er)?|Referat|Forslag|Videre proces|Den videre proces|Konklusion|Resumé|Resume|Drøftelse|Sagstema|Beslutningstema|Sagens kerne|Redegørelse|Retsgrundlag|Beslutningskompetence|Økonomiske konsekvenser|Økonomi|Andre konsekvenser|Høring og sagsgang|INDSTILLING|SAGSFREMSTILLING|BILAG|BESLUTNING|REFERAT|RESUME)\s*([:.,])?\s*()")
 });
 /// A decision's heading that names who decided and when: "Beslutning i
-/// Udvalget for Ældre og Sundhed den 04-06-2020", "Beslutning i
-/// Forebyggelses- og Seniorudvalget den 12. januar 2021:".
-static DECISION_BY: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(?:Beslutning|Beslutninger)\s+i\s+\S.{0,120}\s(?:den|d\.)\s+\d.{0,30}$"));
+/// Udvalget for Ældre og Sundhed den 04-06-2020", "Beslutning Udvalget for
+/// sundhed, kultur og fritid den 20-08-2019".
+static DECISION_BY: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(?:Beslutning|Beslutninger)\s+(?:i\s+\S|\p{Lu}).{0,120}\s(?:den|d\.)\s+\d.{0,30}$"));
 static MONTH_START: LazyLock<LinePattern> = LazyLock::new(|| {
     LinePattern::new(r"^(?i)(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec|kl|kvartal|halvår|time|timer|dag|dage|uge|uger|måned|måneder|år|%|procent|mio|mia|kr)\b")
 });
@@ -248,6 +254,19 @@ fn number_alone(lines: &[Line], i: usize) -> Option<(u32, String)> {
 fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidate> {
     let mut out = vec![];
     for i in from..to {
+        // "Titel" / "Sag nr. 11": the item starts at its title, the line
+        // before (not itself an item's line).
+        if let Some((c, _)) = CASE_UNDER_TITLE.head(&lines[i].text) {
+            let prev = i.checked_sub(1).filter(|&p| p >= from && !out.last().is_some_and(|c: &Candidate| c.title_end >= p));
+            if let (Some(p), Ok(number)) = (prev, c[1].parse::<u32>()) {
+                let t = lines[p].text.as_str();
+                if t.chars().next().is_some_and(char::is_uppercase) && label(t).is_none() && parse_candidate(t).is_none() && t.chars().count() <= 160 {
+                    // The case's number marks an item, as one before it does.
+                    out.push(Candidate { idx: p, number, title: t.to_string(), title_end: i, score: 3.0 + evidence(lines, i, to) });
+                }
+            }
+            continue;
+        }
         let (number, first, paren, title_at) = match parse_candidate(&lines[i].text) {
             Some((n, t, p)) => (n, t, p, i),
             None => match number_alone(lines, i).filter(|_| i + 1 < to) {
@@ -256,30 +275,7 @@ fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidate> {
             },
         };
         let (title, title_end) = title_extent(lines, title_at, &first);
-        let mut score = 1.0;
-        // Evidence from what follows: a section label before the next candidate.
-        let mut label_soon = false;
-        let mut next_is_candidate = false;
-        for k in title_end + 1..(title_end + 9).min(to) {
-            let t = &lines[k].text;
-            if parse_candidate(t).is_some() {
-                next_is_candidate = k == title_end + 1;
-                break;
-            }
-            if label(t).is_some() {
-                label_soon = true;
-                if k == title_end + 1 {
-                    score += 1.0;
-                }
-                break;
-            }
-        }
-        if label_soon {
-            score += 3.0;
-        }
-        if next_is_candidate {
-            score -= 2.0;
-        }
+        let mut score = 1.0 + evidence(lines, title_end, to);
         if lines[i].after_case_number {
             score += 2.0;
         }
@@ -303,6 +299,22 @@ fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidate> {
     }
     penalize_restarted_lists(lines, &mut out);
     out
+}
+
+/// Evidence from what follows a candidate's title: a section label before
+/// the next candidate (more where it comes at once), or another candidate
+/// on the very next line (a list's).
+fn evidence(lines: &[Line], title_end: usize, to: usize) -> f64 {
+    for k in title_end + 1..(title_end + 9).min(to) {
+        let t = &lines[k].text;
+        if parse_candidate(t).is_some() {
+            return if k == title_end + 1 { -2.0 } else { 0.0 };
+        }
+        if label(t).is_some() {
+            return if k == title_end + 1 { 4.0 } else { 3.0 };
+        }
+    }
+    0.0
 }
 
 /// A run of candidates on consecutive lines numbered 1, 2, 3, ... after an
@@ -426,27 +438,41 @@ fn meeting_starts(lines: &[Line]) -> Vec<usize> {
 
 pub fn is_kind_word(t: &str) -> bool {
     let t = t.trim().trim_end_matches(':').trim().to_lowercase();
-    t == "dagsorden" || t == "referat" || t == "beslutningsreferat"
+    t == "dagsorden" || t == "referat" || t == "beslutningsreferat" || t == "beslutningsprotokol"
 }
 
 /// A table of contents: the first run of three or more candidates on
 /// adjacent lines whose numbers rise by one and whose titles start with a
 /// capital, that comes no later than the items chosen without it. Its
 /// positions in `cands`.
-fn contents_run(cands: &[Candidate], first_item: Option<usize>) -> Option<std::ops::Range<usize>> {
+fn contents_run(lines: &[Line], cands: &[Candidate], first_item: Option<usize>) -> Option<std::ops::Range<usize>> {
     let listed = |c: &Candidate| c.title.chars().next().is_some_and(|ch| ch.is_uppercase() || ch.is_ascii_digit());
+    // Entries follow each other, at most two lines apart ("Bilag til punkt
+    // 3", a sub-point "a) L 111 ..."), with no section label between.
+    let next_entry = |a: &Candidate, b: &Candidate| {
+        b.number == a.number + 1 && b.idx <= a.title_end + 3 && listed(b) && !(a.title_end + 1..b.idx).any(|i| label(&lines[i].text).is_some())
+    };
     let mut k = 0;
     while k < cands.len() {
         let mut end = k + 1;
-        while end < cands.len() && cands[end].number == cands[end - 1].number + 1 && cands[end].idx == cands[end - 1].title_end + 1 && listed(&cands[end]) {
+        while end < cands.len() && next_entry(&cands[end - 1], &cands[end]) {
             end += 1;
         }
-        if end - k >= 3 && listed(&cands[k]) {
+        // Three entries make a list; two do under a heading that says so.
+        let headed = (cands[k].idx.saturating_sub(2)..cands[k].idx).any(|i| is_contents_heading(&lines[i].text));
+        if (end - k >= 3 || end - k == 2 && headed) && listed(&cands[k]) {
             return first_item.is_none_or(|f| cands[k].idx <= f).then_some(k..end);
         }
         k = end;
     }
     None
+}
+
+/// A heading over a list of a meeting's items: "Indholdsfortegnelse",
+/// "Dagsordenpunkter", "Punkter på dagsordenen", "PUNKTER", "Åbne".
+fn is_contents_heading(t: &str) -> bool {
+    let t = t.trim().trim_end_matches(':').trim().to_lowercase();
+    matches!(t.as_str(), "indhold" | "indholdsfortegnelse" | "dagsordenpunkter" | "dagsordenspunkter" | "punkter" | "punkter på dagsordenen" | "åbne" | "åbne punkter" | "åben" | "sager")
 }
 
 /// Whether an item's title in its body and an entry's in the table of
@@ -474,7 +500,7 @@ pub fn segment(lines: &[Line]) -> Vec<RawMeeting> {
         let plain: Vec<usize> = choose(&cands);
         let mut entries: &[Candidate] = &[];
         let mut bodies: Vec<&Candidate> = plain.iter().map(|&i| &cands[i]).collect();
-        if let Some(run) = contents_run(&cands, plain.first().map(|&i| cands[i].idx)) {
+        if let Some(run) = contents_run(lines, &cands, plain.first().map(|&i| cands[i].idx)) {
             let after = &cands[run.end..];
             let picked: Vec<&Candidate> = choose(after).into_iter().map(|i| &after[i]).collect();
             let taken_up = picked.iter().any(|b| cands[run.clone()].iter().any(|t| t.number == b.number && same_entry(&b.title, &t.title)));
@@ -491,9 +517,14 @@ pub fn segment(lines: &[Line]) -> Vec<RawMeeting> {
         // Bodies, then entries without one, merged in the meeting's order.
         let mut items: Vec<RawItem> = vec![];
         let mut pending = entries.iter().enumerate().peekable();
+        // An entry's own lines: its title, and what stands before the next
+        // entry; the last one's reach the first body, and are its text only
+        // where no item has a body (a list that is the whole document).
         let entry_item = |n: usize, t: &Candidate| {
             let end = entries.get(n + 1).map_or(first_body, |x| x.idx);
-            RawItem { number: t.number, title: tidy_title(&t.title), line: lines[t.idx].no, pages: (lines[t.idx].page, lines[end - 1].page), lines: t.idx..end, sections: vec![] }
+            let text_end = if n + 1 < entries.len() || bodies.is_empty() { end } else { t.title_end + 1 };
+            let sections = sections(&lines[t.title_end + 1..text_end.max(t.title_end + 1)]);
+            RawItem { number: t.number, title: tidy_title(&t.title), line: lines[t.idx].no, pages: (lines[t.idx].page, lines[end - 1].page), lines: t.idx..end, sections }
         };
         for (n, c) in bodies.iter().enumerate() {
             let entry = entries.iter().position(|t| t.number == c.number && same_entry(&c.title, &t.title));
@@ -509,10 +540,17 @@ pub fn segment(lines: &[Line]) -> Vec<RawMeeting> {
             }
             let body_end = bodies.get(n + 1).map(|c| c.idx).unwrap_or(e);
             let mut title = c.title.clone();
+            let mut first_section = "tekst".to_string();
             // A table of contents may hold the whole of a title that the
             // item's heading lost to a page break, or one that a label was
-            // glued to ("Meddelelse fra formandenReferat").
+            // glued to ("Meddelelse fra formandenReferat"): the label then
+            // heads the item's text.
             if let Some((_, t)) = toc.iter().find(|(num, t)| *num == c.number && (t.len() > title.len() && norm(t).starts_with(&norm(&title)) || glued_onto(&title, t))) {
+                if glued_onto(&title, t) {
+                    if let Some((name, _)) = label(&title[t.len()..]) {
+                        first_section = name;
+                    }
+                }
                 title = t.clone();
             }
             items.push(RawItem {
@@ -521,13 +559,14 @@ pub fn segment(lines: &[Line]) -> Vec<RawMeeting> {
                 line: lines[c.idx].no,
                 pages: (lines[c.idx].page, lines[body_end.max(c.idx + 1) - 1].page),
                 lines: c.idx..body_end,
-                sections: sections(&lines[c.title_end + 1..body_end]),
+                sections: sections_headed(&first_section, &lines[c.title_end + 1..body_end]),
             });
         }
         for (m, t) in pending {
             items.push(entry_item(m, t));
         }
-        meetings.push(RawMeeting { start: s, end: e, header: lines[s..first_item].to_vec(), contents, items, toc });
+        let preamble = entries.last().map_or(vec![], |t| lines[(t.title_end + 1).min(first_body)..first_body].to_vec());
+        meetings.push(RawMeeting { start: s, end: e, header: lines[s..first_item].to_vec(), contents, preamble, items, toc });
     }
     // A leading segment with neither items nor header marks is part of the next.
     if meetings.len() > 1 && meetings[0].items.is_empty() {
@@ -560,6 +599,12 @@ fn tidy_title(t: &str) -> String {
 /// Splits an item's body into labelled sections. Text before any label is
 /// the section "tekst".
 fn sections(body: &[Line]) -> Vec<(String, Vec<String>)> {
+    sections_headed("tekst", body)
+}
+
+/// Splits an item's body into labelled sections; text before any label is
+/// the section `first`.
+fn sections_headed(first: &str, body: &[Line]) -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = vec![];
     for (k, l) in body.iter().enumerate() {
         if let Some((name, rest)) = label(&l.text) {
@@ -575,7 +620,7 @@ fn sections(body: &[Line]) -> Vec<(String, Vec<String>)> {
             }
         }
         if out.is_empty() {
-            out.push(("tekst".into(), vec![]));
+            out.push((first.into(), vec![]));
         }
         out.last_mut().unwrap().1.push(l.text.clone());
     }

@@ -1,0 +1,247 @@
+//! The committee a document names as its own, and the kind of document it
+//! says it is: read from the meeting's header as publishers print it, not
+//! from a list of known groups. The cues, strongest first:
+//!
+//! - a field: "Udvalg: Ældrerådet", "Mødeforum: ...", or the field's name
+//!   alone on its line with the value on the next ("UDVALG" / "Udvalget for
+//!   Ældre og Sundhed");
+//! - a title line of parts: "Sundhedsudvalget - Referat - 25. oktober
+//!   2016", "Forebyggelses- og Seniorudvalget (2018-2021) – Referat – 12.
+//!   januar 2021", "Socialudvalget - 11-01-2021", "Handicaprådet - Referat";
+//! - a meeting named with its date or as a meeting: "Sundheds- og
+//!   Kulturudvalget 25. november 2020", "Møde i regionsrådet den 22. marts
+//!   2022", "mødet i Hospitalsudvalget", "Referat fra Ældrerådsmøde";
+//! - a line that is a body's name alone: "Handicaprådet".
+//!
+//! Where the header names none, the items may: a decision line
+//! ("Sundheds- og Omsorgsudvalget, 03-03-2016, pkt. 15") or "dagens møde i
+//! Social- og Sundhedsudvalget".
+//!
+//! A name is cleaned of an election period ("(2018-2021)"), and a meeting
+//! named by its body ("Ældrerådsmøde") gives the body ("Ældrerådet").
+
+use crate::clean::Line;
+use crate::Kind;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A word that ends in the name of a body that meets ("Sundhedsudvalget",
+/// "Handicaprådet", "Styregruppen").
+static BODY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(udvalg|udvalget|råd|rådet|forum|forummet|gruppe|gruppen|komité|komiteen|komitéen|bestyrelse|bestyrelsen|kommission|kommissionen|nævn|nævnet)$").unwrap()
+});
+/// A field that names the committee, with its value on the line or alone.
+static FIELD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:udvalg|mødeforum|forum|organ)\s*(?::\s*(.*))?$").unwrap());
+/// An election period after a name: "(2018-2021)", "2018-2021".
+static PERIOD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*\(?\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}\)?\s*$").unwrap());
+/// A title line's parts: " - ", " – ", " — ".
+static PARTS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+[-–—]\s+").unwrap());
+/// What comes before a meeting's name: "Møde i", "Referat fra møde i",
+/// "Dagsorden for", "mødet i", "til mødet i".
+static MEETING_OF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:(?:(?:dagsorden|referat|beslutningsprotokol)\s+(?:for|fra|til|af)\s+)?(?:til\s+)?(?:mødet|møde)\s+i\s+|(?:dagsorden|referat|beslutningsprotokol)\s+(?:for|fra)\s+)").unwrap()
+});
+/// A decision line in an item: "<committee>, 03-03-2016, pkt. 15".
+static DECISION_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\S.{2,80}?),\s+\d{1,2}-\d{1,2}-\d{4},\s+(?i:pkt)\.?\s*\d+\s*$").unwrap());
+/// "dagens møde i <committee>" inside an item's text.
+static TODAYS_MEETING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i:dagens møde i)\s+(\S[^.,;:]{2,80})").unwrap());
+
+/// What a document says of itself: its committee, and its kind where a
+/// title line names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named {
+    pub name: String,
+    pub kind: Option<Kind>,
+    /// The cue that gave the name, for `arkiv parse --explain`.
+    pub cue: &'static str,
+}
+
+/// The kind a word names: dagsorden, referat (also beslutningsprotokol).
+pub fn kind_word(w: &str) -> Option<Kind> {
+    Kind::parse(w.trim().trim_end_matches(':'))
+}
+
+/// The committee a meeting's header names, by the strongest cue.
+pub fn from_header(header: &[Line]) -> Option<Named> {
+    let texts: Vec<&str> = header.iter().map(|l| l.text.as_str()).collect();
+    field(&texts).or_else(|| title_line(&texts)).or_else(|| dated_or_meeting(&texts)).or_else(|| alone(&texts))
+}
+
+/// The committee the items name, where the header names none.
+pub fn from_items<'a>(lines: impl Iterator<Item = &'a str>) -> Option<Named> {
+    let mut todays = None;
+    for t in lines {
+        if let Some(c) = DECISION_LINE.captures(t) {
+            if let Some(name) = clean(&c[1]).filter(|n| is_body(n)) {
+                return Some(Named { name, kind: None, cue: "decision line" });
+            }
+        }
+        if todays.is_none() {
+            todays = TODAYS_MEETING.captures(t).and_then(|c| body_prefix(&c[1])).map(|name| Named { name, kind: None, cue: "dagens møde i" });
+        }
+    }
+    todays
+}
+
+fn field(texts: &[&str]) -> Option<Named> {
+    for (k, t) in texts.iter().enumerate() {
+        let Some(c) = FIELD.captures(t) else { continue };
+        let value = match c.get(1).map(|v| v.as_str().trim()) {
+            Some(v) if !v.is_empty() => v,
+            // The field's name alone ("UDVALG", "Udvalg:"): the next line,
+            // unless it is another field.
+            _ => match texts.get(k + 1) {
+                Some(n) if !n.contains(':') && !FIELD.is_match(n) => n,
+                _ => continue,
+            },
+        };
+        if let Some(name) = clean(value) {
+            return Some(Named { name, kind: None, cue: "field" });
+        }
+    }
+    None
+}
+
+fn title_line(texts: &[&str]) -> Option<Named> {
+    for t in texts {
+        let parts: Vec<&str> = PARTS.split(t).collect();
+        if parts.len() < 2 || t.chars().count() > 160 {
+            continue;
+        }
+        let rest = &parts[1..];
+        let kind = rest.iter().find_map(|p| kind_word(p.split_whitespace().next().unwrap_or("")));
+        let dated = rest.iter().any(|p| crate::dates::find_date(p).is_some());
+        if kind.is_none() && !dated {
+            continue;
+        }
+        if let Some(name) = clean(parts[0]).filter(|n| kind.is_some() || is_body(n)) {
+            return Some(Named { name, kind, cue: "title line" });
+        }
+    }
+    None
+}
+
+fn dated_or_meeting(texts: &[&str]) -> Option<Named> {
+    for t in texts {
+        let (rest, as_meeting) = match MEETING_OF.find(t) {
+            Some(m) => (&t[m.end()..], true),
+            None => (*t, false),
+        };
+        let Some(name) = body_prefix(rest) else { continue };
+        // A name with a date after it, or a meeting's.
+        if as_meeting || crate::dates::find_date(rest).is_some() {
+            let kind = kind_word(t.split_whitespace().next().unwrap_or(""));
+            return Some(Named { name, kind, cue: if as_meeting { "møde i" } else { "name and date" } });
+        }
+    }
+    None
+}
+
+fn alone(texts: &[&str]) -> Option<Named> {
+    texts.iter().find_map(|t| {
+        let plain = t.chars().count() <= 60 && !t.chars().any(|c| c.is_ascii_digit() || c == ':') && t.chars().next().is_some_and(char::is_uppercase);
+        clean(t).filter(|n| plain && is_body(n) && n.split_whitespace().count() <= 6).map(|name| Named { name, kind: None, cue: "name alone" })
+    })
+}
+
+/// The name of a body at the start of `s`: the words up to a date, a
+/// weekday, "den", "d." or a comma, where the last of them names a body.
+fn body_prefix(s: &str) -> Option<String> {
+    let mut words = vec![];
+    for w in s.split_whitespace() {
+        let low = w.to_lowercase();
+        let stop = w.starts_with(|c: char| c.is_ascii_digit())
+            || matches!(low.trim_end_matches(','), "den" | "d." | "kl." | "kl" | "mandag" | "tirsdag" | "onsdag" | "torsdag" | "fredag" | "lørdag" | "søndag");
+        if stop {
+            break;
+        }
+        words.push(w);
+        if w.ends_with(',') || words.len() > 10 {
+            break;
+        }
+    }
+    let name = clean(&words.join(" "))?;
+    is_body(&name).then_some(name)
+}
+
+/// Whether a name ends in a body that meets (or in a meeting of one).
+fn is_body(name: &str) -> bool {
+    name.split_whitespace().last().is_some_and(|w| BODY.is_match(w.trim_matches(|c: char| !c.is_alphanumeric())))
+}
+
+/// A name as the group: without an election period or trailing marks, a
+/// meeting of a body as the body ("Ældrerådsmøde" → "Ældrerådet"), with a
+/// capital first letter. None where too short or too long to be a name.
+fn clean(s: &str) -> Option<String> {
+    let s = PERIOD.replace(s.trim(), "");
+    let s = s.trim().trim_end_matches([',', '.', ':', ';', '-', '–']).trim();
+    let mut words: Vec<String> = s.split_whitespace().map(str::to_string).collect();
+    if let Some(last) = words.last_mut() {
+        if let Some(body) = last.strip_suffix("smøde").or_else(|| last.strip_suffix("møde")) {
+            if BODY.is_match(body) {
+                *last = definite(body);
+            }
+        }
+    }
+    let name = words.join(" ");
+    let n = name.chars().count();
+    if !(3..=100).contains(&n) || !name.chars().next().is_some_and(char::is_alphabetic) {
+        return None;
+    }
+    // A web page's breadcrumbs run together ("ForsidepilPolitikpil...").
+    let humps = name.chars().zip(name.chars().skip(1)).filter(|(a, b)| a.is_lowercase() && b.is_uppercase()).count();
+    if humps >= 2 {
+        return None;
+    }
+    let mut c = name.chars();
+    Some(c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default())
+}
+
+/// The definite form of a body's name: "Ældreråd" → "Ældrerådet",
+/// "Styregruppe" → "Styregruppen".
+fn definite(body: &str) -> String {
+    if body.ends_with('e') {
+        format!("{body}n")
+    } else if body.ends_with("et") || body.ends_with("en") {
+        body.to_string()
+    } else {
+        format!("{body}et")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::split_lines;
+
+    fn named(text: &str) -> Option<(String, Option<Kind>)> {
+        from_header(&split_lines(text)).map(|n| (n.name, n.kind))
+    }
+
+    #[test]
+    fn committees_as_publishers_print_them() {
+        let r = |s: &str| Some((s.to_string(), Some(Kind::Referat)));
+        assert_eq!(named("Gå til indhold\nSundhedsudvalget - Referat - 25. oktober 2016\nMødedato\n25-10-2016"), r("Sundhedsudvalget"));
+        assert_eq!(named("ForsidepilPolitikpilReferater 2016pilSundhedsudvalget - Referat - 25. oktober 2016\nSundhedsudvalget - Referat - 25. oktober 2016"), r("Sundhedsudvalget"));
+        assert_eq!(named("Forebyggelses- og Seniorudvalget (2018-2021) – Referat – 12. januar 2021"), r("Forebyggelses- og Seniorudvalget"));
+        assert_eq!(named("Handicaprådet - Referat\nDato: 27. oktober 2020"), r("Handicaprådet"));
+        assert_eq!(named("Socialudvalget - 11-01-2021\nReferat"), Some(("Socialudvalget".into(), None)));
+        assert_eq!(named("UDVALG\nUdvalget for Ældre og Sundhed\nMØDE\nReferat"), Some(("Udvalget for Ældre og Sundhed".into(), None)));
+        assert_eq!(named("Vælg dit udvalg herunder:\nUdvalg: Udvalget for sundhed, kultur og fritid\nMødedato: 20-08-2019"), Some(("Udvalget for sundhed, kultur og fritid".into(), None)));
+        assert_eq!(named("Sundheds- og Kulturudvalget 25. november 2020"), Some(("Sundheds- og Kulturudvalget".into(), None)));
+        assert_eq!(named("Møde i regionsrådet den 22. marts 2022"), Some(("Regionsrådet".into(), None)));
+        assert_eq!(named("Referat\ntil\nmødet i Hospitalsudvalget\nden 11. juni 2019"), Some(("Hospitalsudvalget".into(), None)));
+        assert_eq!(named("Referat fra Ældrerådsmøde Tirsdag den 28. februar 2017"), r("Ældrerådet"));
+        assert_eq!(named("Forebyggelsesudvalget\nPubliceret 11-08-2016"), Some(("Forebyggelsesudvalget".into(), None)));
+        // Not committees: a page's heading, a sentence, an item.
+        assert_eq!(named("Dagsordener og referater\nHer kan du se dagsordener og referater fra møder i udvalgene i Vejen Kommune."), None);
+    }
+
+    #[test]
+    fn committees_the_items_name() {
+        let lines = ["Sagsnr. 249050", "Sundheds- og Omsorgsudvalget, 03-03-2016, pkt. 15", "Godkendt."];
+        assert_eq!(from_items(lines.into_iter()).map(|n| n.name), Some("Sundheds- og Omsorgsudvalget".into()));
+        let lines = ["Godkendelse af dagsorden til dagens møde i Social- og Sundhedsudvalget."];
+        assert_eq!(from_items(lines.into_iter()).map(|n| n.name), Some("Social- og Sundhedsudvalget".into()));
+    }
+}
