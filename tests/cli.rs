@@ -8,6 +8,26 @@ use std::path::Path;
 use support::{arkiv, search_total};
 
 
+/// `arkiv parse --explain` says what made each item, section and meeting
+/// fact, and why a line that looked like an item is not one.
+#[test]
+fn parse_explains_its_cues() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("referat.txt");
+    std::fs::write(
+        &f,
+        "Sundhedsudvalget - Referat - 25. oktober 2016\n1. Godkendelse af dagsorden\nBeslutning\nGodkendt.\n2. Budget\nIndstilling\nDirektionen indstiller,\n1. at budgettet godkendes\n2. at det sendes videre\nBeslutning\nGodkendt.\n",
+    )
+    .unwrap();
+    let out = arkiv().args(["parse", "--explain"]).arg(&f).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("item 2 'Budget': an item; numbered line; a section heading right after it"), "{text}");
+    assert!(text.contains("section 'indstilling' of item 2"), "{text}");
+    assert!(text.contains("looked like item 1 'at budgettet godkendes' but is not one") && text.contains("a point of a recommendation"), "{text}");
+    assert!(text.contains("group \"Sundhedsudvalget\" (from header, named by the document (title line)); date 2016-10-25 (from header); kind referat"), "{text}");
+}
+
 #[test]
 fn parse_index_search() {
     let sample = support::sample();

@@ -29,6 +29,12 @@ enum Cmd {
         /// numbered), to see why an item was cut where it was.
         #[arg(long)]
         text: bool,
+        /// Instead of the outline, say why each file parses as it does:
+        /// each meeting, item and section with the cue that made it, each
+        /// line that looked like an item and why it is not one, and where
+        /// each meeting's group, date and kind came from.
+        #[arg(long, conflicts_with = "json")]
+        explain: bool,
         /// Folder with groups.toml, municipalities.toml, topics.toml (default: the built-in configuration).
         #[arg(long)]
         config: Option<PathBuf>,
@@ -477,10 +483,22 @@ fn main() -> Result<()> {
             };
             std::process::exit(arkiv_ingest::read::worker_main(&opts));
         }
-        Cmd::Parse { json, text, config, paths, read } => {
+        Cmd::Parse { json, text, explain, config, paths, read } => {
             let cfg = load_config(config.as_ref(), &read)?;
             if text {
                 print_text(&paths, &cfg);
+            }
+            if explain {
+                for p in &paths {
+                    let (files, _) = arkiv_ingest::walk_archive(p);
+                    for f in files {
+                        match arkiv_ingest::read_document(&f) {
+                            Ok(bytes) => print!("{}", arkiv_ingest::explain(&f.path.to_string_lossy(), &f.relpath, &bytes, &cfg)),
+                            Err(d) => println!("== {}\n  not read: {}", f.relpath, d.message),
+                        }
+                    }
+                }
+                return Ok(());
             }
             let out = arkiv_ingest::parse_paths(&paths, &cfg);
             if json {

@@ -131,6 +131,43 @@ pub fn prepare(path: &str, relpath: &str, bytes: &[u8], cfg: &Config) -> Result<
 }
 
 /// Segments a prepared document into meetings and items.
+/// Why a file parses as it does, for `arkiv parse --explain`: segmentation's
+/// decisions line by line (meetings, items and the cues that made them,
+/// sections, lines that looked like items and why they are not), then each
+/// meeting's group, date and kind with where each came from. The file's own
+/// words decide its line-end hyphens, as a file parsed alone.
+pub fn explain(path: &str, relpath: &str, bytes: &[u8], cfg: &Config) -> String {
+    use std::fmt::Write;
+    let mut out = format!("== {relpath}\n");
+    let p = match prepare(path, relpath, bytes, cfg) {
+        Ok(p) => p,
+        Err(fp) => {
+            for d in &fp.diagnostics {
+                let _ = writeln!(out, "  not read: {} ({})", d.message, d.code);
+            }
+            return out;
+        }
+    };
+    let mut lines = p.cleaned.lines.clone();
+    let table = WordTable::of([&FileWords::of_lines(&lines)]);
+    clean::join_hyphenated(&mut lines, &table);
+    for (i, what) in segment::explain(&lines) {
+        let _ = writeln!(out, "  line {:>5}: {what}", lines[i].no);
+    }
+    let raws = segment::segment(&lines);
+    let fp = finish(p, &table, cfg, &Overrides::default());
+    for (k, m) in fp.meetings.iter().enumerate() {
+        let h = &m.head;
+        let cue = raws.get(k).and_then(|r| committee::from_header(&r.header)).map(|n| format!(", named by the document ({})", n.cue)).unwrap_or_default();
+        let source = |s: Option<Source>| s.map(|s| format!("{s:?}").to_lowercase()).unwrap_or_else(|| "none".into());
+        let _ = writeln!(out, "  meeting {}: group {:?} (from {}{cue}); date {} (from {}); kind {}", k + 1, h.group.as_deref().unwrap_or("unknown"), source(h.group_source), h.date.map(|d| d.to_string()).unwrap_or_else(|| "unknown".into()), source(h.date_source), h.kind.map(|k| k.as_str()).unwrap_or("unknown"));
+    }
+    for d in &fp.diagnostics {
+        let _ = writeln!(out, "  note{}: {} ({})", d.line.map(|l| format!(" at line {l}")).unwrap_or_default(), d.message, d.code);
+    }
+    out
+}
+
 pub fn finish(mut p: Prepared, table: &WordTable, cfg: &Config, ov: &Overrides) -> FileParse {
     clean::join_hyphenated(&mut p.cleaned.lines, table);
     let lines = &p.cleaned.lines;

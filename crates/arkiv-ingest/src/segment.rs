@@ -145,6 +145,9 @@ struct Candidate {
     /// Index of the last line of the title.
     title_end: usize,
     score: f64,
+    /// What made it a candidate and what its score weighs, for `arkiv
+    /// parse --explain`.
+    cues: Vec<&'static str>,
 }
 
 /// A line that opens an item: its number, its title (after a closed item's
@@ -262,40 +265,38 @@ fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidate> {
                 let t = lines[p].text.as_str();
                 if t.chars().next().is_some_and(char::is_uppercase) && label(t).is_none() && parse_candidate(t).is_none() && t.chars().count() <= 160 {
                     // The case's number marks an item, as one before it does.
-                    out.push(Candidate { idx: p, number, title: t.to_string(), title_end: i, score: 3.0 + evidence(lines, i, to) });
+                    let (ev, cue) = evidence(lines, i, to);
+                    out.push(Candidate { idx: p, number, title: t.to_string(), title_end: i, score: 3.0 + ev, cues: vec!["title over 'Sag nr. N'", cue] });
                 }
             }
             continue;
         }
-        let (number, first, paren, title_at) = match parse_candidate(&lines[i].text) {
-            Some((n, t, p)) => (n, t, p, i),
+        let (number, first, paren, title_at, form) = match parse_candidate(&lines[i].text) {
+            Some((n, t, p)) => (n, t, p, i, "numbered line"),
             None => match number_alone(lines, i).filter(|_| i + 1 < to) {
-                Some((n, t)) => (n, t, false, i + 1),
+                Some((n, t)) => (n, t, false, i + 1, "number alone, title on the next line"),
                 None => continue,
             },
         };
         let (title, title_end) = title_extent(lines, title_at, &first);
-        let mut score = 1.0 + evidence(lines, title_end, to);
-        if lines[i].after_case_number {
-            score += 2.0;
-        }
-        if title.chars().next().is_some_and(|c| c.is_lowercase()) {
-            score -= 3.0;
-        }
+        let (ev, cue) = evidence(lines, title_end, to);
+        let mut score = 1.0 + ev;
+        let mut cues = vec![form, cue];
+        let mut weigh = |applies: bool, by: f64, why: &'static str| {
+            if applies {
+                score += by;
+                cues.push(why);
+            }
+        };
+        weigh(lines[i].after_case_number, 2.0, "a case number before it");
+        weigh(title.chars().next().is_some_and(|c| c.is_lowercase()), -3.0, "title in lower case");
         // A recommendation's or decision's own points: "1. At planen godkendes".
-        if title.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("at")) {
-            score -= 4.0;
-        }
-        if paren {
-            score -= 2.0;
-        }
-        if title.ends_with(',') || title.ends_with(';') {
-            score -= 1.0;
-        }
-        if unhyphenated_len(&title) > 160 {
-            score -= 2.0;
-        }
-        out.push(Candidate { idx: i, number, title, title_end, score });
+        weigh(title.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("at")), -4.0, "a point of a recommendation ('At ...')");
+        weigh(paren, -2.0, "number in a parenthesis, as a list's");
+        weigh(title.ends_with(',') || title.ends_with(';'), -1.0, "title ends in , or ;");
+        weigh(unhyphenated_len(&title) > 160, -2.0, "title over 160 characters");
+        cues.retain(|c| !c.is_empty());
+        out.push(Candidate { idx: i, number, title, title_end, score, cues });
     }
     penalize_restarted_lists(lines, &mut out);
     out
@@ -304,17 +305,17 @@ fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidate> {
 /// Evidence from what follows a candidate's title: a section label before
 /// the next candidate (more where it comes at once), or another candidate
 /// on the very next line (a list's).
-fn evidence(lines: &[Line], title_end: usize, to: usize) -> f64 {
+fn evidence(lines: &[Line], title_end: usize, to: usize) -> (f64, &'static str) {
     for k in title_end + 1..(title_end + 9).min(to) {
         let t = &lines[k].text;
         if parse_candidate(t).is_some() {
-            return if k == title_end + 1 { -2.0 } else { 0.0 };
+            return if k == title_end + 1 { (-2.0, "another numbered line right after it") } else { (0.0, "") };
         }
         if label(t).is_some() {
-            return if k == title_end + 1 { 4.0 } else { 3.0 };
+            return if k == title_end + 1 { (4.0, "a section heading right after it") } else { (3.0, "a section heading soon after it") };
         }
     }
-    0.0
+    (0.0, "")
 }
 
 /// A run of candidates on consecutive lines numbered 1, 2, 3, ... after an
@@ -338,6 +339,7 @@ fn penalize_restarted_lists(lines: &[Line], cands: &mut [Candidate]) {
         if end - k >= 2 && cands[k].number == 1 && item_before {
             for c in &mut cands[k..end] {
                 c.score -= 3.0;
+                c.cues.push("a list numbered from 1 again inside an item");
             }
         }
         k = end;
@@ -492,10 +494,33 @@ fn same_entry(body: &str, entry: &str) -> bool {
 /// The table's lines are then the meeting's `contents`, and an item only it
 /// names has its entry's lines; the items with bodies hold the rest.
 pub fn segment(lines: &[Line]) -> Vec<RawMeeting> {
+    segment_noting(lines, &mut None)
+}
+
+/// What segmentation decided and why, line by line (a line's index in
+/// `lines` and the words): each meeting's start, each item and section and
+/// the cues that made it, and each line that looked like an item and why
+/// it is not one. What `arkiv parse --explain` prints.
+pub fn explain(lines: &[Line]) -> Vec<(usize, String)> {
+    let mut notes = Some(vec![]);
+    segment_noting(lines, &mut notes);
+    let mut notes = notes.unwrap_or_default();
+    notes.sort_by_key(|n| n.0);
+    notes
+}
+
+fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> Vec<RawMeeting> {
     let starts = meeting_starts(lines);
     let mut meetings = vec![];
+    let noting = notes.is_some();
+    let mut note = |at: usize, what: String| {
+        if let Some(n) = notes.as_mut() {
+            n.push((at, what));
+        }
+    };
     for (k, &s) in starts.iter().enumerate() {
         let e = starts.get(k + 1).copied().unwrap_or(lines.len());
+        note(s, if k == 0 { "a meeting starts (the document's first)".into() } else { "a meeting starts: a meeting header after items".into() });
         let cands = candidates(lines, s, e);
         let plain: Vec<usize> = choose(&cands);
         let mut entries: &[Candidate] = &[];
@@ -510,6 +535,22 @@ pub fn segment(lines: &[Line]) -> Vec<RawMeeting> {
             }
         }
         let first_body = bodies.first().map(|c| c.idx).unwrap_or(e);
+        if let (Some(a), Some(b)) = (entries.first(), entries.last()) {
+            let how = if bodies.is_empty() { "the meeting's items, with no bodies after them" } else { "a table of contents, its entries taken up by the bodies after it" };
+            note(a.idx, format!("entries {}–{} on lines that follow each other: {how}", a.number, b.number));
+        }
+        if noting {
+            for c in &cands {
+                let taken = bodies.iter().any(|b| std::ptr::eq(*b, c)) || entries.iter().any(|t| std::ptr::eq(t, c));
+                let cues = c.cues.join("; ");
+                if taken {
+                    let kind = if entries.iter().any(|t| std::ptr::eq(t, c)) { "a table of contents entry" } else { "an item" };
+                    note(c.idx, format!("item {} '{}': {kind}; {cues} (score {:.1})", c.number, c.title, c.score));
+                } else {
+                    note(c.idx, format!("looked like item {} '{}' but is not one: {cues} (score {:.1}); not in the best run of numbers rising by one", c.number, c.title, c.score));
+                }
+            }
+        }
         let contents = entries.first().map_or(first_body..first_body, |t| t.idx..first_body);
         let first_item = contents.start;
         let toc: Vec<(u32, String)> =
@@ -552,6 +593,13 @@ pub fn segment(lines: &[Line]) -> Vec<RawMeeting> {
                     }
                 }
                 title = t.clone();
+            }
+            if noting {
+                for i in c.title_end + 1..body_end {
+                    if let Some((name, _)) = label(&lines[i].text) {
+                        note(i, format!("section '{name}' of item {}: heading '{}'", c.number, lines[i].text));
+                    }
+                }
             }
             items.push(RawItem {
                 number: c.number,
