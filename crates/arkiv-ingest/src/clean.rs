@@ -69,8 +69,13 @@ pub enum Furniture {
 
 /// A saved web page's controls, each a line of its own.
 fn is_web_control(t: &str) -> bool {
-    let t = t.trim_start_matches("- ").trim().trim_end_matches(':').to_lowercase();
-    matches!(t.as_str(), "udskriv" | "til toppen" | "gå til indhold" | "luk alle punkter" | "fold alle ud" | "fold alle ind" | "åbn alle punkter" | "abonnér" | "abonner" | "hent som fil" | "del" | "print")
+    const CONTROLS: &[&str] = &["udskriv", "til toppen", "gå til indhold", "luk alle punkter", "fold alle ud", "fold alle ind", "åbn alle punkter", "abonnér", "abonner", "hent som fil", "del", "print"];
+    // Short lines that begin as one does, compared without a lower-cased copy.
+    if t.len() > 24 || !t.starts_with(['u', 'U', 't', 'T', 'g', 'G', 'l', 'L', 'f', 'F', 'å', 'Å', 'a', 'A', 'h', 'H', 'd', 'D', 'p', 'P', '-']) {
+        return false;
+    }
+    let t = t.trim_start_matches("- ").trim().trim_end_matches(':');
+    CONTROLS.iter().any(|c| c.len() == t.len() && t.chars().flat_map(char::to_lowercase).eq(c.chars()))
 }
 
 /// A web page's control glued before a heading: "fold dette punkt ind
@@ -213,8 +218,10 @@ fn clean_line(piece: &str, no: usize, page: u32) -> Option<Line> {
         t = t[n..].trim_start();
         bullet = true;
     }
-    if let Some(m) = FOLD.find(t) {
-        t = &t[m.end()..];
+    if t.starts_with(['f', 'F']) {
+        if let Some(m) = FOLD.find(t) {
+            t = &t[m.end()..];
+        }
     }
     if t.is_empty() {
         return None;

@@ -61,30 +61,49 @@ pub fn kind_word(w: &str) -> Option<Kind> {
     Kind::parse(w.trim().trim_end_matches(':'))
 }
 
+/// A line that may name a body: it holds one of the words bodies are
+/// named by. Asked first of each line, so that most lines are passed over
+/// in one scan.
+static MAY_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)udvalg|råd|forum|gruppe|komit|bestyrelse|kommission|nævn|møde").unwrap());
+
+/// How far into a header a committee is looked for: publishers print it
+/// at the top, and a long header is a page's text before its first item.
+const HEADER_LINES: usize = 60;
+
 /// The committee a meeting's header names, by the strongest cue.
 pub fn from_header(header: &[Line]) -> Option<Named> {
-    let texts: Vec<&str> = header.iter().map(|l| l.text.as_str()).collect();
-    field(&texts).or_else(|| title_line(&texts)).or_else(|| dated_or_meeting(&texts)).or_else(|| alone(&texts))
+    let texts: Vec<&str> = header.iter().take(HEADER_LINES).map(|l| l.text.as_str()).collect();
+    let named: Vec<&str> = texts.iter().copied().filter(|t| MAY_NAME.is_match(t)).collect();
+    field(&texts).or_else(|| title_line(&texts)).or_else(|| dated_or_meeting(&named)).or_else(|| alone(&named))
 }
 
 /// The committee the items name, where the header names none.
 pub fn from_items<'a>(lines: impl Iterator<Item = &'a str>) -> Option<Named> {
-    let mut todays = None;
+    let mut found: Option<Named> = None;
     for t in lines {
-        if let Some(c) = DECISION_LINE.captures(t) {
+        // Most lines hold neither cue's words: passed over without a regex.
+        let decision = t.contains("pkt") || t.contains("Pkt") || t.contains("PKT");
+        let todays = found.is_none() && t.contains("agens møde");
+        if !decision && !todays {
+            continue;
+        }
+        if let Some(c) = DECISION_LINE.captures(t).filter(|_| decision) {
             if let Some(name) = clean(&c[1]).filter(|n| is_body(n)) {
                 return Some(Named { name, kind: None, cue: "decision line" });
             }
         }
-        if todays.is_none() {
-            todays = TODAYS_MEETING.captures(t).and_then(|c| body_prefix(&c[1])).map(|name| Named { name, kind: None, cue: "dagens møde i" });
+        if todays {
+            found = TODAYS_MEETING.captures(t).and_then(|c| body_prefix(&c[1])).map(|name| Named { name, kind: None, cue: "dagens møde i" });
         }
     }
-    todays
+    found
 }
 
 fn field(texts: &[&str]) -> Option<Named> {
     for (k, t) in texts.iter().enumerate() {
+        if !t.starts_with(['u', 'U', 'm', 'M', 'f', 'F', 'o', 'O']) {
+            continue;
+        }
         let Some(c) = FIELD.captures(t) else { continue };
         let value = match c.get(1).map(|v| v.as_str().trim()) {
             Some(v) if !v.is_empty() => v,
@@ -104,6 +123,9 @@ fn field(texts: &[&str]) -> Option<Named> {
 
 fn title_line(texts: &[&str]) -> Option<Named> {
     for t in texts {
+        if !(t.contains(" - ") || t.contains(" – ") || t.contains(" — ")) {
+            continue;
+        }
         let parts: Vec<&str> = PARTS.split(t).collect();
         if parts.len() < 2 || t.chars().count() > 160 {
             continue;
@@ -127,8 +149,8 @@ fn dated_or_meeting(texts: &[&str]) -> Option<Named> {
             Some(m) => (&t[m.end()..], true),
             None => (*t, false),
         };
-        let Some(name) = body_prefix(rest) else { continue };
         // A name with a date after it, or a meeting's.
+        let Some(name) = body_prefix(rest) else { continue };
         if as_meeting || crate::dates::find_date(rest).is_some() {
             let kind = kind_word(t.split_whitespace().next().unwrap_or(""));
             return Some(Named { name, kind, cue: if as_meeting { "møde i" } else { "name and date" } });
@@ -139,28 +161,38 @@ fn dated_or_meeting(texts: &[&str]) -> Option<Named> {
 
 fn alone(texts: &[&str]) -> Option<Named> {
     texts.iter().find_map(|t| {
-        let plain = t.chars().count() <= 60 && !t.chars().any(|c| c.is_ascii_digit() || c == ':') && t.chars().next().is_some_and(char::is_uppercase);
-        clean(t).filter(|n| plain && is_body(n) && n.split_whitespace().count() <= 6).map(|name| Named { name, kind: None, cue: "name alone" })
+        let plain = t.len() <= 120 && t.chars().count() <= 60 && !t.chars().any(|c| c.is_ascii_digit() || c == ':') && t.chars().next().is_some_and(char::is_uppercase);
+        if !plain || t.split_whitespace().count() > 6 || !is_body(t) {
+            return None;
+        }
+        clean(t).filter(|n| is_body(n)).map(|name| Named { name, kind: None, cue: "name alone" })
     })
 }
 
 /// The name of a body at the start of `s`: the words up to a date, a
 /// weekday, "den", "d." or a comma, where the last of them names a body.
 fn body_prefix(s: &str) -> Option<String> {
-    let mut words = vec![];
-    for w in s.split_whitespace() {
-        let low = w.to_lowercase();
-        let stop = w.starts_with(|c: char| c.is_ascii_digit())
-            || matches!(low.trim_end_matches(','), "den" | "d." | "kl." | "kl" | "mandag" | "tirsdag" | "onsdag" | "torsdag" | "fredag" | "lørdag" | "søndag");
+    const STOPS: &[&str] = &["den", "d.", "kl.", "kl", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"];
+    // The words up to the first stop, found without copying them; most
+    // lines end in no body's name and are left there.
+    let mut end = 0;
+    let mut last = "";
+    for (n, w) in s.split_whitespace().enumerate() {
+        let bare = w.trim_end_matches(',');
+        let stop = w.starts_with(|c: char| c.is_ascii_digit()) || STOPS.iter().any(|s| s.len() == bare.len() && s.chars().eq(bare.chars().flat_map(char::to_lowercase)));
         if stop {
             break;
         }
-        words.push(w);
-        if w.ends_with(',') || words.len() > 10 {
+        end = w.as_ptr() as usize - s.as_ptr() as usize + w.len();
+        last = bare;
+        if w.ends_with(',') || n >= 10 {
             break;
         }
     }
-    let name = clean(&words.join(" "))?;
+    if !BODY.is_match(last.trim_matches(|c: char| !c.is_alphanumeric())) && !last.ends_with("møde") {
+        return None;
+    }
+    let name = clean(&s[..end])?;
     is_body(&name).then_some(name)
 }
 

@@ -126,6 +126,14 @@ pub struct Municipality {
     pub region: Option<usize>,
 }
 
+/// What a form of `Matchers::places` names: a municipality or a region, by
+/// its position in the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Municipality(usize),
+    Region(usize),
+}
+
 /// A region: its name and the other forms documents name it by; its
 /// municipalities say which region they are in.
 #[derive(Debug, Clone)]
@@ -162,10 +170,9 @@ pub struct Matchers {
     pub groups: aho_corasick::AhoCorasick,
     pub group_of: Vec<usize>,
     /// Municipality forms as written; pattern i names municipality muni_of[i].
-    pub munis: aho_corasick::AhoCorasick,
-    pub muni_of: Vec<usize>,
-    pub regions: aho_corasick::AhoCorasick,
-    pub region_of: Vec<usize>,
+    /// Municipalities' and regions' forms, searched in one pass.
+    pub places: aho_corasick::AhoCorasick,
+    pub place_of: Vec<Place>,
     /// Topic terms in lowercase; pattern i is (topic, term is a phrase, term has 6+ letters).
     pub topics: aho_corasick::AhoCorasick,
     pub topic_of: Vec<(usize, bool, bool)>,
@@ -276,6 +283,9 @@ impl Config {
             }
             let mut forms = vec![m.name.clone()];
             forms.extend(m.aliases);
+            if let Some(f) = forms.iter().find(|f| !f.starts_with(char::is_uppercase)) {
+                return Err(invalid(munis.0, format!("municipality '{}': the form '{f}' must begin with a capital letter", m.name)));
+            }
             out.municipalities.push(Municipality { name: m.name, forms, only_as_kommune: m.only_as_kommune, region: None });
         }
         for r in rm.region {
@@ -291,6 +301,9 @@ impl Config {
             }
             let mut forms = vec![r.name.clone()];
             forms.extend(r.aliases);
+            if let Some(f) = forms.iter().find(|f| !f.starts_with(char::is_uppercase)) {
+                return Err(invalid(munis.0, format!("region '{}': the form '{f}' must begin with a capital letter", r.name)));
+            }
             out.regions.push(Region { name: r.name, forms });
         }
         for c in rm.cluster {
@@ -333,20 +346,18 @@ impl Config {
                     group_of.push(i);
                 }
             }
-            let mut mk = vec![];
-            let mut muni_of = vec![];
+            let mut pk = vec![];
+            let mut place_of = vec![];
             for (i, m) in self.municipalities.iter().enumerate() {
                 for f in &m.forms {
-                    mk.push(f.clone());
-                    muni_of.push(i);
+                    pk.push(f.clone());
+                    place_of.push(Place::Municipality(i));
                 }
             }
-            let mut rk = vec![];
-            let mut region_of = vec![];
             for (i, r) in self.regions.iter().enumerate() {
                 for f in &r.forms {
-                    rk.push(f.clone());
-                    region_of.push(i);
+                    pk.push(f.clone());
+                    place_of.push(Place::Region(i));
                 }
             }
             let mut tk = vec![];
@@ -365,10 +376,18 @@ impl Config {
             Matchers {
                 groups: build(&gk, MatchKind::Standard),
                 group_of,
-                munis: build(&mk, MatchKind::LeftmostLongest),
-                muni_of,
-                regions: build(&rk, MatchKind::LeftmostLongest),
-                region_of,
+                // Searched only where a capitalized word begins (every form
+                // begins with a capital; checked when the configuration is
+                // read), so anchored: a few hundred forms leave aho-corasick
+                // no prefilter, and an unanchored search steps through every
+                // byte of every item.
+                places: AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .start_kind(aho_corasick::StartKind::Anchored)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(&pk)
+                    .expect("automaton"),
+                place_of,
                 topics: build(&tk, MatchKind::Standard),
                 topic_of,
             }

@@ -176,7 +176,9 @@ pub fn find_date(s: &str) -> Option<PrintedDate> {
             found.push((c.get(0).unwrap().start(), PrintedDate { day, month: m, year, weekday: wd }));
         }
     }
-    if let Some(c) = MONTH_FIRST.captures(s) {
+    // The month first always has a comma before its year.
+    let month_first = if s.contains(',') { MONTH_FIRST.captures(s) } else { None };
+    if let Some(c) = month_first {
         let (m, day, year) = (month(&c[2])?, c[3].parse::<u32>().ok()?, c[4].parse::<i32>().ok()?);
         if NaiveDate::from_ymd_opt(year, m, day).is_some() {
             found.push((c.get(0).unwrap().start(), PrintedDate { day, month: m, year: Some(year), weekday: c.get(1).and_then(|w| weekday(w.as_str())) }));

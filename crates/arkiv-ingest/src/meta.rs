@@ -217,7 +217,12 @@ pub fn hash_id(parts: &[&str]) -> String {
 /// its groups' names or aliases is in it), else a configured group a
 /// header line or running header names.
 pub fn header_group(cfg: &Config, raw: &RawMeeting, facts: &[&Fact]) -> Option<String> {
-    if let Some(n) = crate::committee::from_header(&raw.header) {
+    header_group_named(cfg, raw, facts, crate::committee::from_header(&raw.header))
+}
+
+/// [`header_group`], given the committee the header names.
+fn header_group_named(cfg: &Config, raw: &RawMeeting, facts: &[&Fact], named: Option<crate::committee::Named>) -> Option<String> {
+    if let Some(n) = named {
         return Some(group_in_line(cfg, &n.name).map(|g| g.name.clone()).unwrap_or(n.name));
     }
     // A heading set large wraps the group's name over two lines ("Møde i
@@ -254,7 +259,9 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
     let h = parse_header(&raw.header);
 
     // Group.
-    let text_group = header_group(cfg, raw, &inp.facts);
+    let named = crate::committee::from_header(&raw.header);
+    let named_kind = named.as_ref().and_then(|n| n.kind);
+    let text_group = header_group_named(cfg, raw, &inp.facts, named);
     let (group, group_source) = match (&ov.group, &text_group) {
         (Some((g, src)), tg) => {
             if let Some(tg) = tg {
@@ -345,7 +352,6 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
 
     // Kind: decisions written in make minutes; otherwise the header's word.
     let has_decisions = raw.items.iter().any(|it| it.sections.iter().any(|(n, v)| n == "beslutning" && v.iter().any(|l| !l.trim().is_empty())));
-    let named_kind = crate::committee::from_header(&raw.header).and_then(|n| n.kind);
     let text_kind = match (has_decisions || agenda_approved(&raw.header) || agenda_approved(&raw.preamble), h.kind_words.last().copied().or(named_kind)) {
         // Decisions written in make minutes, whatever the template's heading.
         (true, _) => Some(Kind::Referat),
@@ -442,8 +448,7 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
             }
             full.push_str(l);
         }
-        let munis = municipalities(cfg, &full);
-        let regions = regions(cfg, &full, &munis);
+        let (munis, regions) = places(cfg, &full);
         meeting_munis.extend(munis.iter().cloned());
         let topics = topics(cfg, &it.title, &full);
         items.push(Item { id, number: it.number, title: it.title.clone(), municipalities: munis, regions, topics, sections, section_order: order, attachments,
@@ -486,14 +491,14 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
 /// The header records the agenda's approval ("Godkendelse af dagsorden:" /
 /// "Godkendt"): what minutes do.
 fn agenda_approved(header: &[Line]) -> bool {
-    header.windows(2).any(|w| {
-        let (a, b) = (w[0].text.to_lowercase(), w[1].text.to_lowercase());
-        let field = a.trim_end_matches(':').trim();
-        (field == "godkendelse af dagsorden" || field == "godkendelse af dagsordenen") && b.starts_with("godkendt")
-    }) || header.iter().any(|l| {
-        let t = l.text.to_lowercase();
-        t.starts_with("godkendelse af dagsorden: godkendt") || t.starts_with("godkendelse af dagsordenen: godkendt")
-    })
+    // The words are ASCII: compared without a lower-cased copy of each line.
+    let starts = |t: &str, p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    let field = |t: &str| {
+        let t = t.trim_end_matches(':').trim();
+        t.eq_ignore_ascii_case("godkendelse af dagsorden") || t.eq_ignore_ascii_case("godkendelse af dagsordenen")
+    };
+    header.windows(2).any(|w| field(&w[0].text) && starts(&w[1].text, "godkendt"))
+        || header.iter().any(|l| starts(&l.text, "godkendelse af dagsorden: godkendt") || starts(&l.text, "godkendelse af dagsordenen: godkendt"))
 }
 
 /// An agenda's edition: "5. UDGAVE", "2. udgave".
@@ -557,63 +562,88 @@ static HOSPITAL_WORDS: &[&str] = &["regionshospitalet", "regionshospital", "hosp
 
 /// Municipalities an item names as actors, in configuration order.
 pub fn municipalities(cfg: &Config, text: &str) -> Vec<String> {
-    let m = cfg.matchers();
-    let mut found = vec![false; cfg.municipalities.len()];
-    for x in m.munis.find_iter(text) {
-        let (s, mut e) = (x.start(), x.end());
-        let muni = &cfg.municipalities[m.muni_of[x.pattern().as_usize()]];
-        if muni.only_as_kommune && !text[e..].trim_start_matches([' ', '\u{a0}']).starts_with("Kommune") {
-            continue;
-        }
-        if text[..s].chars().next_back().is_some_and(|c| c.is_alphanumeric()) {
-            continue;
-        }
-        // The genitive: "Holstebro Kommunes" names Holstebro, and so does "Hernings".
-        let mut after = text[e..].chars();
-        match after.next() {
-            Some('s') if !after.next().is_some_and(|c| c.is_alphanumeric()) => e += 1,
-            Some(c) if c.is_alphanumeric() => continue,
-            _ => {}
-        }
-        // The whitespace-delimited token around the match.
-        let tok_start = text[..s].rfind(char::is_whitespace).map(|p| p + 1).unwrap_or(0);
-        let tok_end = text[e..].find(char::is_whitespace).map(|p| e + p).unwrap_or(text.len());
-        let tok = &text[tok_start..tok_end];
-        if tok.contains('@') || tok.contains("://") || tok.contains("www.") || tok.to_lowercase().contains(".dk") {
-            continue;
-        }
-        let prev_word = text[..tok_start].split_whitespace().last().unwrap_or("").to_lowercase();
-        if HOSPITAL_WORDS.iter().any(|w| prev_word.trim_matches(|c: char| !c.is_alphanumeric()) == *w) {
-            continue;
-        }
-        let next_word = text[e..].split_whitespace().next().unwrap_or("").to_lowercase();
-        if next_word.starts_with("klynge") || next_word.starts_with("universitetshospital") {
-            continue;
-        }
-        found[m.muni_of[x.pattern().as_usize()]] = true;
-    }
-    cfg.municipalities.iter().zip(found).filter(|(_, f)| *f).map(|(m, _)| m.name.clone()).collect()
+    places(cfg, text).0
 }
 
-/// The regions an item concerns, in configuration order: those of the
-/// municipalities it names, and those it names itself ("Region
-/// Syddanmark", "Region Nord"), as a whole word.
-pub fn regions(cfg: &Config, text: &str, municipalities: &[String]) -> Vec<String> {
+/// The municipalities a text names as actors and the regions it concerns,
+/// each in configuration order, from one pass over the text: a region is
+/// concerned where a municipality of it is named, or it is named itself
+/// ("Region Syddanmark", "Region Nord") as a whole word.
+pub fn places(cfg: &Config, text: &str) -> (Vec<String>, Vec<String>) {
+    use crate::config::Place;
     let m = cfg.matchers();
-    let mut found = vec![false; cfg.regions.len()];
-    for name in municipalities {
-        if let Some(r) = cfg.municipalities.iter().find(|m| &m.name == name).and_then(|m| m.region) {
-            found[r] = true;
+    let mut munis = vec![false; cfg.municipalities.len()];
+    let mut regions = vec![false; cfg.regions.len()];
+    // Every form begins with a capital letter after a non-letter: each such
+    // place is asked for the longest form that begins there.
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        let capital = b.is_ascii_uppercase() || b == 0xC3 && bytes.get(at + 1).is_some_and(|&n| (0x80..=0x9E).contains(&n));
+        if !capital || at > 0 && text[..at].chars().next_back().is_some_and(char::is_alphanumeric) {
+            at += 1;
+            continue;
         }
-    }
-    for x in m.regions.find_iter(text) {
+        let input = aho_corasick::Input::new(text).range(at..).anchored(aho_corasick::Anchored::Yes);
+        let Some(x) = m.places.find(input) else {
+            at += 1;
+            continue;
+        };
+        at = x.end();
         let (s, e) = (x.start(), x.end());
-        let glued = text[..s].chars().next_back().is_some_and(|c| c.is_alphanumeric()) || text[e..].chars().next().is_some_and(|c| c.is_alphanumeric() && c != 's');
-        if !glued {
-            found[m.region_of[x.pattern().as_usize()]] = true;
+        match m.place_of[x.pattern().as_usize()] {
+            Place::Municipality(i) => {
+                if actor(cfg, i, text, s, e) {
+                    munis[i] = true;
+                    if let Some(r) = cfg.municipalities[i].region {
+                        regions[r] = true;
+                    }
+                }
+            }
+            Place::Region(i) => {
+                let glued = text[..s].chars().next_back().is_some_and(|c| c.is_alphanumeric()) || text[e..].chars().next().is_some_and(|c| c.is_alphanumeric() && c != 's');
+                if !glued {
+                    regions[i] = true;
+                }
+            }
         }
     }
-    cfg.regions.iter().zip(found).filter(|(_, f)| *f).map(|(r, _)| r.name.clone()).collect()
+    let names = |found: Vec<bool>, name: &dyn Fn(usize) -> String| found.into_iter().enumerate().filter(|(_, f)| *f).map(|(i, _)| name(i)).collect();
+    (names(munis, &|i| cfg.municipalities[i].name.clone()), names(regions, &|i| cfg.regions[i].name.clone()))
+}
+
+/// Whether municipality `i`, found at `s..e` of `text`, is named there as
+/// an actor: a whole word (or its genitive), not inside an address, a
+/// hospital's name or a cluster's, and followed by "Kommune" where its name
+/// is also a common word.
+fn actor(cfg: &Config, i: usize, text: &str, s: usize, mut e: usize) -> bool {
+    if cfg.municipalities[i].only_as_kommune && !text[e..].trim_start_matches([' ', '\u{a0}']).starts_with("Kommune") {
+        return false;
+    }
+    if text[..s].chars().next_back().is_some_and(|c| c.is_alphanumeric()) {
+        return false;
+    }
+    // The genitive: "Holstebro Kommunes" names Holstebro, and so does "Hernings".
+    let mut after = text[e..].chars();
+    match after.next() {
+        Some('s') if !after.next().is_some_and(|c| c.is_alphanumeric()) => e += 1,
+        Some(c) if c.is_alphanumeric() => return false,
+        _ => {}
+    }
+    // The whitespace-delimited token around the match.
+    let tok_start = text[..s].rfind(char::is_whitespace).map(|p| p + 1).unwrap_or(0);
+    let tok_end = text[e..].find(char::is_whitespace).map(|p| e + p).unwrap_or(text.len());
+    let tok = &text[tok_start..tok_end];
+    if tok.contains('@') || tok.contains("://") || tok.contains("www.") || tok.to_lowercase().contains(".dk") {
+        return false;
+    }
+    let prev_word = text[..tok_start].split_whitespace().last().unwrap_or("").to_lowercase();
+    if HOSPITAL_WORDS.iter().any(|w| prev_word.trim_matches(|c: char| !c.is_alphanumeric()) == *w) {
+        return false;
+    }
+    let next_word = text[e..].split_whitespace().next().unwrap_or("").to_lowercase();
+    !(next_word.starts_with("klynge") || next_word.starts_with("universitetshospital"))
 }
 
 /// Hits of each topic's terms in `text` (lowercased): a term counts at the
@@ -744,7 +774,7 @@ mod tests {
     #[test]
     fn regions_of_municipalities_and_named() {
         let cfg = Config::embedded();
-        let of = |t: &str| regions(&cfg, t, &municipalities(&cfg, t));
+        let of = |t: &str| places(&cfg, t).1;
         assert_eq!(of("Odense Kommune og Holstebro"), ["Region Syddanmark", "Region Midtjylland"]);
         assert_eq!(of("Aftale med Region Hovedstadens akutberedskab"), ["Region Hovedstaden"]);
         assert_eq!(of("Region Nord og RSD"), ["Region Syddanmark", "Region Nordjylland"]);

@@ -93,7 +93,7 @@ pub fn looks_like_item(line: &str) -> bool {
 
 /// A section label: its canonical name and any text on the same line.
 pub fn label(line: &str) -> Option<(String, String)> {
-    if DECISION_BY.is_match(line) {
+    if line.starts_with("Beslutning") && DECISION_BY.is_match(line) {
         return Some(("beslutning".into(), String::new()));
     }
     let (c, rest) = LABEL.head(line)?;
@@ -146,8 +146,39 @@ struct Candidate {
     title_end: usize,
     score: f64,
     /// What made it a candidate and what its score weighs, for `arkiv
-    /// parse --explain`.
-    cues: Vec<&'static str>,
+    /// parse --explain`: bits of [`CUES`].
+    cues: u16,
+}
+
+/// The cues a candidate's score weighs, by bit.
+const CUES: [&str; 11] = [
+    "numbered line",
+    "number alone, title on the next line",
+    "title over 'Sag nr. N'",
+    "another numbered line right after it",
+    "a section heading right after it",
+    "a section heading soon after it",
+    "a case number before it",
+    "title in lower case",
+    "a point of a recommendation ('At ...')",
+    "number in a parenthesis, as a list's",
+    "a list numbered from 1 again inside an item",
+];
+const CUE_NUMBERED: u16 = 1;
+const CUE_ALONE: u16 = 1 << 1;
+const CUE_CASE_UNDER: u16 = 1 << 2;
+const CUE_NEXT_NUMBERED: u16 = 1 << 3;
+const CUE_HEADING_NEXT: u16 = 1 << 4;
+const CUE_HEADING_SOON: u16 = 1 << 5;
+const CUE_CASE_BEFORE: u16 = 1 << 6;
+const CUE_LOWER: u16 = 1 << 7;
+const CUE_AT: u16 = 1 << 8;
+const CUE_PAREN: u16 = 1 << 9;
+const CUE_RESTARTED: u16 = 1 << 10;
+
+/// A candidate's cues in words.
+fn cue_words(cues: u16) -> String {
+    CUES.iter().enumerate().filter(|(k, _)| cues & (1 << k) != 0).map(|(_, w)| *w).collect::<Vec<_>>().join("; ")
 }
 
 /// A line that opens an item: its number, its title (after a closed item's
@@ -266,36 +297,39 @@ fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidate> {
                 if t.chars().next().is_some_and(char::is_uppercase) && label(t).is_none() && parse_candidate(t).is_none() && t.chars().count() <= 160 {
                     // The case's number marks an item, as one before it does.
                     let (ev, cue) = evidence(lines, i, to);
-                    out.push(Candidate { idx: p, number, title: t.to_string(), title_end: i, score: 3.0 + ev, cues: vec!["title over 'Sag nr. N'", cue] });
+                    out.push(Candidate { idx: p, number, title: t.to_string(), title_end: i, score: 3.0 + ev, cues: CUE_CASE_UNDER | cue });
                 }
             }
             continue;
         }
         let (number, first, paren, title_at, form) = match parse_candidate(&lines[i].text) {
-            Some((n, t, p)) => (n, t, p, i, "numbered line"),
+            Some((n, t, p)) => (n, t, p, i, CUE_NUMBERED),
             None => match number_alone(lines, i).filter(|_| i + 1 < to) {
-                Some((n, t)) => (n, t, false, i + 1, "number alone, title on the next line"),
+                Some((n, t)) => (n, t, false, i + 1, CUE_ALONE),
                 None => continue,
             },
         };
         let (title, title_end) = title_extent(lines, title_at, &first);
         let (ev, cue) = evidence(lines, title_end, to);
         let mut score = 1.0 + ev;
-        let mut cues = vec![form, cue];
-        let mut weigh = |applies: bool, by: f64, why: &'static str| {
+        let mut cues = form | cue;
+        let mut weigh = |applies: bool, by: f64, why: u16| {
             if applies {
                 score += by;
-                cues.push(why);
+                cues |= why;
             }
         };
-        weigh(lines[i].after_case_number, 2.0, "a case number before it");
-        weigh(title.chars().next().is_some_and(|c| c.is_lowercase()), -3.0, "title in lower case");
+        weigh(lines[i].after_case_number, 2.0, CUE_CASE_BEFORE);
+        weigh(title.chars().next().is_some_and(|c| c.is_lowercase()), -3.0, CUE_LOWER);
         // A recommendation's or decision's own points: "1. At planen godkendes".
-        weigh(title.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("at")), -4.0, "a point of a recommendation ('At ...')");
-        weigh(paren, -2.0, "number in a parenthesis, as a list's");
-        weigh(title.ends_with(',') || title.ends_with(';'), -1.0, "title ends in , or ;");
-        weigh(unhyphenated_len(&title) > 160, -2.0, "title over 160 characters");
-        cues.retain(|c| !c.is_empty());
+        weigh(title.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("at")), -4.0, CUE_AT);
+        weigh(paren, -2.0, CUE_PAREN);
+        if title.ends_with(',') || title.ends_with(';') {
+            score -= 1.0;
+        }
+        if unhyphenated_len(&title) > 160 {
+            score -= 2.0;
+        }
         out.push(Candidate { idx: i, number, title, title_end, score, cues });
     }
     penalize_restarted_lists(lines, &mut out);
@@ -305,17 +339,17 @@ fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidate> {
 /// Evidence from what follows a candidate's title: a section label before
 /// the next candidate (more where it comes at once), or another candidate
 /// on the very next line (a list's).
-fn evidence(lines: &[Line], title_end: usize, to: usize) -> (f64, &'static str) {
+fn evidence(lines: &[Line], title_end: usize, to: usize) -> (f64, u16) {
     for k in title_end + 1..(title_end + 9).min(to) {
         let t = &lines[k].text;
         if parse_candidate(t).is_some() {
-            return if k == title_end + 1 { (-2.0, "another numbered line right after it") } else { (0.0, "") };
+            return if k == title_end + 1 { (-2.0, CUE_NEXT_NUMBERED) } else { (0.0, 0) };
         }
         if label(t).is_some() {
-            return if k == title_end + 1 { (4.0, "a section heading right after it") } else { (3.0, "a section heading soon after it") };
+            return if k == title_end + 1 { (4.0, CUE_HEADING_NEXT) } else { (3.0, CUE_HEADING_SOON) };
         }
     }
-    (0.0, "")
+    (0.0, 0)
 }
 
 /// A run of candidates on consecutive lines numbered 1, 2, 3, ... after an
@@ -339,7 +373,7 @@ fn penalize_restarted_lists(lines: &[Line], cands: &mut [Candidate]) {
         if end - k >= 2 && cands[k].number == 1 && item_before {
             for c in &mut cands[k..end] {
                 c.score -= 3.0;
-                c.cues.push("a list numbered from 1 again inside an item");
+                c.cues |= CUE_RESTARTED;
             }
         }
         k = end;
@@ -542,7 +576,7 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
         if noting {
             for c in &cands {
                 let taken = bodies.iter().any(|b| std::ptr::eq(*b, c)) || entries.iter().any(|t| std::ptr::eq(t, c));
-                let cues = c.cues.join("; ");
+                let cues = cue_words(c.cues);
                 if taken {
                     let kind = if entries.iter().any(|t| std::ptr::eq(t, c)) { "a table of contents entry" } else { "an item" };
                     note(c.idx, format!("item {} '{}': {kind}; {cues} (score {:.1})", c.number, c.title, c.score));
