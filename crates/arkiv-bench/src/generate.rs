@@ -36,8 +36,8 @@ pub struct Generator {
     pub pdf: bool,
     /// Meetings that gather hundreds of documents each, as a stray meeting
     /// header whose date resolves to the same day does in a real archive:
-    /// each 200 to 400 documents of one group and day, their items other
-    /// items. The worst case of joining.
+    /// the first 500 documents of one group and day, the others 200 to 400,
+    /// their items other items. The worst case of joining.
     pub gathering: usize,
     rng: ChaCha8Rng,
     bigrams: HashMap<String, Vec<String>>,
@@ -284,7 +284,9 @@ impl Generator {
             let munis: Vec<String> = self.municipalities.choose_multiple(&mut self.rng, 4).cloned().collect();
             let date = (2024, 1 + g as u32 % 12, 15);
             meetings.insert((group.clone(), date));
-            for _ in 0..self.rng.random_range(200..=400) {
+            // The first of them 500 documents, the figure the join is held to.
+            let documents = if g == 0 { 500 } else { self.rng.random_range(200..=400) };
+            for _ in 0..documents {
                 let n = self.rng.random_range(3..=15);
                 // Other meetings' items: their titles say what they are of.
                 let titles: Vec<String> = self.titles(n).into_iter().map(|t| format!("{t} – {}", self.compound())).collect();

@@ -34,8 +34,9 @@ enum Cmd {
         /// header and a page footer) instead of text.
         #[arg(long)]
         pdf: bool,
-        /// Meetings that gather 200 to 400 documents each (the join's worst
-        /// case); their items count toward --items, as written (some join).
+        /// Meetings that gather hundreds of documents each (the join's worst
+        /// case): the first 500, the others 200 to 400; their items count
+        /// toward --items, as written (some join).
         #[arg(long, default_value_t = 0)]
         gathering: usize,
     },

@@ -386,7 +386,22 @@ impl Items {
         for &t in &self.forms[id] {
             let a = &self.titles[t];
             let same = a.number == b.number;
-            let score = match title_similarity(a, b, b_edit, if same { REWORDED_TITLE } else { SAME_TITLE }) {
+            // A title is compared only as far as it could beat the best so
+            // far: the similarity it needs is the least whose score is
+            // above it, so most of a big item's titles are answered by the
+            // bounds, and the edit distance stops at a tighter cut-off.
+            let needs = match (same, best) {
+                (true, x) if x < 1.0 + REWORDED_TITLE => REWORDED_TITLE,
+                (true, x) if x < 1.0 + SAME_TITLE => x - 1.0,
+                (true, x) if x < 2.5 + SAME_TITLE => SAME_TITLE,
+                (true, x) => x - 2.5,
+                (false, x) if x < 2.0 + SAME_TITLE => SAME_TITLE,
+                (false, x) => x - 2.0,
+            };
+            if needs > 1.0 {
+                continue;
+            }
+            let score = match title_similarity(a, b, b_edit, needs) {
                 Some(sim) if sim >= SAME_TITLE => 2.0 + sim + if same { 0.5 } else { 0.0 },
                 Some(sim) => 1.0 + sim,
                 None => 0.0,
