@@ -1,0 +1,386 @@
+//! Segmentation: a document's cleaned lines into meetings, agenda items and
+//! sections.
+//!
+//! Item numbers are found by candidates and a choice: every line that could
+//! open an item ("3.", "2 Godkendelse", "Pkt. 3", "Punkt 3:") is a candidate
+//! with a score from its evidence (a section label soon after it, a case
+//! number before it, a capitalized title), and a dynamic program picks the
+//! best run of candidates whose numbers go up by one, or repeat, at a cost.
+//! Numbered lists and tables inside the items lose because their numbers go
+//! back, skip, or carry no sections; a table of contents before the items
+//! is matched to the bodies after it, and its entries are items.
+//!
+//! One module per family of cues: `numbering` (the candidates, their cues
+//! and the choice), `contents` (tables of contents), `headings` (section
+//! headings and the split of a body into sections), `meetings` (the lines
+//! that open a meeting); this module puts them together, meeting by
+//! meeting, and says why (`explain`). The committee a document names is
+//! `crate::committee`'s, its dates `crate::dates`'.
+
+mod contents;
+mod headings;
+mod meetings;
+mod numbering;
+
+pub use headings::{label, section_name};
+pub use meetings::{is_header_field, is_kind_word, is_meeting_mark};
+pub use numbering::looks_like_item;
+
+use crate::clean::Line;
+use contents::{contents_run, glued_onto, norm, same_entry};
+use headings::{sections, sections_headed};
+use numbering::{candidates, choose, cue_words, parse_candidate, Candidate};
+
+#[derive(Debug, Clone)]
+pub struct RawMeeting {
+    /// Index in the document's lines where the meeting begins.
+    pub start: usize,
+    /// Index one past its last line.
+    pub end: usize,
+    /// Lines before the first item.
+    pub header: Vec<Line>,
+    pub items: Vec<RawItem>,
+    /// Titles from a table of contents before the items, by number.
+    pub toc: Vec<(u32, String)>,
+    /// The lines of a table of contents whose entries are the meeting's
+    /// items (empty where there is none): after the header, before the
+    /// first item with a body. An item only the table names holds its
+    /// entry's lines, inside these.
+    pub contents: std::ops::Range<usize>,
+    /// The lines between a table of contents and the first item with a
+    /// body ("Godkendelse af dagsorden: Godkendt", "Fraværende: ..."):
+    /// the header's facts that a page prints after its list of items.
+    pub preamble: Vec<Line>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawItem {
+    pub number: u32,
+    pub title: String,
+    pub line: usize,
+    /// Pages of the item's first and last line.
+    pub pages: (u32, u32),
+    /// Its lines, as indexes in the document's lines: from its title's
+    /// first to its last. A meeting's header and its items' lines hold each
+    /// line of the meeting once.
+    pub lines: std::ops::Range<usize>,
+    pub sections: Vec<(String, Vec<String>)>,
+}
+
+/// Splits lines into meetings at meeting headers that follow items.
+fn meeting_starts(lines: &[Line]) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut seen_item = false;
+    let mut i = 0;
+    while i < lines.len() {
+        let t = &lines[i].text;
+        if is_meeting_mark(lines, i) {
+            if seen_item {
+                // The header block may open with a title line or the kind.
+                let mut s = i;
+                while s > *starts.last().unwrap() + 1 && i - s < 3 {
+                    let p = &lines[s - 1].text;
+                    let short_title = p.chars().count() <= 80 && !p.ends_with('.') && label(p).is_none() && parse_candidate(p).is_none();
+                    if short_title && (is_kind_word(p) || p.chars().next().is_some_and(|c| c.is_uppercase()) && p.split_whitespace().count() <= 8) {
+                        s -= 1;
+                    } else {
+                        break;
+                    }
+                }
+                starts.push(s);
+                seen_item = false;
+            }
+            // Skip the rest of this header block.
+            while i + 1 < lines.len() && parse_candidate(&lines[i + 1].text).is_none() {
+                if label(&lines[i + 1].text).is_some() && !is_kind_word(&lines[i + 1].text) {
+                    break;
+                }
+                i += 1;
+            }
+        } else if parse_candidate(t).is_some() {
+            seen_item = true;
+        }
+        i += 1;
+    }
+    starts
+}
+
+/// Segments cleaned lines into meetings with their items and sections.
+///
+/// Where a meeting opens with a table of contents whose entries the bodies
+/// after it take up, each entry is an item: with its body where one follows,
+/// else with its title alone (a published agenda list, a truncated export).
+/// The table's lines are then the meeting's `contents`, and an item only it
+/// names has its entry's lines; the items with bodies hold the rest.
+pub fn segment(lines: &[Line]) -> Vec<RawMeeting> {
+    segment_noting(lines, &mut None)
+}
+
+/// What segmentation decided and why, line by line (a line's index in
+/// `lines` and the words): each meeting's start, each item and section and
+/// the cues that made it, and each line that looked like an item and why
+/// it is not one. What `arkiv parse --explain` prints.
+pub fn explain(lines: &[Line]) -> Vec<(usize, String)> {
+    let mut notes = Some(vec![]);
+    segment_noting(lines, &mut notes);
+    let mut notes = notes.unwrap_or_default();
+    notes.sort_by_key(|n| n.0);
+    notes
+}
+
+fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> Vec<RawMeeting> {
+    let starts = meeting_starts(lines);
+    let mut meetings = vec![];
+    let noting = notes.is_some();
+    let mut note = |at: usize, what: String| {
+        if let Some(n) = notes.as_mut() {
+            n.push((at, what));
+        }
+    };
+    for (k, &s) in starts.iter().enumerate() {
+        let e = starts.get(k + 1).copied().unwrap_or(lines.len());
+        note(s, if k == 0 { "a meeting starts (the document's first)".into() } else { "a meeting starts: a meeting header after items".into() });
+        let cands = candidates(lines, s, e);
+        let plain: Vec<usize> = choose(&cands);
+        let mut entries: &[Candidate] = &[];
+        let mut bodies: Vec<&Candidate> = plain.iter().map(|&i| &cands[i]).collect();
+        if let Some(run) = contents_run(lines, &cands, plain.first().map(|&i| cands[i].idx)) {
+            let after = &cands[run.end..];
+            let picked: Vec<&Candidate> = choose(after).into_iter().map(|i| &after[i]).collect();
+            let taken_up = picked.iter().any(|b| cands[run.clone()].iter().any(|t| t.number == b.number && same_entry(&b.title, &t.title)));
+            if picked.is_empty() || taken_up {
+                entries = &cands[run];
+                bodies = picked;
+            }
+        }
+        let first_body = bodies.first().map(|c| c.idx).unwrap_or(e);
+        if let (Some(a), Some(b)) = (entries.first(), entries.last()) {
+            let how = if bodies.is_empty() { "the meeting's items, with no bodies after them" } else { "a table of contents, its entries taken up by the bodies after it" };
+            note(a.idx, format!("entries {}–{} on lines that follow each other: {how}", a.number, b.number));
+        }
+        if noting {
+            for c in &cands {
+                let taken = bodies.iter().any(|b| std::ptr::eq(*b, c)) || entries.iter().any(|t| std::ptr::eq(t, c));
+                let cues = cue_words(c.cues);
+                if taken {
+                    let kind = if entries.iter().any(|t| std::ptr::eq(t, c)) { "a table of contents entry" } else { "an item" };
+                    note(c.idx, format!("item {} '{}': {kind}; {cues} (score {:.1})", c.number, c.title, c.score));
+                } else {
+                    note(c.idx, format!("looked like item {} '{}' but is not one: {cues} (score {:.1}); not in the best run of numbers rising by one", c.number, c.title, c.score));
+                }
+            }
+        }
+        let contents = entries.first().map_or(first_body..first_body, |t| t.idx..first_body);
+        let first_item = contents.start;
+        let toc: Vec<(u32, String)> =
+            cands.iter().filter(|c| c.idx < first_item).map(|c| (c.number, c.title.clone())).chain(entries.iter().map(|c| (c.number, c.title.clone()))).collect();
+        // Bodies, then entries without one, merged in the meeting's order.
+        let mut items: Vec<RawItem> = vec![];
+        let mut pending = entries.iter().enumerate().peekable();
+        // An entry's own lines: its title, and what stands before the next
+        // entry; the last one's reach the first body, and are its text only
+        // where no item has a body (a list that is the whole document).
+        let entry_item = |n: usize, t: &Candidate| {
+            let end = entries.get(n + 1).map_or(first_body, |x| x.idx);
+            let text_end = if n + 1 < entries.len() || bodies.is_empty() { end } else { t.title_end + 1 };
+            let sections = sections(&lines[t.title_end + 1..text_end.max(t.title_end + 1)]);
+            RawItem { number: t.number, title: tidy_title(&t.title), line: lines[t.idx].no, pages: (lines[t.idx].page, lines[end - 1].page), lines: t.idx..end, sections }
+        };
+        for (n, c) in bodies.iter().enumerate() {
+            let entry = entries.iter().position(|t| t.number == c.number && same_entry(&c.title, &t.title));
+            while let Some(&(m, t)) = pending.peek() {
+                if entry.is_some_and(|p| m >= p) || entry.is_none() && t.number >= c.number {
+                    break;
+                }
+                items.push(entry_item(m, t));
+                pending.next();
+            }
+            if entry.is_some() {
+                pending.next();
+            }
+            let body_end = bodies.get(n + 1).map(|c| c.idx).unwrap_or(e);
+            let mut title = c.title.clone();
+            let mut first_section = "tekst".to_string();
+            // A table of contents may hold the whole of a title that the
+            // item's heading lost to a page break, or one that a label was
+            // glued to ("Meddelelse fra formandenReferat"): the label then
+            // heads the item's text.
+            if let Some((_, t)) = toc.iter().find(|(num, t)| *num == c.number && (t.len() > title.len() && norm(t).starts_with(&norm(&title)) || glued_onto(&title, t))) {
+                if glued_onto(&title, t) {
+                    if let Some((name, _)) = label(&title[t.len()..]) {
+                        first_section = name;
+                    }
+                }
+                title = t.clone();
+            }
+            if noting {
+                for i in c.title_end + 1..body_end {
+                    if let Some((name, _)) = label(&lines[i].text) {
+                        note(i, format!("section '{name}' of item {}: heading '{}'", c.number, lines[i].text));
+                    }
+                }
+            }
+            items.push(RawItem {
+                number: c.number,
+                title: tidy_title(&title),
+                line: lines[c.idx].no,
+                pages: (lines[c.idx].page, lines[body_end.max(c.idx + 1) - 1].page),
+                lines: c.idx..body_end,
+                sections: sections_headed(&first_section, &lines[c.title_end + 1..body_end]),
+            });
+        }
+        for (m, t) in pending {
+            items.push(entry_item(m, t));
+        }
+        let preamble = entries.last().map_or(vec![], |t| lines[(t.title_end + 1).min(first_body)..first_body].to_vec());
+        meetings.push(RawMeeting { start: s, end: e, header: lines[s..first_item].to_vec(), contents, preamble, items, toc });
+    }
+    // A leading segment with neither items nor header marks is part of the next.
+    if meetings.len() > 1 && meetings[0].items.is_empty() {
+        let first = meetings.remove(0);
+        let next = &mut meetings[0];
+        let mut header = first.header;
+        header.extend(next.header.drain(..));
+        next.header = header;
+        next.start = first.start;
+    }
+    meetings
+}
+
+fn tidy_title(t: &str) -> String {
+    let t = t.trim();
+    let t = t.strip_suffix('.').filter(|s| !s.ends_with("evt") && !s.ends_with("Evt")).unwrap_or(t);
+    t.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::split_lines;
+
+    fn check(text: &str, want: &[(u32, &str)]) {
+        let lines = split_lines(text);
+        let ms = segment(&lines);
+        let got: Vec<(u32, String)> = ms.iter().flat_map(|m| m.items.iter().map(|i| (i.number, i.title.clone()))).collect();
+        let want: Vec<(u32, String)> = want.iter().map(|(n, t)| (*n, t.to_string())).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(label("Indstilling:"), Some(("indstilling".into(), "".into())));
+        assert_eq!(label("Indstilling: At gruppen godkender"), Some(("indstilling".into(), "At gruppen godkender".into())));
+        assert_eq!(label("Det indstilles,"), Some(("indstilling".into(), "".into())));
+        assert_eq!(label("Beslutning"), Some(("beslutning".into(), "".into())));
+        assert_eq!(label("Referat:"), Some(("beslutning".into(), "".into())));
+        assert_eq!(label("Referat fra mødet d. 21. juni"), None);
+        assert_eq!(label("Bilag 1: Notat"), None);
+        assert_eq!(label("Beslutningen blev, at"), None);
+        assert_eq!(label("Videre proces"), Some(("videre_proces".into(), "".into())));
+    }
+
+    #[test]
+    fn a_kept_line_end_hyphen_does_not_change_how_far_a_title_runs() {
+        // Joining "m-" + "ed" keeps the hyphen or not as the archive's other
+        // files say; the title takes in the next line either way.
+        for joint in ["med", "m-ed"] {
+            check(&format!("1. IV-behandling og {joint}\ntelemedicin\nBeslutning:\nok\n"), &[(1, &format!("IV-behandling og {joint} telemedicin"))]);
+        }
+        // A title one letter short of the length at which a line starting in
+        // lower case is taken in as its wrapped end: the hyphen does not count.
+        for joint in ["hjemmebehandling", "hjemme-behandling"] {
+            check(&format!("1. Status på indsatsen om {joint}\nmed telemedicin\nBeslutning:\nok\n"), &[(1, &format!("Status på indsatsen om {joint}"))]);
+        }
+    }
+
+    #[test]
+    fn numbering_styles() {
+        check(
+            "1. Godkendelse af dagsorden\nIndstilling:\nAt den godkendes\n2 Godkendelse af referat\nIndstilling:\nx\nPkt. 3 Økonomi\nBeslutning:\ny\nPunkt 4: Eventuelt\nReferat:\nIntet\n",
+            &[(1, "Godkendelse af dagsorden"), (2, "Godkendelse af referat"), (3, "Økonomi"), (4, "Eventuelt")],
+        );
+    }
+
+    #[test]
+    fn list_inside_item_is_not_items() {
+        check(
+            "1. Velkomst\nBeslutning:\nok\n2. Sundhedsaftalen\nSagsfremstilling:\nTre områder:\n1. Fælles investering i forebyggelse\n2. Sammen om ældre borgere\n3. Den nære psykiatri\nBeslutning:\nDrøftet\n3. Eventuelt\nReferat:\nIntet\n",
+            &[(1, "Velkomst"), (2, "Sundhedsaftalen"), (3, "Eventuelt")],
+        );
+    }
+
+    #[test]
+    fn list_that_continues_the_numbering_is_not_items() {
+        check(
+            "1. Status\nIndstilling:\na\n2. Praksisplan\nIndstilling:\nb\nSagsfremstilling:\nTemaer:\n1. Gennemsigtighed i økonomien - dette er\nikke en indsats\n4. Fortsat fokus på læger - man har\nstor succes\n5. Øget samarbejde om dosisdispensering\n6. Forbedret tilgængelighed\n2. Høreområdet\nIndstilling:\nc\n3. Neurologi\nIndstilling:\nd\n4. GAIN\nIndstilling:\ne\n5. VIC\nIndstilling:\nf\n6. TeleKol\nIndstilling:\ng\n",
+            &[(1, "Status"), (2, "Praksisplan"), (2, "Høreområdet"), (3, "Neurologi"), (4, "GAIN"), (5, "VIC"), (6, "TeleKol")],
+        );
+    }
+
+    #[test]
+    fn wrapped_titles() {
+        check(
+            "3. Afrapportering Vestklyngen ”Indsatser for de mest udsatte” fra Alliancen\nfor Den Nære Psykiatri, initiativ 8\nIndstilling:\nAt\n4. Orientering om arbejdsgruppe på høreområdet og\nudpegning af kommunal medformand\nIndstilling:\nAt\n",
+            &[
+                (3, "Afrapportering Vestklyngen ”Indsatser for de mest udsatte” fra Alliancen for Den Nære Psykiatri, initiativ 8"),
+                (4, "Orientering om arbejdsgruppe på høreområdet og udpegning af kommunal medformand"),
+            ],
+        );
+    }
+
+    #[test]
+    fn table_of_contents_is_not_items() {
+        check(
+            "Dagsorden\n1. Godkendelse af dagsorden ........ 2\n2. Økonomi ........ 3\n3. Eventuelt ....... 4\n1. Godkendelse af dagsorden\nBeslutning:\nGodkendt\n2. Økonomi\nBeslutning:\nDrøftet\n3. Eventuelt\nBeslutning:\nIntet\n",
+            &[(1, "Godkendelse af dagsorden"), (2, "Økonomi"), (3, "Eventuelt")],
+        );
+    }
+
+    #[test]
+    fn contents_entries_are_items_with_or_without_a_body() {
+        // A list of all items first; the export holds the bodies of two.
+        check(
+            "PUNKTER\n49. Godkendelse af dagsorden\n50. Budget 2021\n51. LUKKET PUNKT - Salg af arealer\n52. Orienteringer\n49. Godkendelse af dagsorden\nIndstilling\nAt den godkendes.\nBeslutning\nGodkendt\n50. Budget 2021\nSagsfremstilling\nBudgettet drøftes.\n",
+            &[(49, "Godkendelse af dagsorden"), (50, "Budget 2021"), (51, "Salg af arealer"), (52, "Orienteringer")],
+        );
+        // A published agenda list alone; a label glued to a body's title.
+        check("Dagsorden\n1.Meddelelse fra formanden\n2.Kvartalsrapport\n3.Eventuelt\n", &[(1, "Meddelelse fra formanden"), (2, "Kvartalsrapport"), (3, "Eventuelt")]);
+        check(
+            "1.Meddelelse fra formanden\n2.Kvartalsrapport\n3.Eventuelt\n1. Meddelelse fra formandenReferat\nIntet nyt.\n",
+            &[(1, "Meddelelse fra formanden"), (2, "Kvartalsrapport"), (3, "Eventuelt")],
+        );
+        // A decision's numbered list after the items is no table of contents.
+        check(
+            "1. Velkomst\nBeslutning:\nok\n2. Plan\nIndstilling:\n1. At planen godkendes\n2. At den sendes i høring\n3. At den evalueres\nBeslutning:\nGodkendt\n",
+            &[(1, "Velkomst"), (2, "Plan")],
+        );
+    }
+
+    #[test]
+    fn numbers_alone_bullets_and_closed_items() {
+        check("1.\nUnderskrift af referat\nUnderskrevet.\n2.\nGodkendelse af dagsordenen\nGodkendt.\n", &[(1, "Underskrift af referat"), (2, "Godkendelse af dagsordenen")]);
+        check("• Pkt. 15 Beslutninger om dagsordenen\nSagsnr. 249050\nResume\nGodkendt.\n• Pkt. 16 Temadrøftelse\nIndstilling\nDrøftes.\n", &[(15, "Beslutninger om dagsordenen"), (16, "Temadrøftelse")]);
+        check("148. Godkendelse af dagsorden\nSagstema\nGodkendelse.\n149. Lukket punkt: Køb af grund\nBeslutning\nGodkendt.\n", &[(148, "Godkendelse af dagsorden"), (149, "Køb af grund")]);
+        // A bulleted numbered point is a list's, not an item.
+        check("1. Plan\nIndstilling:\n• 1. At planen godkendes\n• 2. At den sendes i høring\n", &[(1, "Plan")]);
+    }
+
+    #[test]
+    fn two_documents_in_one_file() {
+        let lines = split_lines("Mødetid: Tirsdag d. 19. februar 2019\nDagsorden\n1. Velkomst\nIndstilling:\nAt\nMødetid: Torsdag d. 20. februar 2020\nReferat:\n1. Velkomst\nGodkendt\n2. Økonomi\nReferat:\nok\n");
+        let ms = segment(&lines);
+        assert_eq!(ms.len(), 2);
+        assert_eq!(ms[0].items.len(), 1);
+        assert_eq!(ms[1].items.len(), 2);
+    }
+
+    #[test]
+    fn sections_and_attachments() {
+        let lines = split_lines("1. Punkt\nIndstilling: At gruppen godkender\nSagsfremstilling\nTekst her\nBilag:\nReferat\nReferat:\nGodkendt\n");
+        let ms = segment(&lines);
+        let s = &ms[0].items[0].sections;
+        let names: Vec<&str> = s.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(names, vec!["indstilling", "sagsfremstilling", "bilag", "beslutning"]);
+        assert_eq!(s[2].1, vec!["Referat"]);
+    }
+}
