@@ -32,8 +32,17 @@ static BODY: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A field that names the committee, with its value on the line or alone.
 static FIELD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:udvalg|mødeforum|forum|organ)\s*(?::\s*(.*))?$").unwrap());
-/// An election period after a name: "(2018-2021)", "2018-2021".
-static PERIOD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*\(?\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}\)?\s*$").unwrap());
+/// A field inside a line, as text flattened from a PDF prints a header's
+/// fields one after the other: "Dagsorden. Forum: Handicaprådet Tid: 14.
+/// marts 2018".
+static INLINE_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?i:udvalg|mødeforum|forum)\s*:\s*(\S.*?)\s*(?:\b(?i:tid|dato|mødedato|sted|mødested|deltagere|afbud)\s*:|$)").unwrap()
+});
+/// A kind and its preposition before a name: "Dagsorden til
+/// kommunalbestyrelsen", "Referat byrådet".
+static KIND_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:dagsorden|referat|beslutningsprotokol)\.?(?:\s+(?i:til|for|fra|af))?\s+").unwrap());
+/// An election period after a name: "(2018-2021)", "2018-2021", "(18-21)".
+static PERIOD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*(?:\(?\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}\)?|\(\d{2}\s*[-–]\s*\d{2}\))\s*$").unwrap());
 /// A title line's parts: " - ", " – ", " — ".
 static PARTS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+[-–—]\s+").unwrap());
 /// What comes before a meeting's name: "Møde i", "Referat fra møde i",
@@ -74,7 +83,15 @@ const HEADER_LINES: usize = 60;
 pub fn from_header(header: &[Line]) -> Option<Named> {
     let texts: Vec<&str> = header.iter().take(HEADER_LINES).map(|l| l.text.as_str()).collect();
     let named: Vec<&str> = texts.iter().copied().filter(|t| MAY_NAME.is_match(t)).collect();
-    field(&texts).or_else(|| title_line(&texts)).or_else(|| dated_or_meeting(&named)).or_else(|| alone(&named))
+    field(&texts).or_else(|| title_line(&texts)).or_else(|| dated_or_meeting(&named)).or_else(|| alone(&named)).or_else(|| todays_meeting(&named))
+}
+
+/// "dagens møde i <committee>" in a line.
+fn todays_meeting(texts: &[&str]) -> Option<Named> {
+    texts.iter().find_map(|t| {
+        let c = TODAYS_MEETING.captures(t)?;
+        body_prefix(&c[1]).map(|name| Named { name, kind: None, cue: "dagens møde i" })
+    })
 }
 
 /// The committee the items name, where the header names none.
@@ -93,7 +110,7 @@ pub fn from_items<'a>(lines: impl Iterator<Item = &'a str>) -> Option<Named> {
             }
         }
         if todays {
-            found = TODAYS_MEETING.captures(t).and_then(|c| body_prefix(&c[1])).map(|name| Named { name, kind: None, cue: "dagens møde i" });
+            found = todays_meeting(&[t]);
         }
     }
     found
@@ -118,7 +135,11 @@ fn field(texts: &[&str]) -> Option<Named> {
             return Some(Named { name, kind: None, cue: "field" });
         }
     }
-    None
+    // The fields run together on one line.
+    texts.iter().find_map(|t| {
+        let c = INLINE_FIELD.captures(t)?;
+        clean(&c[1]).map(|name| Named { name, kind: None, cue: "field in a line" })
+    })
 }
 
 fn title_line(texts: &[&str]) -> Option<Named> {
@@ -165,7 +186,8 @@ fn alone(texts: &[&str]) -> Option<Named> {
         if !plain || t.split_whitespace().count() > 6 || !is_body(t) {
             return None;
         }
-        clean(t).filter(|n| is_body(n)).map(|name| Named { name, kind: None, cue: "name alone" })
+        let kind = kind_word(t.split_whitespace().next().unwrap_or(""));
+        clean(t).filter(|n| is_body(n)).map(|name| Named { name, kind, cue: "name alone" })
     })
 }
 
@@ -175,25 +197,28 @@ fn body_prefix(s: &str) -> Option<String> {
     const STOPS: &[&str] = &["den", "d.", "kl.", "kl", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"];
     // The words up to the first stop, found without copying them; most
     // lines end in no body's name and are left there.
-    let mut end = 0;
-    let mut last = "";
+    // The name ends at its last word that names a body ("Aarhus Byråd
+    // 'live'" is "Aarhus Byråd"), or where a body is named by what it is
+    // for ("Udvalget for sundhed for alle"), at the stop.
+    let mut end = None;
+    let mut words = s.split_whitespace();
+    let body_for = words.next().is_some_and(|w| BODY.is_match(w)) && words.next().is_some_and(|w| w.eq_ignore_ascii_case("for"));
     for (n, w) in s.split_whitespace().enumerate() {
         let bare = w.trim_end_matches(',');
         let stop = w.starts_with(|c: char| c.is_ascii_digit()) || STOPS.iter().any(|s| s.len() == bare.len() && s.chars().eq(bare.chars().flat_map(char::to_lowercase)));
         if stop {
             break;
         }
-        end = w.as_ptr() as usize - s.as_ptr() as usize + w.len();
-        last = bare;
+        let word = bare.trim_matches(|c: char| !c.is_alphanumeric());
+        if body_for || BODY.is_match(word) || word.ends_with("møde") {
+            end = Some(w.as_ptr() as usize - s.as_ptr() as usize + w.len());
+        }
         if w.ends_with(',') || n >= 10 {
             break;
         }
     }
-    if !BODY.is_match(last.trim_matches(|c: char| !c.is_alphanumeric())) && !last.ends_with("møde") {
-        return None;
-    }
-    let name = clean(&s[..end])?;
-    is_body(&name).then_some(name)
+    let name = clean(&s[..end?])?;
+    (body_for || is_body(&name)).then_some(name)
 }
 
 /// Whether a name ends in a body that meets (or in a meeting of one).
@@ -205,7 +230,9 @@ fn is_body(name: &str) -> bool {
 /// meeting of a body as the body ("Ældrerådsmøde" → "Ældrerådet"), with a
 /// capital first letter. None where too short or too long to be a name.
 fn clean(s: &str) -> Option<String> {
-    let s = PERIOD.replace(s.trim(), "");
+    let s = s.trim();
+    let s = KIND_BEFORE.find(s).map_or(s, |m| &s[m.end()..]);
+    let s = PERIOD.replace(s, "");
     let s = s.trim().trim_end_matches([',', '.', ':', ';', '-', '–']).trim();
     let mut words: Vec<String> = s.split_whitespace().map(str::to_string).collect();
     if let Some(last) = words.last_mut() {
@@ -265,6 +292,10 @@ mod tests {
         assert_eq!(named("Referat\ntil\nmødet i Hospitalsudvalget\nden 11. juni 2019"), Some(("Hospitalsudvalget".into(), None)));
         assert_eq!(named("Referat fra Ældrerådsmøde Tirsdag den 28. februar 2017"), r("Ældrerådet"));
         assert_eq!(named("Forebyggelsesudvalget\nPubliceret 11-08-2016"), Some(("Forebyggelsesudvalget".into(), None)));
+        assert_eq!(named("Dagsorden. Forum: Handicaprådet Tid: 14. marts 2018, kl Sted: Mødelokale 915"), Some(("Handicaprådet".into(), None)));
+        assert_eq!(named("Dagsorden til kommunalbestyrelsen\n28. maj"), Some(("Kommunalbestyrelsen".into(), Some(Kind::Dagsorden))));
+        assert_eq!(named("Udvalg: Byrådet (18-21)"), Some(("Byrådet".into(), None)));
+        assert_eq!(named("Her kan du følge dagens møde i Aarhus Byråd 'live'"), Some(("Aarhus Byråd".into(), None)));
         // Not committees: a page's heading, a sentence, an item.
         assert_eq!(named("Dagsordener og referater\nHer kan du se dagsordener og referater fra møder i udvalgene i Vejen Kommune."), None);
     }

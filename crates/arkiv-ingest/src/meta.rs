@@ -126,6 +126,15 @@ fn parse_header(lines: &[Line]) -> Header {
             h.fields.push(("-".into(), vec![]));
             continue;
         }
+        // A kind with a word of its state: "Godkendt referat", "Endelig dagsorden".
+        let words: Vec<&str> = t.split_whitespace().collect();
+        if let [a, b] = words[..] {
+            if let Some(k) = crate::committee::kind_word(b).filter(|_| a.chars().all(char::is_alphabetic) && crate::committee::kind_word(a).is_none()) {
+                h.kind_words.push(k);
+                h.fields.push(("-".into(), vec![]));
+                continue;
+            }
+        }
         if let Some((c, v)) = FIELD.head(t) {
             let v = v.trim();
             h.fields.push((c[1].to_lowercase(), if v.is_empty() { vec![] } else { vec![v.to_string()] }));

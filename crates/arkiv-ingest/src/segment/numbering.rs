@@ -11,10 +11,11 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 pub(super) static ITEM: LazyLock<LinePattern> = LazyLock::new(|| {
-    // "1. Titel", "1 Titel", "Punkt 1 Titel", "• Pkt. 8 Titel", "212. Titel"
+    // "1. Titel", "1 Titel", "Punkt 1 Titel", "• Pkt. 8 Titel", "Nr.144 -
+    // Titel", "Sag 3 Titel", "Ad pkt. 3 Titel", "212. Titel"
     // (numbers that run on through the year), and "1.Titel" as a PDF's
     // text gives a Word list label set apart by a tab stop.
-    LinePattern::new(r"^(- )?(?:(?i:(pkt|punkt))\.?\s*)?(\d{1,3})(?:\s*([.):])\s*|\s+)(\S)")
+    LinePattern::new(r"^(- )?(?:(?i:(pkt|punkt|nr|sag|ad\s+pkt))\.?\s*)?(\d{1,3})(?:\s*([.):])\s*|\s+[-–]\s+|\s+)(\S)")
 });
 /// An item's number alone on its line, its title on the next: "1." /
 /// "Underskrift af referat", "Pkt. 7" / "Titel".
@@ -91,7 +92,9 @@ pub(super) fn parse_candidate(line: &str) -> Option<(u32, String, bool)> {
         return None;
     }
     let first = title.chars().next()?;
-    if !(first.is_alphabetic() || "\"'”“„«".contains(first)) {
+    // After "Nr.", "Pkt." a title may begin with a number ("Nr.144 - 2.
+    // behandling af budget").
+    if !(first.is_alphabetic() || "\"'”“„«".contains(first) || prefixed && first.is_ascii_digit()) {
         return None;
     }
     // Without a space after the number's point, only a capital starts a title.
