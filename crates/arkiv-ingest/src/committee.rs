@@ -39,8 +39,8 @@ static INLINE_FIELD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?i:udvalg|mødeforum|forum)\s*:\s*(\S.*?)\s*(?:\b(?i:tid|dato|mødedato|sted|mødested|deltagere|afbud)\s*:|$)").unwrap()
 });
 /// A kind and its preposition before a name: "Dagsorden til
-/// kommunalbestyrelsen", "Referat byrådet".
-static KIND_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:dagsorden|referat|beslutningsprotokol)\.?(?:\s+(?i:til|for|fra|af))?\s+").unwrap());
+/// kommunalbestyrelsen", "Referat byrådet", "Beslutning i Byrådet".
+static KIND_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:dagsorden|referat|beslutningsprotokol|beslutning)\.?(?:\s+(?i:til|for|fra|af|i))?\s+").unwrap());
 /// An election period after a name: "(2018-2021)", "2018-2021", "(18-21)".
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*(?:\(?\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}\)?|\(\d{2}\s*[-–]\s*\d{2}\))\s*$").unwrap());
 /// A title line's parts: " - ", " – ", " — ".

@@ -366,6 +366,21 @@ mod tests {
     }
 
     #[test]
+    fn a_title_printed_again_under_its_number_is_evidence() {
+        // Numbers that run on through the year, a grid between the title and
+        // the first heading: the title printed again marks the item.
+        let grid = "DIR\nFOU\nBFU\nSOS\nBSK\nKFU\nBYP\nTMU\nX\n";
+        check(
+            &format!("Dagsordenpunkter\n119. Cirkulæreskrivelse og orienteringssager\nSagsnr.: 00.01.00\nCirkulæreskrivelse og orienteringssager\n{grid}Sagsresume\nOrientering.\n120. Forslag til mødekalender for 2022\nSagsnr.: 00.01.01\nForslag til mødekalender for 2022\n{grid}Indstilling\nGodkendes.\n"),
+            &[(119, "Cirkulæreskrivelse og orienteringssager"), (120, "Forslag til mødekalender for 2022")],
+        );
+        // "Nr.144 - 2. behandling": a prefixed number, a title that begins with one.
+        check("Nr.143 - Godkendelse af dagsorden\nBeslutning\nGodkendt.\nNr.144 - 2. behandling af budget 2019-2022\nBeslutning\nVedtaget.\n", &[(143, "Godkendelse af dagsorden"), (144, "2. behandling af budget 2019-2022")]);
+        // The same number and title again on the next lines is one item.
+        check("• Pkt. 17 Resultat af undersøgelsen\nPkt. 17\nResultat af undersøgelsen\nResume\nTilfredse.\n", &[(17, "Resultat af undersøgelsen")]);
+    }
+
+    #[test]
     fn two_documents_in_one_file() {
         let lines = split_lines("Mødetid: Tirsdag d. 19. februar 2019\nDagsorden\n1. Velkomst\nIndstilling:\nAt\nMødetid: Torsdag d. 20. februar 2020\nReferat:\n1. Velkomst\nGodkendt\n2. Økonomi\nReferat:\nok\n");
         let ms = segment(&lines);

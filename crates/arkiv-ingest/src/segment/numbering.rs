@@ -47,7 +47,7 @@ pub(super) struct Candidate {
 }
 
 /// The cues a candidate's score weighs, by bit.
-pub(super) const CUES: [&str; 11] = [
+pub(super) const CUES: [&str; 13] = [
     "numbered line",
     "number alone, title on the next line",
     "title over 'Sag nr. N'",
@@ -59,6 +59,8 @@ pub(super) const CUES: [&str; 11] = [
     "a point of a recommendation ('At ...')",
     "number in a parenthesis, as a list's",
     "a list numbered from 1 again inside an item",
+    "its title again as a heading under it",
+    "numbered as an item ('Pkt.', 'Nr.', 'Punkt', 'Sag')",
 ];
 pub(super) const CUE_NUMBERED: u16 = 1;
 pub(super) const CUE_ALONE: u16 = 1 << 1;
@@ -71,6 +73,8 @@ pub(super) const CUE_LOWER: u16 = 1 << 7;
 pub(super) const CUE_AT: u16 = 1 << 8;
 pub(super) const CUE_PAREN: u16 = 1 << 9;
 pub(super) const CUE_RESTARTED: u16 = 1 << 10;
+pub(super) const CUE_TITLE_AGAIN: u16 = 1 << 11;
+pub(super) const CUE_PREFIXED: u16 = 1 << 12;
 
 /// A candidate's cues in words.
 pub(super) fn cue_words(cues: u16) -> String {
@@ -218,6 +222,9 @@ pub(super) fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidat
             }
         };
         weigh(lines[i].after_case_number, 2.0, CUE_CASE_BEFORE);
+        // A web export prints the title again as the item's heading.
+        weigh(title_again(lines, &title, title_end, to), 3.0, CUE_TITLE_AGAIN);
+        weigh(ITEM.head(&lines[i].text).is_some_and(|(c, _)| c.get(2).is_some()), 1.0, CUE_PREFIXED);
         weigh(title.chars().next().is_some_and(|c| c.is_lowercase()), -3.0, CUE_LOWER);
         // A recommendation's or decision's own points: "1. At planen godkendes".
         weigh(title.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("at")), -4.0, CUE_AT);
@@ -228,10 +235,29 @@ pub(super) fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidat
         if unhyphenated_len(&title) > 160 {
             score -= 2.0;
         }
+        // The same number and title again a few lines on is the item's
+        // own heading ("• Pkt. 17 Titel" / "Pkt. 17" / "Titel"), not another.
+        // They are one candidate: from the first line, its title ending at
+        // the heading, with the better evidence.
+        let same_key = |t: &str| t.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>();
+        if let Some(p) = out.last_mut().filter(|p| p.number == number && i <= p.title_end + 5 && same_key(&p.title) == same_key(&title)) {
+            p.title_end = title_end;
+            p.score = p.score.max(score);
+            p.cues |= cues | CUE_TITLE_AGAIN;
+            continue;
+        }
         out.push(Candidate { idx: i, number, title, title_end, score, cues });
     }
     penalize_restarted_lists(lines, &mut out);
     out
+}
+
+/// Whether one of the three lines after a title is the title again (white
+/// space and case aside): an item's heading under its number.
+fn title_again(lines: &[Line], title: &str, title_end: usize, to: usize) -> bool {
+    let key = |t: &str| t.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>();
+    let want = key(title);
+    want.len() >= 2 && (title_end + 1..(title_end + 4).min(to)).any(|k| key(&lines[k].text) == want)
 }
 
 /// Evidence from what follows a candidate's title: a section label before
