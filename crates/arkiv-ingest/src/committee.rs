@@ -88,7 +88,7 @@ pub fn from_header(header: &[Line]) -> Option<Named> {
 
 /// "dagens møde i <committee>" in a line.
 fn todays_meeting(texts: &[&str]) -> Option<Named> {
-    texts.iter().find_map(|t| {
+    texts.iter().filter(|t| t.contains("agens møde")).find_map(|t| {
         let c = TODAYS_MEETING.captures(t)?;
         body_prefix(&c[1]).map(|name| Named { name, kind: None, cue: "dagens møde i" })
     })
@@ -136,7 +136,7 @@ fn field(texts: &[&str]) -> Option<Named> {
         }
     }
     // The fields run together on one line.
-    texts.iter().find_map(|t| {
+    texts.iter().filter(|t| t.contains(':') && MAY_NAME.is_match(t)).find_map(|t| {
         let c = INLINE_FIELD.captures(t)?;
         clean(&c[1]).map(|name| Named { name, kind: None, cue: "field in a line" })
     })

@@ -29,7 +29,7 @@ pub use numbering::looks_like_item;
 use crate::clean::Line;
 use contents::{contents_run, glued_onto, norm, same_entry};
 use headings::{sections, sections_headed};
-use numbering::{candidates, choose, cue_words, parse_candidate, Candidate};
+use numbering::{candidates, choose, cue_words, is_candidate, Candidate};
 
 #[derive(Debug, Clone)]
 pub struct RawMeeting {
@@ -80,7 +80,7 @@ fn meeting_starts(lines: &[Line]) -> Vec<usize> {
                 let mut s = i;
                 while s > *starts.last().unwrap() + 1 && i - s < 3 {
                     let p = &lines[s - 1].text;
-                    let short_title = p.chars().count() <= 80 && !p.ends_with('.') && label(p).is_none() && parse_candidate(p).is_none();
+                    let short_title = p.chars().count() <= 80 && !p.ends_with('.') && label(p).is_none() && !is_candidate(p);
                     if short_title && (is_kind_word(p) || p.chars().next().is_some_and(|c| c.is_uppercase()) && p.split_whitespace().count() <= 8) {
                         s -= 1;
                     } else {
@@ -91,13 +91,13 @@ fn meeting_starts(lines: &[Line]) -> Vec<usize> {
                 seen_item = false;
             }
             // Skip the rest of this header block.
-            while i + 1 < lines.len() && parse_candidate(&lines[i + 1].text).is_none() {
+            while i + 1 < lines.len() && !is_candidate(&lines[i + 1].text) {
                 if label(&lines[i + 1].text).is_some() && !is_kind_word(&lines[i + 1].text) {
                     break;
                 }
                 i += 1;
             }
-        } else if parse_candidate(t).is_some() {
+        } else if is_candidate(t) {
             seen_item = true;
         }
         i += 1;

@@ -82,8 +82,9 @@ pub(super) fn cue_words(cues: u16) -> String {
 }
 
 /// A line that opens an item: its number, its title (after a closed item's
-/// mark), and whether the number stood in a parenthesis ("3)", a list's).
-pub(super) fn parse_candidate(line: &str) -> Option<(u32, String, bool)> {
+/// mark), whether the number stood in a parenthesis ("3)", a list's), and
+/// whether a prefix numbered it ("Pkt.", "Nr."). Read without copying.
+fn candidate_head(line: &str) -> Option<(u32, &str, bool, bool)> {
     let (c, title) = ITEM.head(line)?;
     let bullet = c.get(1).is_some();
     let prefixed = c.get(2).is_some();
@@ -115,8 +116,19 @@ pub(super) fn parse_candidate(line: &str) -> Option<(u32, String, bool)> {
     if number == 0 && !prefixed {
         return None;
     }
-    let paren = punct == Some(")");
-    Some((number, strip_leader(title), paren))
+    Some((number, title, punct == Some(")"), prefixed))
+}
+
+/// Whether a line opens an item (see [`parse_candidate`]).
+pub(super) fn is_candidate(line: &str) -> bool {
+    candidate_head(line).is_some()
+}
+
+/// A line that opens an item: its number, its title without a table of
+/// contents' leader, whether the number stood in a parenthesis, and
+/// whether a prefix numbered it.
+pub(super) fn parse_candidate(line: &str) -> Option<(u32, String, bool, bool)> {
+    candidate_head(line).map(|(n, t, paren, prefixed)| (n, strip_leader(t), paren, prefixed))
 }
 
 /// Drops a table of contents' dotted leader and page number.
@@ -152,7 +164,7 @@ pub(super) fn title_extent(lines: &[Line], idx: usize, first: &str) -> (String, 
     for k in 1..=2 {
         let Some(next) = lines.get(idx + k) else { break };
         let t = next.text.as_str();
-        if label(t).is_some() || parse_candidate(t).is_some() || ITEM_ALONE.is_match(t) || t.starts_with("- ") || is_meeting_mark(lines, idx + k) || next.after_case_number {
+        if label(t).is_some() || is_candidate(t) || ITEM_ALONE.is_match(t) || t.starts_with("- ") || is_meeting_mark(lines, idx + k) || next.after_case_number {
             break;
         }
         let starts_lower = t.chars().next().is_some_and(|c| c.is_lowercase());
@@ -181,7 +193,7 @@ pub(super) fn number_alone(lines: &[Line], i: usize) -> Option<(u32, String)> {
     let next = lines.get(i + 1)?.text.as_str();
     let next = CLOSED.find(next).map_or(next, |m| &next[m.end()..]);
     let starts_upper = next.chars().next().is_some_and(|c| c.is_uppercase());
-    if !starts_upper || label(next).is_some() || parse_candidate(next).is_some() || ITEM_ALONE.is_match(next) || MONTH_START.is_match(next) || next.chars().count() > 160 {
+    if !starts_upper || label(next).is_some() || is_candidate(next) || ITEM_ALONE.is_match(next) || MONTH_START.is_match(next) || next.chars().count() > 160 {
         return None;
     }
     (number > 0 || c.get(2).is_some()).then(|| (number, next.to_string()))
@@ -196,7 +208,7 @@ pub(super) fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidat
             let prev = i.checked_sub(1).filter(|&p| p >= from && !out.last().is_some_and(|c: &Candidate| c.title_end >= p));
             if let (Some(p), Ok(number)) = (prev, c[1].parse::<u32>()) {
                 let t = lines[p].text.as_str();
-                if t.chars().next().is_some_and(char::is_uppercase) && label(t).is_none() && parse_candidate(t).is_none() && t.chars().count() <= 160 {
+                if t.chars().next().is_some_and(char::is_uppercase) && label(t).is_none() && !is_candidate(t) && t.chars().count() <= 160 {
                     // The case's number marks an item, as one before it does.
                     let (ev, cue) = evidence(lines, i, to);
                     out.push(Candidate { idx: p, number, title: t.to_string(), title_end: i, score: 3.0 + ev, cues: CUE_CASE_UNDER | cue });
@@ -205,7 +217,7 @@ pub(super) fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidat
             continue;
         }
         let (number, first, paren, title_at, form) = match parse_candidate(&lines[i].text) {
-            Some((n, t, p)) => (n, t, p, i, CUE_NUMBERED),
+            Some((n, t, p, x)) => (n, t, p, i, CUE_NUMBERED | if x { CUE_PREFIXED } else { 0 }),
             None => match number_alone(lines, i).filter(|_| i + 1 < to) {
                 Some((n, t)) => (n, t, false, i + 1, CUE_ALONE),
                 None => continue,
@@ -224,7 +236,7 @@ pub(super) fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidat
         weigh(lines[i].after_case_number, 2.0, CUE_CASE_BEFORE);
         // A web export prints the title again as the item's heading.
         weigh(title_again(lines, &title, title_end, to), 3.0, CUE_TITLE_AGAIN);
-        weigh(ITEM.head(&lines[i].text).is_some_and(|(c, _)| c.get(2).is_some()), 1.0, CUE_PREFIXED);
+        weigh(form & CUE_PREFIXED != 0, 1.0, 0);
         weigh(title.chars().next().is_some_and(|c| c.is_lowercase()), -3.0, CUE_LOWER);
         // A recommendation's or decision's own points: "1. At planen godkendes".
         weigh(title.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("at")), -4.0, CUE_AT);
@@ -239,8 +251,7 @@ pub(super) fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidat
         // own heading ("• Pkt. 17 Titel" / "Pkt. 17" / "Titel"), not another.
         // They are one candidate: from the first line, its title ending at
         // the heading, with the better evidence.
-        let same_key = |t: &str| t.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>();
-        if let Some(p) = out.last_mut().filter(|p| p.number == number && i <= p.title_end + 5 && same_key(&p.title) == same_key(&title)) {
+        if let Some(p) = out.last_mut().filter(|p| p.number == number && i <= p.title_end + 5 && same_words(&p.title, &title)) {
             p.title_end = title_end;
             p.score = p.score.max(score);
             p.cues |= cues | CUE_TITLE_AGAIN;
@@ -255,9 +266,16 @@ pub(super) fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidat
 /// Whether one of the three lines after a title is the title again (white
 /// space and case aside): an item's heading under its number.
 fn title_again(lines: &[Line], title: &str, title_end: usize, to: usize) -> bool {
-    let key = |t: &str| t.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>();
-    let want = key(title);
-    want.len() >= 2 && (title_end + 1..(title_end + 4).min(to)).any(|k| key(&lines[k].text) == want)
+    title.split_whitespace().nth(1).is_some() && (title_end + 1..(title_end + 4).min(to)).any(|k| same_words(&lines[k].text, title))
+}
+
+/// Whether two texts have the same words, case aside; compared without
+/// copies.
+pub(super) fn same_words(a: &str, b: &str) -> bool {
+    fn folded(t: &str) -> impl Iterator<Item = char> + '_ {
+        t.split_whitespace().flat_map(|w| w.chars().flat_map(char::to_lowercase).chain(std::iter::once(' ')))
+    }
+    a.len().abs_diff(b.len()) <= 8 && folded(a).eq(folded(b))
 }
 
 /// Evidence from what follows a candidate's title: a section label before
@@ -266,7 +284,7 @@ fn title_again(lines: &[Line], title: &str, title_end: usize, to: usize) -> bool
 pub(super) fn evidence(lines: &[Line], title_end: usize, to: usize) -> (f64, u16) {
     for k in title_end + 1..(title_end + 9).min(to) {
         let t = &lines[k].text;
-        if parse_candidate(t).is_some() {
+        if is_candidate(t) {
             return if k == title_end + 1 { (-2.0, CUE_NEXT_NUMBERED) } else { (0.0, 0) };
         }
         if label(t).is_some() {
