@@ -2,7 +2,7 @@
 //! municipalities, topics and stable ids.
 
 use crate::clean::{Fact, Line};
-use crate::config::{Config, Group};
+use crate::config::{match_key, Config, Group};
 use crate::dates::{self, Date};
 use crate::model::{Item, Kind, Meeting, MeetingHead, Source};
 use crate::segment::{is_kind_word, RawMeeting};
@@ -231,9 +231,6 @@ pub fn header_group(cfg: &Config, raw: &RawMeeting, facts: &[&Fact]) -> Option<S
 
 /// [`header_group`], given the committee the header names.
 fn header_group_named(cfg: &Config, raw: &RawMeeting, facts: &[&Fact], named: Option<crate::committee::Named>) -> Option<String> {
-    if let Some(n) = named {
-        return Some(group_in_line(cfg, &n.name).map(|g| g.name.clone()).unwrap_or(n.name));
-    }
     // A heading set large wraps the group's name over two lines ("Møde i
     // Fokusgruppen Sundhed for" / "børn og unge"): a line, else it with the next.
     let from_lines = raw.header.iter().enumerate().find_map(|(k, l)| {
@@ -243,7 +240,19 @@ fn header_group_named(cfg: &Config, raw: &RawMeeting, facts: &[&Fact], named: Op
         Fact::RunningHeader(t) => group_in_line(cfg, t),
         _ => None,
     });
-    if let Some(g) = from_lines.or(from_facts) {
+    let configured = from_lines.or(from_facts);
+    if let Some(n) = named {
+        // The committee the document names, as the configuration names it:
+        // by an alias inside the name, or as the configured group the
+        // header names whose name holds it ("Klyngestyregruppen" in
+        // "Klyngestyregruppen Horsensklyngen"). A configured group never
+        // replaces a different committee.
+        let key = match_key(&n.name);
+        let holds = |g: &&Group| !key.is_empty() && (match_key(&g.name).contains(&key) || g.keys.iter().any(|k| k.contains(&key)));
+        let g = group_in_line(cfg, &n.name).or(configured.filter(holds));
+        return Some(g.map(|g| g.name.clone()).unwrap_or(n.name));
+    }
+    if let Some(g) = configured {
         return Some(g.name.clone());
     }
     // A group not in the configuration, from "Møde i <group> <date>".
@@ -792,6 +801,17 @@ mod tests {
         assert!(of("Vejen frem er et FIRMA i Regionshuset").is_empty());
         assert_eq!(municipalities(&cfg, "Vejen Kommunes borgere"), ["Vejen"]);
         assert_eq!(of("Vejen Kommunes borgere"), ["Region Syddanmark"]);
+    }
+
+    /// The committee a document names is the configured group that holds
+    /// it, and a committee the configuration does not know is itself.
+    #[test]
+    fn a_named_committee_meets_the_configuration() {
+        let cfg = Config::embedded();
+        let group = |text: &str| crate::parse_bytes("a.txt", "a.txt", text.as_bytes(), &cfg, &Default::default()).meetings[0].head.group.clone();
+        let items = "1. Rygestop\nBeslutning:\nAftalt.\n";
+        assert_eq!(group(&format!("Møde i Klyngestyregruppen Horsensklyngen 10. marts 2021\n{items}")).as_deref(), Some("Klyngestyregruppen Horsensklyngen"));
+        assert_eq!(group(&format!("Sundhedsudvalget - Referat - 25. oktober 2016\n{items}")).as_deref(), Some("Sundhedsudvalget"));
     }
 
     #[test]
