@@ -29,7 +29,7 @@ pub use numbering::looks_like_item;
 use crate::clean::Line;
 use contents::{contents_run, glued_onto, norm, same_entry};
 use headings::{sections, sections_headed};
-use numbering::{candidates, choose, cue_words, is_candidate, Candidate};
+use numbering::{candidates, choose, cue_words, is_candidate, Candidate, CUE_CLOSED};
 
 #[derive(Debug, Clone)]
 pub struct RawMeeting {
@@ -142,15 +142,27 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
         note(s, if k == 0 { "a meeting starts (the document's first)".into() } else { "a meeting starts: a meeting header after items".into() });
         let cands = candidates(lines, s, e);
         let plain: Vec<usize> = choose(&cands);
-        let mut entries: &[Candidate] = &[];
+        let mut entries: Vec<&Candidate> = vec![];
         let mut bodies: Vec<&Candidate> = plain.iter().map(|&i| &cands[i]).collect();
         if let Some(run) = contents_run(lines, &cands, plain.first().map(|&i| cands[i].idx)) {
             let after = &cands[run.end..];
             let picked: Vec<&Candidate> = choose(after).into_iter().map(|i| &after[i]).collect();
             let taken_up = picked.iter().any(|b| cands[run.clone()].iter().any(|t| t.number == b.number && same_entry(&b.title, &t.title)));
             if picked.is_empty() || taken_up {
-                entries = &cands[run];
+                entries = cands[run].iter().collect();
                 bodies = picked;
+            }
+        }
+        // Closed items numbered from 1 again after the open ones ("1.
+        // Lukket punkt: ...", "2. Lukket punkt: ..."): a run of their own.
+        // The items' last list: the bodies, or a list of items alone.
+        let list = if bodies.is_empty() { &mut entries } else { &mut bodies };
+        if let Some(open) = list.iter().rposition(|c| c.cues & CUE_CLOSED == 0) {
+            let last = list[open];
+            let closed: Vec<&Candidate> = cands.iter().filter(|c| c.idx > last.title_end && c.cues & CUE_CLOSED != 0).collect();
+            if closed.first().is_some_and(|c| c.number == 1 && c.number <= last.number) && closed.windows(2).all(|w| w[1].number == w[0].number + 1) {
+                list.truncate(open + 1);
+                list.extend(closed);
             }
         }
         let first_body = bodies.first().map(|c| c.idx).unwrap_or(e);
@@ -160,10 +172,10 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
         }
         if noting {
             for c in &cands {
-                let taken = bodies.iter().any(|b| std::ptr::eq(*b, c)) || entries.iter().any(|t| std::ptr::eq(t, c));
+                let taken = bodies.iter().any(|b| std::ptr::eq(*b, c)) || entries.iter().any(|t| std::ptr::eq(*t, c));
                 let cues = cue_words(c.cues);
                 if taken {
-                    let kind = if entries.iter().any(|t| std::ptr::eq(t, c)) { "a table of contents entry" } else { "an item" };
+                    let kind = if entries.iter().any(|t| std::ptr::eq(*t, c)) { "a table of contents entry" } else { "an item" };
                     note(c.idx, format!("item {} '{}': {kind}; {cues} (score {:.1})", c.number, c.title, c.score));
                 } else {
                     note(c.idx, format!("looked like item {} '{}' but is not one: {cues} (score {:.1}); not in the best run of numbers rising by one", c.number, c.title, c.score));
@@ -378,6 +390,19 @@ mod tests {
         check("Nr.143 - Godkendelse af dagsorden\nBeslutning\nGodkendt.\nNr.144 - 2. behandling af budget 2019-2022\nBeslutning\nVedtaget.\n", &[(143, "Godkendelse af dagsorden"), (144, "2. behandling af budget 2019-2022")]);
         // The same number and title again on the next lines is one item.
         check("• Pkt. 17 Resultat af undersøgelsen\nPkt. 17\nResultat af undersøgelsen\nResume\nTilfredse.\n", &[(17, "Resultat af undersøgelsen")]);
+    }
+
+    #[test]
+    fn closed_items_numbered_again_follow_the_open_ones() {
+        check(
+            "1. Godkendelse af dagsorden\nBeslutning:\nGodkendt.\n2. Budget\nBeslutning:\nVedtaget.\n1. Lukket punkt: Salg af areal\nBeslutning:\nGodkendt.\n2. Lukket punkt: Personalesag\nBeslutning:\nTaget til efterretning.\n",
+            &[(1, "Godkendelse af dagsorden"), (2, "Budget"), (1, "Salg af areal"), (2, "Personalesag")],
+        );
+        // The same in a list of items without bodies.
+        check(
+            "Dagsorden\n1. Godkendelse af dagsorden\n2. Budget\n3. Eventuelt\nLukkede punkter\n1. Lukket punkt: Salg af areal\n2. Lukket punkt: Personalesag\n",
+            &[(1, "Godkendelse af dagsorden"), (2, "Budget"), (3, "Eventuelt"), (1, "Salg af areal"), (2, "Personalesag")],
+        );
     }
 
     #[test]

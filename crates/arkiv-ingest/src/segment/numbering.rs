@@ -47,7 +47,7 @@ pub(super) struct Candidate {
 }
 
 /// The cues a candidate's score weighs, by bit.
-pub(super) const CUES: [&str; 13] = [
+pub(super) const CUES: [&str; 14] = [
     "numbered line",
     "number alone, title on the next line",
     "title over 'Sag nr. N'",
@@ -61,6 +61,7 @@ pub(super) const CUES: [&str; 13] = [
     "a list numbered from 1 again inside an item",
     "its title again as a heading under it",
     "numbered as an item ('Pkt.', 'Nr.', 'Punkt', 'Sag')",
+    "a closed item ('Lukket punkt:')",
 ];
 pub(super) const CUE_NUMBERED: u16 = 1;
 pub(super) const CUE_ALONE: u16 = 1 << 1;
@@ -75,6 +76,7 @@ pub(super) const CUE_PAREN: u16 = 1 << 9;
 pub(super) const CUE_RESTARTED: u16 = 1 << 10;
 pub(super) const CUE_TITLE_AGAIN: u16 = 1 << 11;
 pub(super) const CUE_PREFIXED: u16 = 1 << 12;
+pub(super) const CUE_CLOSED: u16 = 1 << 13;
 
 /// A candidate's cues in words.
 pub(super) fn cue_words(cues: u16) -> String {
@@ -84,7 +86,7 @@ pub(super) fn cue_words(cues: u16) -> String {
 /// A line that opens an item: its number, its title (after a closed item's
 /// mark), whether the number stood in a parenthesis ("3)", a list's), and
 /// whether a prefix numbered it ("Pkt.", "Nr."). Read without copying.
-fn candidate_head(line: &str) -> Option<(u32, &str, bool, bool)> {
+fn candidate_head(line: &str) -> Option<(u32, &str, bool, bool, bool)> {
     let (c, title) = ITEM.head(line)?;
     let bullet = c.get(1).is_some();
     let prefixed = c.get(2).is_some();
@@ -92,7 +94,8 @@ fn candidate_head(line: &str) -> Option<(u32, &str, bool, bool)> {
     let number: u32 = c[3].parse().ok()?;
     let punct = c.get(4).map(|m| m.as_str());
     let title = title.trim();
-    let title = CLOSED.find(title).map_or(title, |m| &title[m.end()..]);
+    let closed = CLOSED.find(title);
+    let title = closed.map_or(title, |m| &title[m.end()..]);
     if bullet && !prefixed && punct.is_some() {
         return None;
     }
@@ -116,7 +119,7 @@ fn candidate_head(line: &str) -> Option<(u32, &str, bool, bool)> {
     if number == 0 && !prefixed {
         return None;
     }
-    Some((number, title, punct == Some(")"), prefixed))
+    Some((number, title, punct == Some(")"), prefixed, closed.is_some()))
 }
 
 /// Whether a line opens an item (see [`parse_candidate`]).
@@ -125,10 +128,10 @@ pub(super) fn is_candidate(line: &str) -> bool {
 }
 
 /// A line that opens an item: its number, its title without a table of
-/// contents' leader, whether the number stood in a parenthesis, and
-/// whether a prefix numbered it.
-pub(super) fn parse_candidate(line: &str) -> Option<(u32, String, bool, bool)> {
-    candidate_head(line).map(|(n, t, paren, prefixed)| (n, strip_leader(t), paren, prefixed))
+/// contents' leader, whether the number stood in a parenthesis, whether a
+/// prefix numbered it, and whether it is marked closed ("Lukket punkt:").
+pub(super) fn parse_candidate(line: &str) -> Option<(u32, String, bool, bool, bool)> {
+    candidate_head(line).map(|(n, t, paren, prefixed, closed)| (n, strip_leader(t), paren, prefixed, closed))
 }
 
 /// Drops a table of contents' dotted leader and page number.
@@ -217,7 +220,7 @@ pub(super) fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidat
             continue;
         }
         let (number, first, paren, title_at, form) = match parse_candidate(&lines[i].text) {
-            Some((n, t, p, x)) => (n, t, p, i, CUE_NUMBERED | if x { CUE_PREFIXED } else { 0 }),
+            Some((n, t, p, x, closed)) => (n, t, p, i, CUE_NUMBERED | if x { CUE_PREFIXED } else { 0 } | if closed { CUE_CLOSED } else { 0 }),
             None => match number_alone(lines, i).filter(|_| i + 1 < to) {
                 Some((n, t)) => (n, t, false, i + 1, CUE_ALONE),
                 None => continue,
