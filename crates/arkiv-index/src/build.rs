@@ -670,7 +670,8 @@ pub fn document(j: &join::Joined, f: Fields) -> TantivyDocument {
     // The document's buffer holds every value: the texts twice (main field
     // and parts), the two JSON texts, and the ids and facets, a few hundred
     // bytes. Sized once, it is not grown and copied value by value.
-    let texts = it.item.title.len() + it.item.sections.values().map(String::len).sum::<usize>() + it.versions.iter().map(|v| v.text.len()).sum::<usize>();
+    let titles = it.titles();
+    let texts = titles.iter().map(|t| t.len()).sum::<usize>() + it.section_texts().map(|(_, t)| t.len()).sum::<usize>();
     let mut d = TantivyDocument::with_capacity(2 * texts + stored.len() + joined_from.len() + 1024);
     d.add_text(f.id, &it.item.id);
     for doc in &it.documents {
@@ -692,7 +693,7 @@ pub fn document(j: &join::Joined, f: Fields) -> TantivyDocument {
     // value of its own: the analyzer reads each text once for both.
     // Every document's title and every section text of every document:
     // the item's own, then where another document words it otherwise.
-    for t in it.titles() {
+    for t in titles {
         d.add_text(f.title, t);
         d.add_text(f.parts, t);
     }

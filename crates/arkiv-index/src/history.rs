@@ -162,7 +162,7 @@ fn on_matter(analyzer: &Analyzer, m: &[(String, String)], cand: &StoredItem) -> 
         return true;
     }
     let mut text: Vec<(String, String)> = vec![];
-    for t in cand.item.sections.values().chain(cand.versions.iter().map(|v| &v.text)) {
+    for (_, t) in cand.section_texts() {
         for w in t.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3) {
             text.push((w.to_string(), analyzer.stem(w)));
         }
@@ -227,7 +227,7 @@ impl Lookup<'_> {
     /// weighted by (1 + ln tf) and its rarity in the archive, the title's
     /// words counted twice.
     fn vector(&self, item: &StoredItem) -> HashMap<String, f32> {
-        let texts = [(item.item.title.as_str(), 2.0f32)].into_iter().chain(item.item.section_order.iter().map(|n| (item.item.sections[n].as_str(), 1.0))).chain(item.versions.iter().map(|v| (v.text.as_str(), 1.0)));
+        let texts = [(item.item.title.as_str(), 2.0f32)].into_iter().chain(item.section_texts().map(|(_, t)| (t, 1.0)));
         self.weighted(texts, &[])
     }
 

@@ -252,7 +252,8 @@ fn title_similarity(a: &Title, b: &Title, b_edit: &BatchComparator<char>, at_lea
     }
     let dice = word_overlap(a, b);
     let floor = dice.max(at_least);
-    let sim = if edit(a.edits_at_least(b)) <= dice || edit(a.edits_at_least(b)) < at_least {
+    let edit_at_most = edit(a.edits_at_least(b));
+    let sim = if edit_at_most <= dice || edit_at_most < at_least {
         dice
     } else {
         // The largest distance whose similarity reaches the floor.

@@ -123,12 +123,12 @@ impl StoredItem {
     /// Every text of the item, its sections in order, then the other
     /// documents' versions: what is indexed and what a snippet is cut from.
     pub fn text(&self) -> String {
-        let mut s = self.item.body();
-        for v in &self.versions {
+        let mut s = String::new();
+        for (_, t) in self.section_texts() {
             if !s.is_empty() {
                 s.push('\n');
             }
-            s.push_str(&v.text);
+            s.push_str(t);
         }
         s
     }
@@ -148,16 +148,20 @@ impl StoredItem {
     /// Every section text of every document, with its section's name: the
     /// item's sections in order, then the versions. What is indexed.
     pub fn section_texts(&self) -> impl Iterator<Item = (&str, &str)> {
-        let main = self.item.section_order.iter().filter_map(|n| Some((n.as_str(), self.item.sections.get(n)?.as_str())));
-        main.chain(self.versions.iter().map(|v| (v.name.as_str(), v.text.as_str())))
+        self.section_texts_by_document().map(|(_, name, text)| (name, text))
     }
 
     /// The section texts of document `k` of the item: the item's sections
     /// taken from it, then its own versions, each with its name.
     pub fn sections_of(&self, k: usize) -> impl Iterator<Item = (&str, &str)> {
-        let main = self.item.section_order.iter().filter(move |n| self.section_documents.get(*n).copied().unwrap_or(0) == k);
-        let main = main.filter_map(|n| Some((n.as_str(), self.item.sections.get(n)?.as_str())));
-        main.chain(self.versions.iter().filter(move |v| v.document == k).map(|v| (v.name.as_str(), v.text.as_str())))
+        self.section_texts_by_document().filter(move |(d, _, _)| *d == k).map(|(_, name, text)| (name, text))
+    }
+
+    /// [`Self::section_texts`], each with the position in `documents` of
+    /// the document it is from.
+    fn section_texts_by_document(&self) -> impl Iterator<Item = (usize, &str, &str)> {
+        let main = self.item.section_order.iter().filter_map(|n| Some((self.section_documents.get(n).copied().unwrap_or(0), n.as_str(), self.item.sections.get(n)?.as_str())));
+        main.chain(self.versions.iter().map(|v| (v.document, v.name.as_str(), v.text.as_str())))
     }
 }
 

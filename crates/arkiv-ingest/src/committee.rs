@@ -191,15 +191,13 @@ fn alone(texts: &[&str]) -> Option<Named> {
     })
 }
 
-/// The name of a body at the start of `s`: the words up to a date, a
-/// weekday, "den", "d." or a comma, where the last of them names a body.
+/// The name of a body at the start of `s`, among the words before a date, a
+/// weekday, "den", "d." or a comma: up to its last word that names a body
+/// ("Aarhus Byråd 'live'" is "Aarhus Byråd"), or where a body is named by
+/// what it is for ("Udvalget for sundhed for alle"), all of them. The words
+/// are looked at without copies; most lines name no body and are left.
 fn body_prefix(s: &str) -> Option<String> {
     const STOPS: &[&str] = &["den", "d.", "kl.", "kl", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"];
-    // The words up to the first stop, found without copying them; most
-    // lines end in no body's name and are left there.
-    // The name ends at its last word that names a body ("Aarhus Byråd
-    // 'live'" is "Aarhus Byråd"), or where a body is named by what it is
-    // for ("Udvalget for sundhed for alle"), at the stop.
     let mut end = None;
     let mut words = s.split_whitespace();
     let body_for = words.next().is_some_and(|w| BODY.is_match(w)) && words.next().is_some_and(|w| w.eq_ignore_ascii_case("for"));

@@ -151,10 +151,10 @@ pub fn explain(path: &str, relpath: &str, bytes: &[u8], cfg: &Config) -> String 
     let mut lines = p.cleaned.lines.clone();
     let table = WordTable::of([&FileWords::of_lines(&lines)]);
     clean::join_hyphenated(&mut lines, &table);
-    for (i, what) in segment::explain(&lines) {
+    let (raws, notes) = segment::explain(&lines);
+    for (i, what) in notes {
         let _ = writeln!(out, "  line {:>5}: {what}", lines[i].no);
     }
-    let raws = segment::segment(&lines);
     let fp = finish(p, &table, cfg, &Overrides::default());
     for (k, m) in fp.meetings.iter().enumerate() {
         let h = &m.head;

@@ -229,6 +229,12 @@ pub fn header_group(cfg: &Config, raw: &RawMeeting, facts: &[&Fact]) -> Option<S
     header_group_named(cfg, raw, facts, crate::committee::from_header(&raw.header))
 }
 
+/// A committee's name as the configuration names it, where one of its
+/// groups' names or aliases is in it; else the name itself.
+fn as_configured(cfg: &Config, name: String) -> String {
+    group_in_line(cfg, &name).map(|g| g.name.clone()).unwrap_or(name)
+}
+
 /// [`header_group`], given the committee the header names.
 fn header_group_named(cfg: &Config, raw: &RawMeeting, facts: &[&Fact], named: Option<crate::committee::Named>) -> Option<String> {
     // A heading set large wraps the group's name over two lines ("Møde i
@@ -296,7 +302,7 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
                 notes.push((Some(inp.line), "meta.group-from-sibling", format!("no group in this meeting's header; '{sg}' from the other meeting in the file")));
                 (Some(sg.clone()), Some(Source::Header))
             } else if let Some(n) = crate::committee::from_items(lines) {
-                let name = group_in_line(cfg, &n.name).map(|g| g.name.clone()).unwrap_or(n.name);
+                let name = as_configured(cfg, n.name);
                 notes.push((Some(inp.line), "meta.group-from-items", format!("no group in the header; '{name}' from the items ({})", n.cue)));
                 (Some(name), Some(Source::Text))
             } else {
@@ -620,7 +626,7 @@ pub fn places(cfg: &Config, text: &str) -> (Vec<String>, Vec<String>) {
                 }
             }
             Place::Region(i) => {
-                let glued = text[..s].chars().next_back().is_some_and(|c| c.is_alphanumeric()) || text[e..].chars().next().is_some_and(|c| c.is_alphanumeric() && c != 's');
+                let glued = text[e..].chars().next().is_some_and(|c| c.is_alphanumeric() && c != 's');
                 if !glued {
                     regions[i] = true;
                 }
@@ -631,15 +637,12 @@ pub fn places(cfg: &Config, text: &str) -> (Vec<String>, Vec<String>) {
     (names(munis, &|i| cfg.municipalities[i].name.clone()), names(regions, &|i| cfg.regions[i].name.clone()))
 }
 
-/// Whether municipality `i`, found at `s..e` of `text`, is named there as
-/// an actor: a whole word (or its genitive), not inside an address, a
-/// hospital's name or a cluster's, and followed by "Kommune" where its name
-/// is also a common word.
+/// Whether municipality `i`, found at `s..e` of `text` where a word begins,
+/// is named there as an actor: a whole word (or its genitive), not inside
+/// an address, a hospital's name or a cluster's, and followed by "Kommune"
+/// where its name is also a common word.
 fn actor(cfg: &Config, i: usize, text: &str, s: usize, mut e: usize) -> bool {
     if cfg.municipalities[i].only_as_kommune && !text[e..].trim_start_matches([' ', '\u{a0}']).starts_with("Kommune") {
-        return false;
-    }
-    if text[..s].chars().next_back().is_some_and(|c| c.is_alphanumeric()) {
         return false;
     }
     // The genitive: "Holstebro Kommunes" names Holstebro, and so does "Hernings".

@@ -120,12 +120,13 @@ pub fn segment(lines: &[Line]) -> Vec<RawMeeting> {
 /// `lines` and the words): each meeting's start, each item and section and
 /// the cues that made it, and each line that looked like an item and why
 /// it is not one. What `arkiv parse --explain` prints.
-pub fn explain(lines: &[Line]) -> Vec<(usize, String)> {
+/// The meetings are those [`segment`] gives.
+pub fn explain(lines: &[Line]) -> (Vec<RawMeeting>, Vec<(usize, String)>) {
     let mut notes = Some(vec![]);
-    segment_noting(lines, &mut notes);
+    let meetings = segment_noting(lines, &mut notes);
     let mut notes = notes.unwrap_or_default();
     notes.sort_by_key(|n| n.0);
-    notes
+    (meetings, notes)
 }
 
 fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> Vec<RawMeeting> {
