@@ -122,6 +122,12 @@ struct ReadArgs {
     /// Do not try poppler's pdftotext where the built-in PDF reader fails.
     #[arg(long)]
     no_pdftotext: bool,
+    /// Do not read .doc and .rtf files with LibreOffice or antiword.
+    #[arg(long)]
+    no_convert: bool,
+    /// Do not read PDF pages without text with Tesseract (OCR).
+    #[arg(long)]
+    no_ocr: bool,
 }
 
 static SAMPLE_ARCHIVE: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/sample");
@@ -391,6 +397,8 @@ fn load_config(dir: Option<&PathBuf>, read: &ReadArgs) -> Result<Config> {
     cfg.read.timeout = std::time::Duration::from_secs_f64(read.read_timeout);
     cfg.read.memory_bytes = read.read_memory_mb.saturating_mul(1024 * 1024);
     cfg.read.pdftotext_fallback = !read.no_pdftotext;
+    cfg.read.convert = !read.no_convert;
+    cfg.read.ocr = !read.no_ocr;
     Ok(cfg)
 }
 
@@ -480,6 +488,7 @@ fn main() -> Result<()> {
                 memory_bytes: memory_mb * 1024 * 1024,
                 max_text_bytes: max_text_mb * 1024 * 1024,
                 pdftotext_fallback: !no_pdftotext,
+                ..Default::default()
             };
             std::process::exit(arkiv_ingest::read::worker_main(&opts));
         }

@@ -234,20 +234,28 @@ fn clean_line(piece: &str, no: usize, page: u32) -> Option<Line> {
     Some(Line { text, no, after_case_number: false, page })
 }
 
-/// Appends `s` with each run of spaces and tabs as one space.
+/// Appends `s` with each run of spaces as one space, and each run of
+/// spaces and tabs with a tab in it as one tab: a tab is a table's cell
+/// boundary (the structured readers write no other), kept for the item
+/// page to show the row as a row.
 fn push_collapsed(out: &mut String, s: &str) {
     if !s.contains("  ") && !s.contains('\t') {
         out.push_str(s);
         return;
     }
-    let mut prev_space = false;
+    let mut run: Option<char> = None;
     for c in s.chars() {
-        let sp = c == ' ' || c == '\t';
-        if sp && prev_space {
+        if c == ' ' || c == '\t' {
+            run = Some(if c == '\t' || run == Some('\t') { '\t' } else { ' ' });
             continue;
         }
-        out.push(if sp { ' ' } else { c });
-        prev_space = sp;
+        if let Some(r) = run.take() {
+            out.push(r);
+        }
+        out.push(c);
+    }
+    if let Some(r) = run {
+        out.push(r);
     }
 }
 
@@ -544,7 +552,7 @@ mod tests {
     fn line_feeds_count_lines_form_feeds_count_pages_and_a_lone_cr_ends_a_line() {
         let lines = split_lines("a\r\nb\x0cc\rd\n\n e  f\t g \n\x0c\x0ch");
         let got: Vec<(&str, usize, u32)> = lines.iter().map(|l| (l.text.as_str(), l.no, l.page)).collect();
-        assert_eq!(got, vec![("a", 1, 1), ("b", 2, 1), ("c", 2, 2), ("d", 2, 2), ("e f g", 4, 2), ("h", 5, 4)]);
+        assert_eq!(got, vec![("a", 1, 1), ("b", 2, 1), ("c", 2, 2), ("d", 2, 2), ("e f\tg", 4, 2), ("h", 5, 4)]);
         assert!(split_lines("").is_empty());
         assert!(split_lines("\n \r\x0c").is_empty());
     }

@@ -16,6 +16,14 @@ pub enum Format {
     Pdf,
     /// Word 2007 and later (Office Open XML).
     Docx,
+    /// A web page as a browser saves it (.html, .htm).
+    Html,
+    /// OpenDocument text (LibreOffice's own).
+    Odt,
+    /// Word 97-2003, read through a converter where one is installed.
+    Doc,
+    /// Rich Text Format, read through a converter where one is installed.
+    Rtf,
 }
 
 impl Format {
@@ -26,6 +34,10 @@ impl Format {
             "txt" => Some(Format::Text),
             "pdf" => Some(Format::Pdf),
             "docx" => Some(Format::Docx),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            "odt" => Some(Format::Odt),
+            "doc" => Some(Format::Doc),
+            "rtf" => Some(Format::Rtf),
             _ => None,
         }
     }
@@ -40,12 +52,16 @@ impl Format {
             Format::Text => "txt",
             Format::Pdf => "pdf",
             Format::Docx => "docx",
+            Format::Html => "html",
+            Format::Odt => "odt",
+            Format::Doc => "doc",
+            Format::Rtf => "rtf",
         }
     }
 
     /// The extensions arkiv reads, for messages.
     pub fn known() -> &'static str {
-        ".txt, .pdf, .docx"
+        ".txt, .pdf, .docx, .html/.htm, .odt, .doc, .rtf"
     }
 
     /// The media type a browser opens the file as.
@@ -54,21 +70,25 @@ impl Format {
             Format::Text => "text/plain",
             Format::Pdf => "application/pdf",
             Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Format::Html => "text/html",
+            Format::Odt => "application/vnd.oasis.opendocument.text",
+            Format::Doc => "application/msword",
+            Format::Rtf => "application/rtf",
         }
     }
 
-    /// The largest file read. Text is all content, so 32 MB is more than any
+    /// The largest file read. Text (and a web page, and RTF) is all content, so 32 MB is more than any
     /// meeting document; a PDF or Word file with scanned attachments is
     /// mostly images, so its work is bounded by the reader's limits (time,
     /// memory, text length), not by its size on disk.
     pub fn max_file_bytes(self) -> u64 {
         match self {
-            Format::Text => 32 * 1024 * 1024,
-            Format::Pdf | Format::Docx => 1024 * 1024 * 1024,
+            Format::Text | Format::Html | Format::Rtf => 32 * 1024 * 1024,
+            Format::Pdf | Format::Docx | Format::Odt | Format::Doc => 1024 * 1024 * 1024,
         }
     }
 
-    /// The document's text. Text is decoded here; PDF and Word go through
+    /// The document's text. Text is decoded here; every other format goes through
     /// [`crate::read`], under the limits of `opts`.
     pub fn extract(self, bytes: &[u8], opts: &crate::read::ReadOptions) -> Result<Decoded, crate::read::ReadError> {
         match self {

@@ -287,17 +287,43 @@ fn section_html(it: &arkiv_index::StoredItem, name: &str, text: &str, id: &str) 
         @if name == "bilag" {
             section.part aria-labelledby=(anchor) {
                 h2 id=(anchor) { "Bilag" }
-                @if it.item.attachments.is_empty() { p.text { (text) } } @else { ul { @for a in &it.item.attachments { li { (a) } } } }
+                @if it.item.attachments.is_empty() { (text_html(text)) } @else { ul { @for a in &it.item.attachments { li { (a) } } } }
             }
         } @else if name == "beslutning" {
             section.beslutning aria-labelledby=(anchor) {
                 h2 id=(anchor) { (section_heading(name)) }
-                p.text { (text) }
+                (text_html(text))
             }
         } @else {
             section.part aria-labelledby=(anchor) {
                 h2 id=(anchor) { (section_heading(name)) }
-                p.text { (text) }
+                (text_html(text))
+            }
+        }
+    }
+}
+
+/// A section's text: its lines as text, and each run of lines with cells
+/// between tabs (a table's rows, as the Word, OpenDocument and web page
+/// readers write them) as a table.
+fn text_html(text: &str) -> Markup {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut runs: Vec<(bool, Vec<&str>)> = vec![];
+    for l in lines {
+        let row = l.contains('\t');
+        match runs.last_mut() {
+            Some((r, ls)) if *r == row => ls.push(l),
+            _ => runs.push((row, vec![l])),
+        }
+    }
+    html! {
+        @for (row, ls) in &runs {
+            @if *row {
+                table.cells {
+                    @for l in ls { tr { @for c in l.split('\t') { td { (c) } } } }
+                }
+            } @else {
+                p.text { (ls.join("\n")) }
             }
         }
     }

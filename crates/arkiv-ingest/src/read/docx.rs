@@ -1,13 +1,19 @@
 //! Word (.docx) to text: the document's paragraphs in order, one a line,
 //! with the list numbers Word keeps as numbering ("1.", "2." are not in the
 //! text) written in front, as they print. Table rows are lines with their
-//! cells separated by tabs. Headers, footers and footnotes are not read:
-//! they are page furniture. Page numbers are not known for a Word file (the
-//! layout is the word processor's), so items from one have none.
+//! cells separated by tabs ([`super::layout`]).
+//!
+//! The page headers come first, each different text once: a secretariat's
+//! template puts the group, the kind and the date there, and they are the
+//! meeting's facts. The footers and then the footnotes and endnotes come
+//! last. A header or footer printed on every page is written once, so it is
+//! never page furniture in the text. Page numbers are not known for a Word
+//! file (the layout is the word processor's), so items from one have none.
 //!
 //! The zip is read with `zip` and the XML streamed with `quick-xml`, so
 //! memory follows the text, not the size of the XML; the text is bounded.
 
+use super::layout::Lines;
 use super::{Extracted, ReadError};
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
@@ -33,11 +39,60 @@ pub fn read(bytes: &[u8], max_text: usize) -> Result<Extracted, ReadError> {
         Some(r) => style_numbering(r)?,
         None => HashMap::new(),
     };
+    let mut counters = Counters::default();
+    let mut lines = Lines::new(max_text);
+    let style = Parts { numbering: &numbering, styles: &style_numbers };
+    let mut seen = std::collections::HashSet::new();
+    for name in numbered_parts(&zip, "word/header") {
+        if let Some(r) = part(&mut zip, &name)? {
+            let mut own = Lines::new(max_text);
+            part_text(r, &name, &style, &mut counters, &mut own)?;
+            let t = own.finish()?;
+            if !t.trim().is_empty() && seen.insert(t.clone()) {
+                lines.append(&t)?;
+            }
+        }
+    }
     let Some(doc) = part(&mut zip, "word/document.xml")? else {
         return Err(damaged("it has no word/document.xml"));
     };
-    let text = document_text(doc, &numbering, &style_numbers, max_text)?;
-    Ok(Extracted { text, pages: None, engine: super::Engine::Docx, notes: vec![] })
+    part_text(doc, "word/document.xml", &style, &mut counters, &mut lines)?;
+    let mut tail = numbered_parts(&zip, "word/footer");
+    tail.extend(["word/footnotes.xml".to_string(), "word/endnotes.xml".to_string()]);
+    for name in tail {
+        if let Some(r) = part(&mut zip, &name)? {
+            let mut own = Lines::new(max_text);
+            part_text(r, &name, &style, &mut counters, &mut own)?;
+            let t = own.finish()?;
+            if !t.trim().is_empty() && seen.insert(t.clone()) {
+                lines.append(&t)?;
+            }
+        }
+    }
+    Ok(Extracted { text: lines.finish()?, pages: None, engine: super::Engine::Docx, notes: vec![] })
+}
+
+/// The parts named `prefix` + a number + ".xml" ("word/header2.xml"), in
+/// the order of their numbers.
+fn numbered_parts<R: Read + Seek>(zip: &zip::ZipArchive<R>, prefix: &str) -> Vec<String> {
+    let mut names: Vec<(u32, String)> = zip
+        .file_names()
+        .filter_map(|n| {
+            let n = n.ok()?;
+            let k = n.strip_prefix(prefix)?.strip_suffix(".xml")?;
+            let k = if k.is_empty() { 0 } else { k.parse().ok()? };
+            Some((k, n.to_string()))
+        })
+        .collect();
+    names.sort();
+    names.into_iter().map(|(_, n)| n).collect()
+}
+
+/// What every part's paragraphs are read with: the list definitions and
+/// the numbered paragraph styles.
+struct Parts<'a> {
+    numbering: &'a Numbering,
+    styles: &'a HashMap<String, (String, u8)>,
 }
 
 fn part<'a, R: Read + Seek>(zip: &'a mut zip::ZipArchive<R>, name: &str) -> Result<Option<BufReader<zip::read::ZipFile<'a, R>>>, ReadError> {
@@ -188,7 +243,7 @@ fn letters(n: u32) -> String {
     std::iter::repeat_n((b'a' + k as u8) as char, times as usize).collect()
 }
 
-fn format_number(n: u32, fmt: &str) -> String {
+pub(super) fn format_number(n: u32, fmt: &str) -> String {
     match fmt {
         "lowerLetter" => letters(n),
         "upperLetter" => letters(n).to_uppercase(),
@@ -244,46 +299,29 @@ impl Counters {
     }
 }
 
-/// A table row being read: its finished cells and the paragraphs of the open one.
-#[derive(Default)]
-struct Row {
-    cells: Vec<String>,
-    cell: Vec<String>,
-}
-
-/// A finished paragraph or row goes into the open table cell, or is a line.
-fn emit(rows: &mut [Row], out: &mut String, line: String) {
-    match rows.last_mut() {
-        Some(row) => row.cell.push(line),
-        None => {
-            out.push_str(&line);
-            out.push('\n');
-        }
-    }
-}
-
-fn document_text(r: impl BufRead, numbering: &Numbering, styles: &HashMap<String, (String, u8)>, max_text: usize) -> Result<String, ReadError> {
+/// One part's paragraphs (the document, a header, the footnotes) written
+/// to `lines`. A footnote or endnote that only separates notes from the
+/// text is no text.
+fn part_text(r: impl BufRead, name: &str, parts: &Parts, counters: &mut Counters, lines: &mut Lines) -> Result<(), ReadError> {
+    let (numbering, styles) = (parts.numbering, parts.styles);
     let mut reader = quick_xml::Reader::from_reader(r);
     let mut buf = vec![];
-    let mut out = String::new();
-    let mut counters = Counters::default();
     // The paragraph being read: its text, its list (numId, level), its style.
     let mut para = String::new();
     let mut num: (Option<String>, u8) = (None, 0);
     let mut style: Option<String> = None;
     let mut in_text = false;
     let mut skip_depth = 0usize;
-    // Open table rows, innermost last.
-    let mut rows: Vec<Row> = vec![];
     loop {
-        let ev = reader.read_event_into(&mut buf).map_err(|e| damaged(format!("word/document.xml: {e}")))?;
+        let ev = reader.read_event_into(&mut buf).map_err(|e| damaged(format!("{name}: {e}")))?;
         match &ev {
             Event::Start(e) | Event::Empty(e) => {
                 let empty = matches!(ev, Event::Empty(_));
-                let name = e.local_name();
-                match name.as_ref() {
+                let local = e.local_name();
+                match local.as_ref() {
                     // Deleted text, field codes and text boxes' fallback copies are not the document's text.
                     "delText" | "instrText" | "Fallback" if !empty => skip_depth += 1,
+                    "footnote" | "endnote" if !empty && attr(e, "type").is_some_and(|t| t.contains("eparator") || t == "continuationNotice") => skip_depth += 1,
                     "p" if !empty => {
                         para.clear();
                         num = (None, 0);
@@ -295,7 +333,7 @@ fn document_text(r: impl BufRead, numbering: &Numbering, styles: &HashMap<String
                     "t" if !empty => in_text = true,
                     "tab" if skip_depth == 0 => para.push('\t'),
                     "br" | "cr" if skip_depth == 0 => para.push('\n'),
-                    "tr" if !empty => rows.push(Row::default()),
+                    "tr" if !empty => lines.open_row()?,
                     _ => {}
                 }
             }
@@ -314,6 +352,7 @@ fn document_text(r: impl BufRead, numbering: &Numbering, styles: &HashMap<String
             }
             Event::End(e) => match e.local_name().as_ref() {
                 "delText" | "instrText" | "Fallback" => skip_depth = skip_depth.saturating_sub(1),
+                "footnote" | "endnote" if skip_depth > 0 => skip_depth -= 1,
                 "t" => in_text = false,
                 "p" => {
                     // numId 0 turns a style's numbering off.
@@ -327,31 +366,22 @@ fn document_text(r: impl BufRead, numbering: &Numbering, styles: &HashMap<String
                         Some(l) => format!("{l} {}", para.trim_start()),
                         None => para.clone(),
                     };
-                    emit(&mut rows, &mut out, line);
+                    if skip_depth == 0 {
+                        lines.line(&line)?;
+                    }
                     para.clear();
                 }
-                "tc" => {
-                    if let Some(row) = rows.last_mut() {
-                        let cell = std::mem::take(&mut row.cell).iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ");
-                        row.cells.push(cell);
-                    }
-                }
-                "tr" => {
-                    if let Some(row) = rows.pop() {
-                        emit(&mut rows, &mut out, row.cells.join("\t"));
-                    }
-                }
+                "tc" => lines.close_cell(),
+                "tr" => lines.close_row()?,
                 _ => {}
             },
             Event::Eof => break,
             _ => {}
         }
-        if out.len() + para.len() > max_text {
-            return Err(ReadError::TextTooLong(max_text as u64 / (1024 * 1024)));
-        }
+        lines.check(para.len())?;
         buf.clear();
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]

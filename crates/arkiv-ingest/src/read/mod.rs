@@ -18,7 +18,12 @@
 //! file, or gives text that is mostly junk, `pdftotext` from poppler is tried
 //! when it is installed, and a note says so. See [`pdf`].
 
+pub mod convert;
 pub mod docx;
+pub mod html;
+mod layout;
+pub mod odt;
+pub mod programs;
 pub mod pdf;
 mod worker;
 
@@ -44,6 +49,10 @@ pub struct ReadOptions {
     pub max_text_bytes: usize,
     /// Try poppler's `pdftotext` where the built-in PDF reader fails.
     pub pdftotext_fallback: bool,
+    /// Read .doc and .rtf files with LibreOffice or antiword, where installed.
+    pub convert: bool,
+    /// Read the pages of a PDF that have no text with Tesseract, where installed.
+    pub ocr: bool,
 }
 
 impl Default for ReadOptions {
@@ -54,6 +63,8 @@ impl Default for ReadOptions {
             memory_bytes: 1024 * 1024 * 1024,
             max_text_bytes: 32 * 1024 * 1024,
             pdftotext_fallback: true,
+            convert: true,
+            ocr: true,
         }
     }
 }
@@ -81,6 +92,8 @@ pub enum ReadError {
     TextTooLong(u64),
     #[error("the reader failed: {0}")]
     Crashed(String),
+    #[error("{what} files are read through a converter, and none is installed (Debian: apt install {packages})")]
+    NoConverter { what: String, packages: String },
 }
 
 impl ReadError {
@@ -97,6 +110,7 @@ impl ReadError {
             ReadError::OutOfMemory(_) => "read.memory",
             ReadError::TextTooLong(_) => "read.text-too-long",
             ReadError::Crashed(_) => "read.crashed",
+            ReadError::NoConverter { .. } => "read.no-converter",
         }
     }
 }
@@ -116,6 +130,10 @@ pub enum Engine {
     PdfExtract,
     Pdftotext,
     Docx,
+    Html,
+    Odt,
+    LibreOffice,
+    Antiword,
 }
 
 impl Engine {
@@ -124,6 +142,10 @@ impl Engine {
             Engine::PdfExtract => "pdf-extract",
             Engine::Pdftotext => "pdftotext",
             Engine::Docx => "docx",
+            Engine::Html => "html",
+            Engine::Odt => "odt",
+            Engine::LibreOffice => "libreoffice",
+            Engine::Antiword => "antiword",
         }
     }
 }
@@ -139,14 +161,28 @@ pub struct Extracted {
     pub notes: Vec<(String, String)>,
 }
 
-/// Reads a PDF or Word file with the reader of its format, in a worker
-/// process where one is configured.
+/// Reads a file with the reader of its format, in a worker process where
+/// one is configured. A .doc or .rtf is converted first, in this thread.
 pub fn read_isolated(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Decoded, ReadError> {
-    let ex = match &opts.worker {
-        Some(exe) => worker::read(exe, format, bytes, opts)?,
-        None => in_process(format, bytes, opts)?,
+    let ex = match format {
+        Format::Doc | Format::Rtf => match convert::convert(format, bytes, opts)? {
+            convert::Converted::Docx(docx) => {
+                let mut ex = run_reader(Format::Docx, &docx, opts)?;
+                ex.engine = Engine::LibreOffice;
+                ex
+            }
+            convert::Converted::Text(ex) => ex,
+        },
+        _ => run_reader(format, bytes, opts)?,
     };
     finish(ex, opts)
+}
+
+fn run_reader(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Extracted, ReadError> {
+    match &opts.worker {
+        Some(exe) => worker::read(exe, format, bytes, opts),
+        None => in_process(format, bytes, opts),
+    }
 }
 
 /// Runs the reader of `format` here, with panics caught. (Text is decoded
@@ -155,7 +191,9 @@ pub fn in_process(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Ex
     let run = || match format {
         Format::Pdf => pdf::read(bytes, opts),
         Format::Docx => docx::read(bytes, opts.max_text_bytes),
-        Format::Text => Err(ReadError::Crashed("text files are decoded, not read by a reader".into())),
+        Format::Html => html::read(bytes, opts.max_text_bytes),
+        Format::Odt => odt::read(bytes, opts.max_text_bytes),
+        Format::Text | Format::Doc | Format::Rtf => Err(ReadError::Crashed(format!("{} files are not read by a reader of their own", format.as_str()))),
     };
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|p| Err(ReadError::Crashed(panic_message(p))))
 }

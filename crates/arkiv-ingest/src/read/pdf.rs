@@ -15,8 +15,7 @@
 
 use super::{Engine, Extracted, ReadError, ReadOptions};
 use pdf_extract::{Document, PlainTextOutput};
-use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
 /// The text of each page, read by `pdf-extract`.
@@ -78,61 +77,36 @@ pub fn sniff(bytes: &[u8]) -> &'static str {
     }
 }
 
-/// Where `pdftotext` is, if anywhere.
+/// poppler's `pdftotext`, where it is installed (or named by `ARKIV_PDFTOTEXT`).
 pub fn pdftotext_path() -> Option<std::path::PathBuf> {
-    if let Some(p) = std::env::var_os("ARKIV_PDFTOTEXT") {
-        return Some(p.into());
-    }
-    std::env::var_os("PATH").and_then(|paths| std::env::split_paths(&paths).map(|d| d.join("pdftotext")).find(|p| p.is_file()))
+    super::programs::find("pdftotext", "ARKIV_PDFTOTEXT")
 }
 
 /// The text of each page, read by poppler's `pdftotext -raw` (pages end
 /// with a form feed).
 pub fn pages_pdftotext(exe: &std::path::Path, bytes: &[u8], opts: &ReadOptions) -> Result<Vec<String>, ReadError> {
-    let dir = std::env::temp_dir().join(format!("arkiv-pdf-{}-{}", std::process::id(), blake3::hash(bytes).to_hex()));
-    std::fs::create_dir_all(&dir).map_err(|e| ReadError::Crashed(format!("pdftotext: {e}")))?;
-    let input = dir.join("in.pdf");
-    let result = (|| {
-        std::fs::write(&input, bytes).map_err(|e| ReadError::Crashed(format!("pdftotext: {e}")))?;
-        let mut child = Command::new(exe)
-            .args(["-raw", "-enc", "UTF-8", "-q"])
-            .arg(&input)
-            .arg("-")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| ReadError::Crashed(format!("pdftotext: {e}")))?;
-        let mut stdout = child.stdout.take().expect("piped");
-        let deadline = Instant::now() + opts.timeout;
-        let limit = opts.max_text_bytes as u64 + 1;
-        let reader = std::thread::spawn(move || {
-            let mut v = vec![];
-            let _ = (&mut stdout).take(limit).read_to_end(&mut v);
-            let _ = std::io::copy(&mut stdout, &mut std::io::sink());
-            v
-        });
-        let status = super::wait_or_kill(&mut child, deadline);
-        let out = reader.join().unwrap_or_default();
-        match status {
-            None => Err(ReadError::Timeout(opts.timeout.as_secs_f64())),
-            Some(s) if !s.success() => Err(match s.code() {
-                Some(1) => damaged("pdftotext could not open it"),
-                Some(3) => ReadError::Encrypted,
-                _ => damaged(&format!("pdftotext exit status {s}")),
-            }),
-            Some(_) => {
-                let text = String::from_utf8_lossy(&out).into_owned();
-                let mut pages: Vec<String> = text.split('\x0c').map(str::to_string).collect();
-                if pages.len() > 1 && pages.last().is_some_and(|p| p.trim().is_empty()) {
-                    pages.pop();
-                }
-                Ok(pages)
+    let crashed = |e: String| ReadError::Crashed(format!("pdftotext: {e}"));
+    let scratch = super::programs::Scratch::new().map_err(crashed)?;
+    let input = scratch.file("in.pdf", bytes).map_err(crashed)?;
+    let mut cmd = Command::new(exe);
+    cmd.args(["-raw", "-enc", "UTF-8", "-q"]).arg(&input).arg("-");
+    let ran = super::programs::run(&mut cmd, Instant::now() + opts.timeout, opts.max_text_bytes as u64 + 1).map_err(crashed)?;
+    match ran.status {
+        None => Err(ReadError::Timeout(opts.timeout.as_secs_f64())),
+        Some(s) if !s.success() => Err(match s.code() {
+            Some(1) => damaged("pdftotext could not open it"),
+            Some(3) => ReadError::Encrypted,
+            _ => damaged(&format!("pdftotext exit status {s}")),
+        }),
+        Some(_) => {
+            let text = String::from_utf8_lossy(&ran.stdout).into_owned();
+            let mut pages: Vec<String> = text.split('\x0c').map(str::to_string).collect();
+            if pages.len() > 1 && pages.last().is_some_and(|p| p.trim().is_empty()) {
+                pages.pop();
             }
+            Ok(pages)
         }
-    })();
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    }
 }
 
 /// Reads a PDF: `pdf-extract`, then `pdftotext` where that fails or its
