@@ -1,8 +1,11 @@
-//! PDF and Word files: they parse like the text of the same document, items
-//! know their pages, and broken files are reported with their reason.
-//! The fixtures are made by tests/fixtures/make_fixtures.py.
+//! PDF, Word, OpenDocument, RTF and web pages: they parse like the text of
+//! the same document, items know their pages, and broken files are
+//! reported with their reason. The fixtures are made by
+//! tests/fixtures/make_fixtures.py.
 
 mod support;
+#[path = "support/word.rs"]
+mod word;
 
 use arkiv_ingest::{parse_paths, read::ReadOptions, Config, FileParse};
 use support::norm_title;
@@ -171,6 +174,88 @@ fn word_processor_docx_and_pdf_parse_like_the_text() {
         let f = parse_one(&root.join(format!("tests/fixtures/libreoffice/fokus-boern-2022-11-08-dagsorden.{ext}")));
         assert_eq!(shape(&f), shape(&txt), "{ext}");
     }
+}
+
+/// One document as LibreOffice saves it in every format it writes, and as
+/// a meeting portal's page saved from the browser (the site's header,
+/// navigation, cookie banner, print and fold controls around it, declared
+/// Windows-1252): the same meeting and items as its text. A table stays a
+/// table: its rows are lines with tabs between the cells.
+#[test]
+fn every_format_of_one_document_parses_like_its_text() {
+    let root = support::root();
+    let txt = parse_one(&root.join("tests/fixtures/documents/fokus-boern-2022-11-08-dagsorden.txt"));
+    let converter = arkiv_ingest::read::convert::soffice().is_some();
+    let mut read = vec![];
+    for ext in ["docx", "odt", "html", "doc", "rtf"] {
+        if matches!(ext, "doc" | "rtf") && !converter {
+            if std::env::var_os("CI").is_some() {
+                panic!("LibreOffice is not installed; CI installs libreoffice-writer-nogui");
+            }
+            eprintln!("SKIPPED .{ext}: LibreOffice is not installed (Debian: libreoffice-writer-nogui)");
+            continue;
+        }
+        let f = parse_one(&root.join(format!("tests/fixtures/libreoffice/fokus-boern-2022-11-08-dagsorden.{ext}")));
+        assert_eq!(shape(&f), shape(&txt), "{ext}");
+        assert!(f.diagnostics.iter().all(|d| !d.code.starts_with("read.") || d.code == "read.note"), "{ext}: {:?}", f.diagnostics);
+        let table = f.meetings[0].items[1].sections.get("sagsfremstilling").cloned().unwrap_or_default();
+        assert!(table.contains("Randers\t14\tKlar"), "{ext}: the table's row keeps its cells: {table:?}");
+        read.push(ext);
+    }
+    let web = parse_one(&root.join("tests/fixtures/web/fokus-boern-2022-11-08-dagsorden.html"));
+    assert_eq!(shape(&web), shape(&txt), "the saved portal page");
+    assert_eq!(web.encoding, "html");
+    let all: String = web.meetings[0].items.iter().map(|i| format!("{} {}", i.title, i.body())).collect();
+    for chrome in ["Udskriv", "fold dette punkt", "Til toppen", "cookies", "Forside", "Politik", "Skottenborg", "dataLayer"] {
+        assert!(!all.contains(chrome), "the page's {chrome:?} is not the document's text");
+    }
+    assert!(all.contains("Børne- og Ungdomspsykiatrisk"), "Windows-1252 letters decoded: {all}");
+    eprintln!("formats read like the text: {read:?} and the portal page");
+}
+
+/// A Word template puts the meeting's group, kind and date in the page
+/// header, not in the body: they are the meeting's facts, and the header
+/// and the footer (with its page field) are no item's text.
+#[test]
+fn word_page_header_gives_the_meeting_facts() {
+    let root = support::root();
+    let txt = parse_one(&root.join("tests/fixtures/documents/fokus-boern-2022-11-08-dagsorden.txt"));
+    let text = std::fs::read_to_string(root.join("tests/fixtures/documents/fokus-boern-2022-11-08-dagsorden.txt")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // The body from the first item on: the title, group, time and place are in the header only.
+    let first = lines.iter().position(|l| l.starts_with("1. ")).unwrap();
+    let header = ["Region Midtjylland\tDagsorden", "Fokusgruppen Sundhed for børn og unge", "Mødedato: 8. november 2022"];
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("dagsorden.docx");
+    std::fs::write(&p, word::docx(&header, &lines[first..], &["Sekretariatet for Sundhedsaftalen"])).unwrap();
+    let f = parse_one(&p);
+    assert_eq!(shape(&f), shape(&txt));
+    let all: String = f.meetings[0].items.iter().map(|i| i.body()).collect();
+    assert!(!all.contains("Mødedato") && !all.contains("Sekretariatet") && !all.contains("Side 1"), "{all}");
+}
+
+/// Without LibreOffice or antiword a .doc or .rtf is reported by name, with
+/// the package that would read it, and the rest of the archive is read.
+#[test]
+fn without_a_converter_doc_and_rtf_are_reported_with_the_package() {
+    let root = support::root();
+    let dir = tempfile::tempdir().unwrap();
+    for ext in ["doc", "rtf"] {
+        std::fs::copy(root.join(format!("tests/fixtures/libreoffice/fokus-boern-2022-11-08-dagsorden.{ext}")), dir.path().join(format!("gammel.{ext}"))).unwrap();
+    }
+    std::fs::copy(root.join("tests/fixtures/documents/fokus-boern-2022-11-08-dagsorden.txt"), dir.path().join("ny.txt")).unwrap();
+    let mut cfg = config();
+    cfg.read.convert = false;
+    let paths: Vec<_> = ["gammel.doc", "gammel.rtf", "ny.txt"].iter().map(|n| dir.path().join(n)).collect();
+    let out = parse_paths(&paths, &cfg);
+    let by = |name: &str| out.files.iter().find(|f| f.relpath.ends_with(name)).unwrap_or_else(|| panic!("{name} is in the parse"));
+    for (name, package) in [("gammel.doc", "antiword"), ("gammel.rtf", "libreoffice-writer-nogui")] {
+        let f = by(name);
+        assert!(f.meetings.is_empty());
+        let d = f.diagnostics.iter().find(|d| d.code == "read.no-converter").unwrap_or_else(|| panic!("{name}: {:?}", f.diagnostics));
+        assert!(d.message.contains(package), "{name}: {}", d.message);
+    }
+    assert_eq!(by("ny.txt").meetings[0].items.len(), 4);
 }
 
 /// A PDF is bounded by what reading it costs (time, memory, text), not by

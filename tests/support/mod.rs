@@ -171,3 +171,4 @@ pub fn wait_for_port(port: u16, seconds: u64) -> bool {
 pub fn listening(port: u16) -> bool {
     std::net::TcpStream::connect(("127.0.0.1", port)).is_ok_and(|s| s.local_addr().ok() != s.peer_addr().ok())
 }
+

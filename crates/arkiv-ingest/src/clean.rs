@@ -69,7 +69,7 @@ pub enum Furniture {
 
 /// A saved web page's controls, each a line of its own.
 fn is_web_control(t: &str) -> bool {
-    const CONTROLS: &[&str] = &["udskriv", "til toppen", "gå til indhold", "luk alle punkter", "fold alle ud", "fold alle ind", "åbn alle punkter", "abonnér", "abonner", "hent som fil", "del", "print"];
+    const CONTROLS: &[&str] = &["udskriv", "til toppen", "gå til indhold", "luk alle punkter", "fold alle ud", "fold alle ind", "fold dette punkt ind", "fold dette punkt ud", "åbn alle punkter", "abonnér", "abonner", "hent som fil", "del", "print"];
     // Short lines that begin as one does, compared without a lower-cased copy.
     if t.len() > 24 || !t.starts_with(['u', 'U', 't', 'T', 'g', 'G', 'l', 'L', 'f', 'F', 'å', 'Å', 'a', 'A', 'h', 'H', 'd', 'D', 'p', 'P', '-']) {
         return false;

@@ -3,11 +3,11 @@
 //! text) written in front, as they print. Table rows are lines with their
 //! cells separated by tabs ([`super::layout`]).
 //!
-//! The page headers come first, each different text once: a secretariat's
-//! template puts the group, the kind and the date there, and they are the
-//! meeting's facts. The footers and then the footnotes and endnotes come
-//! last. A header or footer printed on every page is written once, so it is
-//! never page furniture in the text. Page numbers are not known for a Word
+//! The page headers and footers come first, each different text once: a
+//! secretariat's template puts the group, the kind and the date there, and
+//! they are the meeting's facts, before its first item and in none. The
+//! footnotes and endnotes come last. A header or footer printed on every
+//! page is written once, so it is never page furniture in the text. Page numbers are not known for a Word
 //! file (the layout is the word processor's), so items from one have none.
 //!
 //! The zip is read with `zip` and the XML streamed with `quick-xml`, so
@@ -42,27 +42,22 @@ pub fn read(bytes: &[u8], max_text: usize) -> Result<Extracted, ReadError> {
     let mut counters = Counters::default();
     let mut lines = Lines::new(max_text);
     let style = Parts { numbering: &numbering, styles: &style_numbers };
+    // Headers, then footers, before the body; notes after it.
     let mut seen = std::collections::HashSet::new();
-    for name in numbered_parts(&zip, "word/header") {
-        if let Some(r) = part(&mut zip, &name)? {
+    let mut edges = numbered_parts(&zip, "word/header");
+    edges.extend(numbered_parts(&zip, "word/footer"));
+    let notes = ["word/footnotes.xml".to_string(), "word/endnotes.xml".to_string()];
+    for name in edges.iter().map(|n| Some(n.as_str())).chain([None]).chain(notes.iter().map(|n| Some(n.as_str()))) {
+        let Some(name) = name else {
+            let Some(doc) = part(&mut zip, "word/document.xml")? else {
+                return Err(damaged("it has no word/document.xml"));
+            };
+            part_text(doc, "word/document.xml", &style, &mut counters, &mut lines)?;
+            continue;
+        };
+        if let Some(r) = part(&mut zip, name)? {
             let mut own = Lines::new(max_text);
-            part_text(r, &name, &style, &mut counters, &mut own)?;
-            let t = own.finish()?;
-            if !t.trim().is_empty() && seen.insert(t.clone()) {
-                lines.append(&t)?;
-            }
-        }
-    }
-    let Some(doc) = part(&mut zip, "word/document.xml")? else {
-        return Err(damaged("it has no word/document.xml"));
-    };
-    part_text(doc, "word/document.xml", &style, &mut counters, &mut lines)?;
-    let mut tail = numbered_parts(&zip, "word/footer");
-    tail.extend(["word/footnotes.xml".to_string(), "word/endnotes.xml".to_string()]);
-    for name in tail {
-        if let Some(r) = part(&mut zip, &name)? {
-            let mut own = Lines::new(max_text);
-            part_text(r, &name, &style, &mut counters, &mut own)?;
+            part_text(r, name, &style, &mut counters, &mut own)?;
             let t = own.finish()?;
             if !t.trim().is_empty() && seen.insert(t.clone()) {
                 lines.append(&t)?;

@@ -3,7 +3,7 @@
 //! list and heading numbers written in front as they print (the list
 //! styles' formats, prefixes, suffixes, start values and continued lists),
 //! table rows as cells between tabs ([`super::layout`]), the page headers
-//! first and the footers and notes last, each different text once.
+//! and footers first (as for Word) and the notes last.
 //! Annotations, tracked deletions and a note's citation mark are not text.
 //!
 //! The zip is read with `zip` and the XML streamed with `quick-xml`: the
@@ -40,11 +40,11 @@ pub fn read(bytes: &[u8], max_text: usize) -> Result<Extracted, ReadError> {
     let (head, foot) = (head.finish()?, foot.finish()?);
     let mut lines = Lines::new(max_text);
     lines.append(&head)?;
-    let (mut h2, mut f2) = (Lines::new(max_text), Lines::new(max_text));
-    doc.walk(r, "content.xml", &mut Sinks { body: &mut lines, head: &mut h2, foot: &mut f2 })?;
     if foot != head {
         lines.append(&foot)?;
     }
+    let (mut h2, mut f2) = (Lines::new(max_text), Lines::new(max_text));
+    doc.walk(r, "content.xml", &mut Sinks { body: &mut lines, head: &mut h2, foot: &mut f2 })?;
     lines.append(&doc.notes.finish()?)?;
     Ok(Extracted { text: lines.finish()?, pages: None, engine: Engine::Odt, notes: vec![] })
 }
