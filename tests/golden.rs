@@ -77,6 +77,78 @@ fn corpus_as_pdf_matches_golden() {
     check(&golden, &out, |name| name.replace(".txt", ".pdf"));
 }
 
+/// Each corpus document scanned (its PDF's pages as images, no text
+/// layer) is read by OCR where Tesseract with Danish is installed: every
+/// item with its number and title (an en dash and a hyphen are one sign
+/// here: at 200 dpi OCR cannot tell them apart), every item says it was
+/// read by OCR, and the meeting's facts right on at least 80% of the
+/// meetings (a misread word can hide the one mention of a group that the
+/// text alone names). Prints the figures.
+#[test]
+fn corpus_scanned_matches_golden() {
+    let Some(shared) = support::shared("corpus_scanned_matches_golden") else { return };
+    if arkiv_ingest::read::ocr::programs().is_none() {
+        if std::env::var_os("CI").is_some() {
+            panic!("Tesseract with Danish is not installed; CI installs tesseract-ocr and tesseract-ocr-dan");
+        }
+        eprintln!("SKIPPED corpus_scanned_matches_golden: apt install tesseract-ocr tesseract-ocr-dan poppler-utils");
+        return;
+    }
+    let corpus = shared.join("corpus");
+    let golden = golden(&corpus);
+    let out_dir = tempfile::tempdir().unwrap();
+    let txts: Vec<_> = golden.file.iter().map(|f| corpus.join(&f.name)).collect();
+    if !support::make_scanned_pdfs("corpus_scanned_matches_golden", out_dir.path(), &txts) {
+        return;
+    }
+    let pdfs: Vec<_> = golden.file.iter().map(|f| out_dir.path().join(f.name.replace(".txt", ".pdf"))).collect();
+    let out = parse_paths(&pdfs, &Config::embedded());
+    for f in &out.files {
+        assert!(f.diagnostics.iter().any(|d| d.code == "read.ocr"), "{}: {:?}", f.path, f.diagnostics);
+        for it in f.meetings.iter().flat_map(|m| &m.items) {
+            assert!(it.ocr.is_some_and(|c| c >= 80), "{}: item {} read by OCR with its confidence: {:?}", f.path, it.number, it.ocr);
+        }
+    }
+    let dash = |t: &str| norm_title(t).replace(['–', '—'], "-");
+    let (mut meetings, mut facts, mut items, mut found) = (0, 0, 0, 0);
+    let mut misses = vec![];
+    for gf in &golden.file {
+        let name = gf.name.replace(".txt", ".pdf");
+        let f = out.files.iter().find(|f| f.relpath == name).unwrap();
+        for (k, gm) in gf.meeting.iter().enumerate() {
+            meetings += 1;
+            let Some(m) = f.meetings.get(k) else {
+                misses.push(format!("{name}: meeting {} missing", k + 1));
+                continue;
+            };
+            let right = m.head.group.as_deref().map(norm_title) == Some(norm_title(&gm.group))
+                && m.head.kind.map(|k| k.as_str()) == Some(gm.kind.as_str())
+                && gm.date.as_ref().is_none_or(|d| m.head.date.map(|x| x.to_string()).as_ref() == Some(d));
+            if right {
+                facts += 1;
+            } else {
+                misses.push(format!("{name}: facts {:?} {:?} {:?}, want {} {} {:?}", m.head.group, m.head.kind, m.head.date, gm.group, gm.kind, gm.date));
+            }
+            let got: Vec<(u32, String)> = m.items.iter().map(|i| (i.number, dash(&i.title))).collect();
+            for gi in &gm.item {
+                items += 1;
+                if got.contains(&(gi.number, dash(&gi.title))) {
+                    found += 1;
+                } else {
+                    misses.push(format!("{name}: item {} '{}' not found", gi.number, gi.title));
+                }
+            }
+            assert_eq!(got.len(), gm.item.len(), "{name}: no extra items: {got:?}");
+        }
+    }
+    eprintln!("corpus scanned, read by OCR: items {found}/{items}, meeting facts right on {facts}/{meetings}");
+    for m in &misses {
+        eprintln!("  {m}");
+    }
+    assert_eq!(found, items, "every item found");
+    assert!(facts * 100 >= meetings * 80, "meeting facts right on {facts}/{meetings}");
+}
+
 /// The project's own set of real documents (tests/real/: public agendas and
 /// minutes of municipalities, regions, councils and Folketinget, their
 /// golden written by reading them): at least 95% of the items found with

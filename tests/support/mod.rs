@@ -76,8 +76,19 @@ pub fn config_for_copies(dir: &std::path::Path) -> PathBuf {
 /// those are missing the test says plainly that it skipped, except under CI,
 /// where `.ci/run` installs them and their absence fails the test.
 pub fn make_text_pdfs(test: &str, out: &std::path::Path, txts: &[PathBuf]) -> bool {
+    make_pdfs("text-pdf", test, out, txts)
+}
+
+/// The same as [`make_text_pdfs`], each page then scanned: images only,
+/// no text layer (needs poppler's pdftoppm too).
+#[allow(dead_code)]
+pub fn make_scanned_pdfs(test: &str, out: &std::path::Path, txts: &[PathBuf]) -> bool {
+    make_pdfs("scan-pdf", test, out, txts)
+}
+
+fn make_pdfs(mode: &str, test: &str, out: &std::path::Path, txts: &[PathBuf]) -> bool {
     let script = root().join("tests/fixtures/make_fixtures.py");
-    let run = std::process::Command::new("python3").arg(&script).arg("text-pdf").arg(out).args(txts).output();
+    let run = std::process::Command::new("python3").arg(&script).arg(mode).arg(out).args(txts).output();
     match run {
         Ok(o) if o.status.success() => true,
         other => {

@@ -15,7 +15,7 @@ pub struct SourceRef {
     pub line: usize,
     /// The document's id: the original file is served at `/files/{document}`.
     pub document: String,
-    /// The document's format: txt, pdf or docx.
+    /// The document's format: txt, pdf, docx, html, odt, doc or rtf.
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "pdf"))]
     pub format: arkiv_ingest::formats::Format,
     /// 1-based page where the item starts; null where the document has no

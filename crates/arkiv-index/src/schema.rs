@@ -8,7 +8,7 @@ use tantivy::schema::{
 
 /// Bumped when the schema or the analysis changes: an index of another
 /// version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {

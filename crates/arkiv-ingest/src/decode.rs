@@ -17,6 +17,8 @@ pub struct Decoded {
     /// extracted from one with its page breaks (form feeds, which separate
     /// the pages in `text`).
     pub pages: Option<u32>,
+    /// Pages read by OCR, with their confidence.
+    pub ocr: Vec<crate::read::ocr::OcrPage>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -111,7 +113,7 @@ fn finish(text: String, encoding: &'static str, mut notes: Vec<(&'static str, St
     // A form feed ends a page; one at the very end opens none.
     let breaks = text.trim_end().matches('\x0c').count();
     let pages = (breaks > 0).then_some(breaks as u32 + 1);
-    Ok(Decoded { text, encoding, notes, pages })
+    Ok(Decoded { text, encoding, notes, pages, ocr: vec![] })
 }
 
 /// Removes stray control characters from text that is otherwise text, with

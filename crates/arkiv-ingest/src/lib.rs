@@ -73,6 +73,8 @@ pub struct Prepared {
     pub format: formats::Format,
     /// Pages of the document, where known.
     pub pages: Option<u32>,
+    /// Pages read by OCR, with their confidence.
+    pub ocr: Vec<read::ocr::OcrPage>,
     pub cleaned: Cleaned,
     /// Kept as JSON where a prepared text is spooled (a diagnostic leaves
     /// out a line it has not, which only a self-describing form reads back).
@@ -127,7 +129,7 @@ pub fn prepare(path: &str, relpath: &str, bytes: &[u8], cfg: &Config) -> Result<
     if cleaned.lines.is_empty() {
         diagnostics.push(diag(path, None, "decode.empty", "no text after cleaning"));
     }
-    Ok(Prepared { path: path.to_string(), relpath: relpath.to_string(), encoding: decoded.encoding.to_string(), bytes: bytes.len(), format, pages, cleaned, diagnostics })
+    Ok(Prepared { path: path.to_string(), relpath: relpath.to_string(), encoding: decoded.encoding.to_string(), bytes: bytes.len(), format, pages, ocr: decoded.ocr, cleaned, diagnostics })
 }
 
 /// Segments a prepared document into meetings and items.
@@ -199,6 +201,13 @@ pub fn finish(mut p: Prepared, table: &WordTable, cfg: &Config, ov: &Overrides) 
         meetings.push(built.meeting);
     }
     meta::assign_item_ids(&p.relpath, &mut meetings);
+    // An item on a page read by OCR says so, with the lowest confidence of its pages.
+    for it in meetings.iter_mut().flat_map(|m| m.items.iter_mut()) {
+        if let Some(a) = it.page {
+            let b = it.page_end.unwrap_or(a);
+            it.ocr = p.ocr.iter().filter(|o| (a..=b).contains(&o.page)).map(|o| o.confidence).min();
+        }
+    }
     if meetings.iter().all(|m| m.items.is_empty()) {
         diagnostics.push(diag(&p.path, None, "segment.no-items", "no agenda items found in the file"));
     }

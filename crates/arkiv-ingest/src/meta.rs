@@ -479,6 +479,7 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
             line: it.line,
             page: inp.paged.then_some(it.pages.0),
             page_end: inp.paged.then_some(it.pages.1),
+            ocr: None,
         });
     }
     if items.is_empty() {

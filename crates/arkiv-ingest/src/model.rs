@@ -181,6 +181,10 @@ pub struct Item {
     pub page: Option<u32>,
     /// Page of the item's last line.
     pub page_end: Option<u32>,
+    /// Read by OCR from a scanned page: the lowest confidence (0-100) of
+    /// Tesseract's reading of the item's pages. None: the text was the file's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<u8>,
 }
 
 impl Item {
@@ -202,7 +206,7 @@ impl Item {
     /// text); `section_order` still names them all. Only the kept texts
     /// are copied.
     pub fn with_sections_where(&self, keep: impl Fn(&str, &str) -> bool) -> Item {
-        let Item { id, number, title, municipalities, regions, topics, sections, section_order, attachments, line, page, page_end } = self;
+        let Item { id, number, title, municipalities, regions, topics, sections, section_order, attachments, line, page, page_end, ocr } = self;
         Item {
             id: id.clone(),
             number: *number,
@@ -216,6 +220,7 @@ impl Item {
             line: *line,
             page: *page,
             page_end: *page_end,
+            ocr: *ocr,
         }
     }
 }

@@ -377,6 +377,9 @@ pub async fn item_page(State(state): State<Arc<AppState>>, Path(id): Path<String
             a href=(item.meeting_url) { (m.head.group.as_deref().unwrap_or("Ukendt mødeforum")) " · " (date_da(m.head.date)) " · " (it.kind.map(kind_name).unwrap_or("ukendt type")) }
         }
         h1 { "Punkt " (it.item.number) ". " (it.item.title) }
+        @if let Some(c) = it.item.ocr {
+            p.ocr { "Teksten er læst med OCR fra en scannet side (sikkerhed " (c) " %). Ord kan være læst forkert; det oprindelige dokument er kilden." }
+        }
         dl.meeting {
             dt { "Mødeforum" } dd { (m.head.group.as_deref().unwrap_or("ukendt")) }
             dt { "Dato" } dd { (date_da(m.head.date)) }

@@ -107,7 +107,7 @@ fn with_antiword(exe: &std::path::Path, bytes: &[u8], opts: &ReadOptions) -> Res
         Some(_) => {
             // antiword marks a table's cells with "|".
             let text = String::from_utf8_lossy(&ran.stdout).into_owned();
-            Ok(Extracted { text, pages: None, engine: super::Engine::Antiword, notes: vec![] })
+            Ok(Extracted { text, pages: None, engine: super::Engine::Antiword, notes: vec![], textless: vec![], ocr: vec![] })
         }
     }
 }

@@ -64,7 +64,7 @@ pub fn read(bytes: &[u8], max_text: usize) -> Result<Extracted, ReadError> {
             }
         }
     }
-    Ok(Extracted { text: lines.finish()?, pages: None, engine: super::Engine::Docx, notes: vec![] })
+    Ok(Extracted { text: lines.finish()?, pages: None, engine: super::Engine::Docx, notes: vec![], textless: vec![], ocr: vec![] })
 }
 
 /// The parts named `prefix` + a number + ".xml" ("word/header2.xml"), in

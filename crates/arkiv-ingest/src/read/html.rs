@@ -41,7 +41,7 @@ pub fn read(bytes: &[u8], max_text: usize) -> Result<Extracted, ReadError> {
         }
     }
     write(content, &mut lines)?;
-    Ok(Extracted { text: lines.finish()?, pages: None, engine: Engine::Html, notes })
+    Ok(Extracted { text: lines.finish()?, pages: None, engine: Engine::Html, notes, textless: vec![], ocr: vec![] })
 }
 
 /// The page's text and the name of its encoding.

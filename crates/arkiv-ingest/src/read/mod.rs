@@ -22,6 +22,7 @@ pub mod convert;
 pub mod docx;
 pub mod html;
 mod layout;
+pub mod ocr;
 pub mod odt;
 pub mod programs;
 pub mod pdf;
@@ -159,6 +160,12 @@ pub struct Extracted {
     pub pages: Option<u32>,
     pub engine: Engine,
     pub notes: Vec<(String, String)>,
+    /// Pages (from 1) without text: scanned, for OCR to read.
+    #[serde(default)]
+    pub textless: Vec<u32>,
+    /// Pages read by OCR, with their confidence.
+    #[serde(default)]
+    pub ocr: Vec<ocr::OcrPage>,
 }
 
 /// Reads a file with the reader of its format, in a worker process where
@@ -175,6 +182,10 @@ pub fn read_isolated(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result
         },
         _ => run_reader(format, bytes, opts)?,
     };
+    let mut ex = ex;
+    if format == Format::Pdf {
+        ocr::fill(&mut ex, bytes, opts);
+    }
     finish(ex, opts)
 }
 
@@ -215,14 +226,17 @@ fn finish(ex: Extracted, opts: &ReadOptions) -> Result<Decoded, ReadError> {
     let mut notes: Vec<(&'static str, String)> = ex.notes.into_iter().map(|(c, m)| (static_code(&c), m)).collect();
     let text = decode::drop_controls(ex.text, &mut notes);
     if text.trim_matches(|c: char| c.is_whitespace()).is_empty() {
+        if !ex.textless.is_empty() {
+            return Err(ReadError::NoTextLayer { pages: ex.textless.len() as u32 });
+        }
         return Err(ReadError::Empty);
     }
-    Ok(Decoded { text, encoding: ex.engine.as_str(), notes, pages: ex.pages })
+    Ok(Decoded { text, encoding: ex.engine.as_str(), notes, pages: ex.pages, ocr: ex.ocr })
 }
 
 /// Note codes cross the worker pipe as strings; the diagnostics keep them static.
 fn static_code(c: &str) -> &'static str {
-    const CODES: &[&str] = &["read.fallback", "read.pages-without-text", "read.page-unreadable"];
+    const CODES: &[&str] = &["read.fallback", "read.pages-without-text", "read.page-unreadable", "read.ocr"];
     CODES.iter().find(|k| **k == c).copied().unwrap_or("read.note")
 }
 

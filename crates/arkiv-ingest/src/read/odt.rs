@@ -46,7 +46,7 @@ pub fn read(bytes: &[u8], max_text: usize) -> Result<Extracted, ReadError> {
     let (mut h2, mut f2) = (Lines::new(max_text), Lines::new(max_text));
     doc.walk(r, "content.xml", &mut Sinks { body: &mut lines, head: &mut h2, foot: &mut f2 })?;
     lines.append(&doc.notes.finish()?)?;
-    Ok(Extracted { text: lines.finish()?, pages: None, engine: Engine::Odt, notes: vec![] })
+    Ok(Extracted { text: lines.finish()?, pages: None, engine: Engine::Odt, notes: vec![], textless: vec![], ocr: vec![] })
 }
 
 fn part<'a, R: Read + Seek>(zip: &'a mut zip::ZipArchive<R>, name: &str) -> Result<Option<BufReader<zip::read::ZipFile<'a, R>>>, ReadError> {

@@ -120,7 +120,7 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Extracted, ReadError> {
         Err(_) => true,
     };
     let fallback = if needs_fallback && opts.pdftotext_fallback { pdftotext_path() } else { None };
-    let (pages, mut notes, engine) = match (first, fallback) {
+    let (pages, notes, engine) = match (first, fallback) {
         (first, Some(exe)) => match pages_pdftotext(&exe, bytes, opts) {
             Ok(pages) => {
                 let why = match &first {
@@ -139,14 +139,9 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Extracted, ReadError> {
             (p, n, Engine::PdfExtract)
         }
     };
-    let empty: Vec<usize> = pages.iter().enumerate().filter(|(_, p)| p.trim().is_empty()).map(|(k, _)| k + 1).collect();
-    if empty.len() == pages.len() {
-        return Err(ReadError::NoTextLayer { pages: pages.len() as u32 });
-    }
-    if !empty.is_empty() {
-        let list = empty.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ");
-        notes.push(("read.pages-without-text".to_string(), format!("page{} {list} of {} without text (scanned?)", if empty.len() == 1 { "" } else { "s" }, pages.len())));
-    }
+    // Pages without text are left to OCR ([`super::ocr`]), which notes
+    // those it cannot read.
+    let textless: Vec<u32> = pages.iter().enumerate().filter(|(_, p)| p.trim().is_empty()).map(|(k, _)| k as u32 + 1).collect();
     let total: usize = pages.iter().map(|p| p.len() + 1).sum();
     if total > opts.max_text_bytes {
         return Err(ReadError::TextTooLong(opts.max_text_bytes as u64 / (1024 * 1024)));
@@ -163,7 +158,7 @@ pub fn read(bytes: &[u8], opts: &ReadOptions) -> Result<Extracted, ReadError> {
         }
         text.push_str(p);
     }
-    Ok(Extracted { text, pages: Some(pages.len() as u32), engine, notes })
+    Ok(Extracted { text, pages: Some(pages.len() as u32), engine, notes, textless, ocr: vec![] })
 }
 
 #[cfg(test)]
