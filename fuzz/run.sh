@@ -2,7 +2,7 @@
 # Runs one fuzz target for SECONDS (default 600) from its seeds, with the
 # bounds the product promises: no input may take more than 10 s or 2 GB.
 #   fuzz/run.sh TARGET [SECONDS]
-# Targets: decode_clean segment readers search. Findings land in
+# Targets: decode_clean segment readers html odt search. Findings land in
 # fuzz/artifacts/TARGET/; the corpus grown is kept in fuzz/corpus/TARGET/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,8 @@ case $target in
   decode_clean) seeds=(fuzz/seeds/decode_clean crates/arkiv-cli/sample tests/fixtures/documents) ;;
   segment) seeds=(crates/arkiv-cli/sample tests/fixtures/documents) ;;
   readers) seeds=(fuzz/seeds/readers) ;;
+  html) seeds=(fuzz/seeds/html) ;;
+  odt) seeds=(fuzz/seeds/odt) ;;
   search) seeds=(fuzz/seeds/search) ;;
   *) echo "unknown target $target" >&2; exit 2 ;;
 esac

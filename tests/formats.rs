@@ -54,7 +54,7 @@ fn pdf_parses_like_its_text() {
         assert_eq!(body(&pdf, k), body(&txt, k).replace('\t', " "), "item {} text", k + 1);
     }
     // The scanned attachment page is noted, not an error.
-    assert!(pdf.diagnostics.iter().any(|d| d.code == "read.pages-without-text" && d.message.contains("page 3")), "{:?}", pdf.diagnostics);
+    assert!(pdf.diagnostics.iter().any(|d| d.code == "read.pages-without-text" && d.message.contains("side 3 af 3 har ingen tekst")), "{:?}", pdf.diagnostics);
     // Text files have no pages.
     assert!(txt.meetings[0].items.iter().all(|i| i.page.is_none() && i.page_end.is_none()));
 }

@@ -11,7 +11,7 @@ use arkiv_ingest::read::{read_isolated, ReadOptions};
 use libfuzzer_sys::fuzz_target;
 use std::sync::{LazyLock, Once};
 
-static OPTS: LazyLock<ReadOptions> = LazyLock::new(|| ReadOptions { pdftotext_fallback: false, ..ReadOptions::default() });
+static OPTS: LazyLock<ReadOptions> = LazyLock::new(|| ReadOptions { pdftotext_fallback: false, ocr: false, ..ReadOptions::default() });
 static QUIET: Once = Once::new();
 
 fuzz_target!(|data: &[u8]| {

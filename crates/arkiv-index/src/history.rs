@@ -457,6 +457,7 @@ mod tests {
                 line: 1,
                 page: None,
                 page_end: None,
+                ocr: None,
             },
             ordinal: 0,
             kind: None,

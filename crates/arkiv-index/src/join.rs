@@ -820,6 +820,7 @@ mod tests {
                 line: 10 * (k + 1),
                 page: None,
                 page_end: None,
+                ocr: None,
             })
             .collect();
         Part {
