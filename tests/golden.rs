@@ -5,6 +5,8 @@
 //! municipalities named.
 
 mod support;
+#[path = "support/word.rs"]
+mod word;
 
 use arkiv_ingest::{parse_paths, Config};
 use serde::Deserialize;
@@ -75,6 +77,64 @@ fn corpus_as_pdf_matches_golden() {
         }
     }
     check(&golden, &out, |name| name.replace(".txt", ".pdf"));
+}
+
+/// Each corpus meeting as a Word file laid out the way a secretariat's
+/// template does it: the group, the kind and the date in the page header
+/// only, the body from the meeting's first item on (what came before it,
+/// the document's own heading with its facts, left out). It parses as
+/// golden says its text does: items and facts.
+#[test]
+fn corpus_as_word_with_the_facts_in_the_page_header_matches_golden() {
+    let Some(shared) = support::shared("corpus_as_word_with_the_facts_in_the_page_header_matches_golden") else { return };
+    let corpus = shared.join("corpus");
+    let all = golden(&corpus);
+    let months = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"];
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = vec![];
+    // A document of two meetings (agenda and minutes in one file) is two
+    // Word files, each from its meeting's first item to the next's.
+    for gf in all.file {
+        let text = std::fs::read_to_string(corpus.join(&gf.name)).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut starts = vec![];
+        for gm in &gf.meeting {
+            let first = &gm.item[0];
+            let title_start: String = norm_title(&first.title).chars().take(12).collect();
+            let from = starts.last().map(|s| s + 1).unwrap_or(0);
+            let at = (from..lines.len())
+                .find(|&k| {
+                    let t = norm_title(lines[k]);
+                    t.starts_with(&first.number.to_string()) && t.contains(&title_start)
+                })
+                .unwrap_or_else(|| panic!("{}: the first item's line", gf.name));
+            starts.push(at);
+        }
+        // Where the next meeting's own heading begins, as the text's parse
+        // finds it: that heading is no part of this meeting's file.
+        let parsed = parse_paths(&[corpus.join(&gf.name)], &Config::embedded());
+        let heads: Vec<usize> = parsed.files[0].meetings.iter().map(|m| m.head.line.saturating_sub(1)).collect();
+        for (k, gm) in gf.meeting.into_iter().enumerate() {
+            let end = heads.get(k + 1).copied().filter(|&h| h > starts[k]).or(starts.get(k + 1).copied()).unwrap_or(lines.len());
+            let kind = if gm.kind == "referat" { "Referat" } else { "Dagsorden" };
+            let mut header = vec![gm.group.clone(), kind.to_string()];
+            if let Some(d) = &gm.date {
+                let d = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+                use chrono::Datelike;
+                header.push(format!("Mødedato: {}. {} {}", d.day(), months[d.month0() as usize], d.year()));
+            }
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            let name = gf.name.replace(".txt", &format!("-{k}.txt"));
+            std::fs::write(dir.path().join(name.replace(".txt", ".docx")), word::docx(&header, &lines[starts[k]..end], &["Sekretariatet for Sundhedsaftalen"])).unwrap();
+            files.push(GFile { name, meeting: vec![gm] });
+        }
+    }
+    let golden = Golden { file: files };
+    let paths: Vec<_> = golden.file.iter().map(|f| dir.path().join(f.name.replace(".txt", ".docx"))).collect();
+    let out = parse_paths(&paths, &Config::embedded());
+    let items: usize = golden.file.iter().map(|f| f.meeting[0].item.len()).sum();
+    eprintln!("corpus as Word, facts in the page header: {} meetings, {items} items", golden.file.len());
+    check(&golden, &out, |name| name.replace(".txt", ".docx"));
 }
 
 /// Each corpus document scanned (its PDF's pages as images, no text

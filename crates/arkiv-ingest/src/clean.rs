@@ -170,7 +170,10 @@ fn is_compat_foldable(c: char) -> bool {
 
 static SIDE: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(?i)(side|page)\s+\d{1,4}(\s*(af|/|of)\s*\d{1,4})?$|^-\s*\d{1,4}\s*-$"));
 static LONE_NUMBER: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^\d{1,3}$"));
-static CASE_NUMBER: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(?:(?i:sagsnr|sags nr|j\.\s*nr|journalnr)\.?:?\s*)?(\d{1,4}(?:-\d{1,6}){3,})$"));
+/// A case number on a line of its own: "1-52-100-22-09", or a KLE journal
+/// number with its facet and serial ("27.69.48-A00-2-17", "00.01.00P35-0104").
+static CASE_NUMBER: LazyLock<LinePattern> =
+    LazyLock::new(|| LinePattern::new(r"^(?:(?i:sagsnr|sags nr|sagsnummer|j\.\s*nr|journalnr)\.?:?\s*)?(\d{1,4}(?:-\d{1,6}){3,}|\d{2}\.\d{2}\.\d{2}-?\p{Lu}\d{2}(?:-\d{1,6})+)$"));
 static FOOTER_DATE: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^Dato\s*:\s*(.)"));
 static CONTACT: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(?i)(e-?mail|mail|mobil|lokaltlf|tlf|telefon|direkte|direkte tlf)\.?\s*:"));
 
@@ -196,7 +199,10 @@ pub fn split_lines(text: &str) -> Vec<Line> {
     let mut from = 0;
     let ends = memchr::memchr3_iter(b'\n', b'\x0c', b'\r', text.as_bytes()).chain(std::iter::once(text.len()));
     for end in ends {
-        if let Some(line) = clean_line(&text[from..end], no, page) {
+        let piece = &text[from..end];
+        if piece.len() >= FLAT_LINE {
+            out.extend(unflatten(piece).into_iter().filter_map(|p| clean_line(p, no, page)));
+        } else if let Some(line) = clean_line(piece, no, page) {
             out.push(line);
         }
         match text.as_bytes().get(end) {
@@ -206,6 +212,59 @@ pub fn split_lines(text: &str) -> Vec<Line> {
         }
         from = end + 1;
     }
+    out
+}
+
+/// A line this long may be a whole document run together: a PDF shown as
+/// a web page's transcript, a copy that lost its line breaks.
+const FLAT_LINE: usize = 600;
+
+/// A document run together on one line, split where its lines were: before
+/// each number of the longest run of numbers rising by one ("1. Godkendelse
+/// ... 2. Valg af ... 3. ..."; three at least, each before a capital), and,
+/// where there is such a run, before each label ("Sagsfremstilling:",
+/// "Dato:", "Sags nr.:"). A long line without such a run is prose, and
+/// stays one line. A number and a space that open such a line are its page's
+/// number, and left out.
+fn unflatten(piece: &str) -> Vec<&str> {
+    // A transcript's page starts with its number ("3 Kommunalbestyrelsen
+    // d ..."): page furniture, not an item's.
+    static PAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\d{1,3}\s+").unwrap());
+    let piece = PAGE.find(piece).map_or(piece, |m| &piece[m.end()..]);
+    static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|\s)(\d{1,3})\.\s+\p{Lu}").unwrap());
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s(\p{Lu}\p{Ll}+(?:\s\p{Ll}+\.?)?):\s").unwrap());
+    let numbers: Vec<(usize, u32)> = NUMBER.captures_iter(piece).filter_map(|c| Some((c.get(1)?.start(), c[1].parse().ok()?))).collect();
+    // The longest chain n, n+1, n+2, ... in the order of the text.
+    let mut best: Vec<usize> = vec![];
+    for k in 0..numbers.len() {
+        let mut chain = vec![numbers[k].0];
+        let mut want = numbers[k].1 + 1;
+        for &(at, n) in &numbers[k + 1..] {
+            if n == want {
+                chain.push(at);
+                want += 1;
+            }
+        }
+        if chain.len() > best.len() {
+            best = chain;
+        }
+    }
+    if best.len() < 3 {
+        return vec![piece];
+    }
+    let mut cuts: Vec<usize> = best;
+    cuts.extend(LABEL.captures_iter(piece).filter_map(|c| c.get(1).map(|m| m.start())));
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = vec![];
+    let mut from = 0;
+    for at in cuts {
+        if at > from {
+            out.push(&piece[from..at]);
+            from = at;
+        }
+    }
+    out.push(&piece[from..]);
     out
 }
 
@@ -546,6 +605,22 @@ mod tests {
         let lines = split_lines("Sagsfremstilling\r\n\u{f0b7} første\r\n\x0cSide 2\r\n• anden\n o Tredje\n");
         assert_eq!(texts(&lines), vec!["Sagsfremstilling", "- første", "Side 2", "- anden", "- Tredje"]);
         assert_eq!(lines[2].no, 3);
+    }
+
+    #[test]
+    fn a_document_run_together_on_one_line_is_split_at_its_items_and_labels() {
+        let filler = "Tekst om sagen, som fylder en del og gentages for at ligne et rigtigt dokument. ".repeat(6);
+        let flat = format!("1 Dagsorden Forum: Handicaprådet Tid: 14. marts 2018 1. Godkendelse af referat 2. Valg af formand Dato: 13. februar 2018 3. Pjecen om praksis Sagsfremstilling: {filler}den 31. januar blev sagen sendt 4. Eventuelt");
+        let got: Vec<String> = split_lines(&flat).into_iter().map(|l| l.text).collect();
+        assert_eq!(&got[..6], ["Dagsorden", "Forum: Handicaprådet", "Tid: 14. marts 2018", "1. Godkendelse af referat", "2. Valg af formand", "Dato: 13. februar 2018"]);
+        assert_eq!(got[6], "3. Pjecen om praksis");
+        assert!(got[7].starts_with("Sagsfremstilling: Tekst") && got[7].ends_with("den 31. januar blev sagen sendt"), "{}", got[7]);
+        assert_eq!(got[8], "4. Eventuelt");
+        // Prose without a run of item numbers stays one line.
+        let prose = format!("Mødet blev holdt. {filler} Punkt 2. Sagen: {filler}");
+        assert_eq!(split_lines(&prose).len(), 1);
+        let page = format!("2 Kommunalbestyrelsen d Meddelelser {filler}{filler}");
+        assert_eq!(split_lines(&page)[0].text, format!("Kommunalbestyrelsen d Meddelelser {filler}{}", filler.trim_end()));
     }
 
     #[test]

@@ -151,6 +151,13 @@ fn title_line(texts: &[&str]) -> Option<Named> {
         if parts.len() < 2 || t.chars().count() > 160 {
             continue;
         }
+        // "Referat - Børne- og Undervisningsudvalget den 9. november 2015":
+        // the kind first, then the body with its date.
+        if let Some(k) = kind_word(parts[0].trim()).filter(|_| parts[0].split_whitespace().count() == 1) {
+            if let Some(name) = body_prefix(parts[1]) {
+                return Some(Named { name, kind: Some(k), cue: "title line" });
+            }
+        }
         let rest = &parts[1..];
         let kind = rest.iter().find_map(|p| kind_word(p.split_whitespace().next().unwrap_or("")));
         let dated = rest.iter().any(|p| crate::dates::find_date(p).is_some());
@@ -282,6 +289,7 @@ mod tests {
         assert_eq!(named("ForsidepilPolitikpilReferater 2016pilSundhedsudvalget - Referat - 25. oktober 2016\nSundhedsudvalget - Referat - 25. oktober 2016"), r("Sundhedsudvalget"));
         assert_eq!(named("Forebyggelses- og Seniorudvalget (2018-2021) – Referat – 12. januar 2021"), r("Forebyggelses- og Seniorudvalget"));
         assert_eq!(named("Handicaprådet - Referat\nDato: 27. oktober 2020"), r("Handicaprådet"));
+        assert_eq!(named("Accepter cookies\nReferat - Børne- og Undervisningsudvalget den 9. november 2015"), r("Børne- og Undervisningsudvalget"));
         assert_eq!(named("Socialudvalget - 11-01-2021\nReferat"), Some(("Socialudvalget".into(), None)));
         assert_eq!(named("UDVALG\nUdvalget for Ældre og Sundhed\nMØDE\nReferat"), Some(("Udvalget for Ældre og Sundhed".into(), None)));
         assert_eq!(named("Vælg dit udvalg herunder:\nUdvalg: Udvalget for sundhed, kultur og fritid\nMødedato: 20-08-2019"), Some(("Udvalget for sundhed, kultur og fritid".into(), None)));

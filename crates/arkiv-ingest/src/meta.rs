@@ -382,7 +382,12 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
         (false, Some(k)) => Some(k),
         // No kind named: an agenda's edition ("5. UDGAVE") or the word
         // itself in the header make it one.
-        (false, None) => raw.header.iter().any(|l| is_edition(&l.text) || l.text.split(|c: char| !c.is_alphanumeric()).any(|w| w.eq_ignore_ascii_case("dagsorden"))).then_some(Kind::Dagsorden),
+        // Nor that: a list of items with their cases and no decision in
+        // any is an agenda (minutes record what was decided).
+        (false, None) => {
+            let edition = raw.header.iter().any(|l| is_edition(&l.text) || l.text.split(|c: char| !c.is_alphanumeric()).any(|w| w.eq_ignore_ascii_case("dagsorden")));
+            (edition || !raw.items.is_empty()).then_some(Kind::Dagsorden)
+        }
     };
     let kind = match (&ov.kind, text_kind) {
         (Some((k, src)), tk) => {

@@ -14,8 +14,9 @@ pub(super) static ITEM: LazyLock<LinePattern> = LazyLock::new(|| {
     // "1. Titel", "1 Titel", "Punkt 1 Titel", "• Pkt. 8 Titel", "Nr.144 -
     // Titel", "Sag 3 Titel", "Ad pkt. 3 Titel", "212. Titel"
     // (numbers that run on through the year), and "1.Titel" as a PDF's
-    // text gives a Word list label set apart by a tab stop.
-    LinePattern::new(r"^(- )?(?:(?i:(pkt|punkt|nr|sag|ad\s+pkt))\.?\s*)?(\d{1,3})(?:\s*([.):])\s*|\s+[-–]\s+|\s+)(\S)")
+    // text gives a Word list label set apart by a tab stop; "åbent 2
+    // Titel", "lukket 9 Titel" as meeting systems list their items.
+    LinePattern::new(r"^(- )?(?:(?i:(pkt|punkt|nr|sag|ad\s+pkt|åbent|åben|lukket))\.?\s*)?(\d{1,3})(?:\s*([.):])\s*|\s+[-–]\s+|\s+)(\S)")
 });
 /// An item's number alone on its line, its title on the next: "1." /
 /// "Underskrift af referat", "Pkt. 7" / "Titel".
@@ -88,17 +89,16 @@ pub(super) fn cue_words(cues: u16) -> String {
 /// whether a prefix numbered it ("Pkt.", "Nr."). Read without copying.
 fn candidate_head(line: &str) -> Option<(u32, &str, bool, bool, bool)> {
     let (c, title) = ITEM.head(line)?;
-    let bullet = c.get(1).is_some();
     let prefixed = c.get(2).is_some();
-    // A bullet opens an item only with its "Pkt." or a title in capitals.
     let number: u32 = c[3].parse().ok()?;
     let punct = c.get(4).map(|m| m.as_str());
     let title = title.trim();
     let closed = CLOSED.find(title);
     let title = closed.map_or(title, |m| &title[m.end()..]);
-    if bullet && !prefixed && punct.is_some() {
-        return None;
-    }
+    // A bullet before "3." is how web pages and their copies list items
+    // ("• 301. Planstrategi", "- 1. Velkomst"); its number counts as any.
+    let listed = punct == Some(")");
+
     let first = title.chars().next()?;
     // After "Nr.", "Pkt." a title may begin with a number ("Nr.144 - 2.
     // behandling af budget").
@@ -119,7 +119,7 @@ fn candidate_head(line: &str) -> Option<(u32, &str, bool, bool, bool)> {
     if number == 0 && !prefixed {
         return None;
     }
-    Some((number, title, punct == Some(")"), prefixed, closed.is_some()))
+    Some((number, title, listed, prefixed, closed.is_some()))
 }
 
 /// Whether a line opens an item (see [`parse_candidate`]).
