@@ -17,7 +17,10 @@ fn main() {
         eprintln!("usage: parse_bench PATH...");
         std::process::exit(2);
     }
-    let cfg = Config::embedded();
+    let mut cfg = Config::embedded();
+    // Parsing, not OCR: a scanned page costs Tesseract's second, a figure
+    // of its own (README, "Quality and speed").
+    cfg.read.ocr = false;
     let first = parse_paths(&paths, &cfg);
     let bytes: usize = first.files.iter().map(|f| f.bytes).sum();
     let items: usize = first.files.iter().flat_map(|f| &f.meetings).map(|m| m.items.len()).sum();
