@@ -560,6 +560,28 @@ async fn original_files_are_served_at_the_items_page() {
     assert!(body.contains("no longer in the archive"), "{body}");
 }
 
+/// A saved web page: its items found, a table shown as a table on the
+/// item page, and the original served as the page it was but never run.
+#[tokio::test]
+async fn web_pages_are_searched_shown_with_tables_and_served_sandboxed() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    std::fs::create_dir_all(archive.join("web")).unwrap();
+    std::fs::copy(support::root().join("tests/fixtures/web/fokus-boern-2022-11-08-dagsorden.html"), archive.join("web/dagsorden.html")).unwrap();
+    let s = serve_archive(&archive, vec![]);
+    let (_, v) = json(&s, "/api/search?q=spiseforstyrrelser").await;
+    let hit = &v["hits"][0];
+    assert_eq!(hit["source"]["format"], "html");
+    assert_eq!(hit["group"], "Fokusgruppen Sundhed for børn og unge", "{hit}");
+    let (_, _, page) = get(&s, &format!("/items/{}", hit["id"].as_str().unwrap())).await;
+    assert!(page.contains("<table class=\"cells\"><tr><td>Kommune</td><td>Unge i målgruppen</td><td>Status</td></tr><tr><td>Randers</td><td>14</td><td>Klar</td></tr>"), "{page}");
+    let doc = hit["source"]["document"].as_str().unwrap();
+    let resp = app(s.state.clone()).oneshot(Request::get(format!("/files/{doc}")).body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()[header::CONTENT_TYPE], "text/html");
+    assert!(resp.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().starts_with("sandbox;"));
+}
+
 /// Hostile requests, by hand: each gets a 2xx, 3xx or 4xx with a reason,
 /// never a 5xx, and what it sends is escaped on every page and in the feed.
 /// (How long each took is printed, not asserted.)

@@ -77,5 +77,10 @@ pub async fn file(State(state): State<Arc<AppState>>, Path(id): Path<String>) ->
     h.insert(header::CONTENT_DISPOSITION, disposition(&source.path));
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(meta.len()));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if source.format == arkiv_ingest::formats::Format::Html {
+        // A saved web page is shown as the page it was, never run: no
+        // scripts, no forms, no requests, an origin of its own.
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"));
+    }
     Ok(r)
 }
