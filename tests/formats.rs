@@ -234,6 +234,26 @@ fn word_page_header_gives_the_meeting_facts() {
     assert!(!all.contains("Mødedato") && !all.contains("Sekretariatet") && !all.contains("Side 1"), "{all}");
 }
 
+/// A scanned PDF where OCR is not installed (here: turned off) is reported
+/// with its reason and what would read it, and the rest is read.
+#[test]
+fn a_scan_without_ocr_is_reported_not_lost() {
+    let root = support::root();
+    let dir = tempfile::tempdir().unwrap();
+    let txt = root.join("tests/fixtures/documents/fokus-boern-2022-11-08-dagsorden.txt");
+    if !support::make_scanned_pdfs("a_scan_without_ocr_is_reported_not_lost", dir.path(), &[txt.clone()]) {
+        return;
+    }
+    let mut cfg = config();
+    cfg.read.ocr = false;
+    let out = parse_paths(&[dir.path().join("fokus-boern-2022-11-08-dagsorden.pdf"), txt], &cfg);
+    let scan = &out.files[0];
+    assert!(scan.meetings.is_empty());
+    let d = scan.diagnostics.iter().find(|d| d.code == "read.no-text-layer").unwrap_or_else(|| panic!("{:?}", scan.diagnostics));
+    assert!(d.message.contains("1 page of images only") && d.message.contains("OCR is turned off"), "{}", d.message);
+    assert_eq!(out.files[1].meetings[0].items.len(), 4);
+}
+
 /// Without LibreOffice or antiword a .doc or .rtf is reported by name, with
 /// the package that would read it, and the rest of the archive is read.
 #[test]

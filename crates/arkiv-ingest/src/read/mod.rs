@@ -83,8 +83,13 @@ pub enum ReadError {
     Encrypted,
     #[error("damaged {format} file: {detail}")]
     Damaged { format: String, detail: String },
-    #[error("no text layer (scanned?): {pages} page{} of images only; not searchable", if *.pages == 1 { "" } else { "s" })]
-    NoTextLayer { pages: u32 },
+    #[error("no text layer (scanned?): {pages} page{} of images only; not searchable ({why})", if *.pages == 1 { "" } else { "s" })]
+    NoTextLayer {
+        pages: u32,
+        /// Why OCR did not read them: not installed, turned off, no text found.
+        #[serde(default)]
+        why: String,
+    },
     #[error("reading took longer than the {0} s a file may take")]
     Timeout(f64),
     #[error("reading needed more than the {0} MB of memory a file may use")]
@@ -227,7 +232,8 @@ fn finish(ex: Extracted, opts: &ReadOptions) -> Result<Decoded, ReadError> {
     let text = decode::drop_controls(ex.text, &mut notes);
     if text.trim_matches(|c: char| c.is_whitespace()).is_empty() {
         if !ex.textless.is_empty() {
-            return Err(ReadError::NoTextLayer { pages: ex.textless.len() as u32 });
+            let why = notes.iter().rev().find(|(c, _)| *c == "read.pages-without-text").and_then(|(_, m)| m.rsplit_once(" (")).map(|(_, w)| w.trim_end_matches(')').to_string()).unwrap_or_default();
+            return Err(ReadError::NoTextLayer { pages: ex.textless.len() as u32, why });
         }
         return Err(ReadError::Empty);
     }
