@@ -221,7 +221,7 @@ async fn pages_in_danish() {
     // A filter shows as active and can be removed.
     let (_, _, body) = get(&s, "/?q=rygestop&kind=dagsorden-og-referat").await;
     assert!(body.contains("title=\"Fjern filter\""));
-    assert!(body.contains("aria-pressed=\"true\""));
+    assert!(body.contains("aria-current=\"true\"") && !body.contains("aria-pressed"), "a chosen facet value is the current one; a link has no pressed state");
     let (st, _, body) = get(&s, "/?from=31-12-2020").await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
     assert!(body.contains("role=\"alert\""));
@@ -243,6 +243,28 @@ async fn pages_in_danish() {
     let (st, ct, _) = get(&s, "/static/style.css").await;
     assert_eq!((st, ct.starts_with("text/css")), (StatusCode::OK, true));
     assert_eq!(get(&s, "/no/such/page").await.0, StatusCode::NOT_FOUND);
+}
+
+/// Every page names the authority, has a search field, and links the
+/// accessibility statement in its footer; arkiv's own statement is served
+/// where site.toml names none.
+#[tokio::test]
+async fn every_page_has_the_authority_a_search_field_and_the_statement() {
+    let s = sample();
+    let site = arkiv_server::site::Site::embedded();
+    let (_, v) = json(&s, "/api/search?q=hjemløse").await;
+    let item = v["hits"][0]["url"].as_str().unwrap().to_string();
+    let (_, i) = json(&s, &format!("/api{item}")).await;
+    let meeting = i["meeting_url"].as_str().unwrap().to_string();
+    for (uri, status) in [("/", 200), ("/?q=rygestop", 200), (item.as_str(), 200), (meeting.as_str(), 200), ("/items/0000000000000000", 404), ("/no/such/page", 404), ("/?from=31-12-2020", 400), ("/tilgaengelighed", 200)] {
+        let (st, _, body) = get(&s, uri).await;
+        assert_eq!(st.as_u16(), status, "{uri}");
+        assert!(body.contains(&site.authority), "{uri}: the authority is named");
+        assert!(body.contains("type=\"search\""), "{uri}: a search field");
+        assert!(body.contains("<a href=\"/tilgaengelighed\">Tilgængelighedserklæring</a>"), "{uri}: the statement is linked");
+    }
+    let (_, _, statement) = get(&s, "/tilgaengelighed").await;
+    assert!(statement.contains("lov nr. 692") && statement.contains("WCAG 2.1") && statement.contains(&site.contact) && statement.contains("Digitaliseringsstyrelsen"));
 }
 
 #[tokio::test]

@@ -216,6 +216,9 @@ fn serve(archive: Option<PathBuf>, index: Option<PathBuf>, config: Option<PathBu
     let mut state = arkiv_server::AppState::new(idx);
     state.cors_origins = cors;
     state.topic_names = cfg.topics.iter().map(|t| (t.slug.clone(), t.name.clone())).collect();
+    if let Some(dir) = &config {
+        state.site = arkiv_server::site::Site::load(dir).map_err(anyhow::Error::msg).context("reading site.toml")?;
+    }
     let app = arkiv_server::app(std::sync::Arc::new(state));
     // Searches run on the blocking pool. More of them at once than a few per
     // core only wait on each other, and each thread may grow a malloc arena

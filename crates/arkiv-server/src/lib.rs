@@ -17,6 +17,7 @@ mod files;
 mod listen;
 mod pages;
 mod params;
+pub mod site;
 
 pub use api::ApiDoc;
 pub use files::file_url;
@@ -47,12 +48,14 @@ pub struct AppState {
     /// The archive folder the original files are served from: the one the
     /// index was last built from, unless the program says otherwise.
     pub archive: Option<std::path::PathBuf>,
+    /// Whose archive it is: header, footer, accessibility statement.
+    pub site: site::Site,
 }
 
 impl AppState {
     pub fn new(index: Arc<ArkivIndex>) -> AppState {
         let archive = index.manifest().ok().and_then(|m| m.archive).map(Into::into);
-        AppState { index, cors_origins: vec![], topic_names: HashMap::new(), request_timeout: Duration::from_secs(10), archive }
+        AppState { index, cors_origins: vec![], topic_names: HashMap::new(), request_timeout: Duration::from_secs(10), archive, site: site::Site::embedded() }
     }
 
     pub fn topic_name<'a>(&'a self, slug: &'a str) -> &'a str {
@@ -120,11 +123,11 @@ async fn healthz(axum::extract::State(s): axum::extract::State<Arc<AppState>>) -
     Json(serde_json::json!({"status": "ok", "items": s.index.num_items()}))
 }
 
-async fn not_found_fallback(uri: axum::http::Uri) -> Response {
+async fn not_found_fallback(axum::extract::State(s): axum::extract::State<Arc<AppState>>, uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
         ApiError::not_found(format!("no such endpoint: {}", uri.path())).into_response()
     } else {
-        pages::not_found_page("Siden findes ikke.")
+        pages::not_found_page(&s.site, "Siden findes ikke.")
     }
 }
 
@@ -154,6 +157,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/feed.atom", get(feed::feed))
         .route("/files/{id}", get(files::file))
         .route("/static/style.css", get(pages::stylesheet))
+        .route(site::STATEMENT_PATH, get(pages::statement_page))
         .fallback(not_found_fallback)
         .method_not_allowed_fallback(method_fallback)
         .with_state(state)

@@ -7,6 +7,7 @@ use arkiv_index::facet::{value_filters, FacetDecl, Filter, Label};
 use arkiv_ingest::Kind;
 use crate::api::{find, item_url, load_item, meeting_url, moved, run_search, ApiSearchResponse, Found};
 use crate::params::SearchParams;
+use crate::site::Site;
 use crate::{blocking, ApiError, AppState};
 use arkiv_index::FacetCount;
 use axum::extract::{Path, State};
@@ -18,30 +19,77 @@ use std::sync::Arc;
 
 const PAGE_SIZE: usize = 20;
 
-fn layout(title: &str, body: Markup) -> Markup {
+/// Every page: the authority's header with a search field (but on the
+/// search page, whose form is its body), the page, and the footer with the
+/// contact and the accessibility statement.
+fn layout(site: &Site, title: &str, search_field: bool, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="da" {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " – arkiv" }
+                title { (title) " – " (site.service) }
                 link rel="stylesheet" href="/static/style.css";
             }
             body {
                 a.skip href="#indhold" { "Spring til indhold" }
-                header.site { a href="/" { "arkiv" } " · søgning i mødearkivet for det tværsektorielle sundhedssamarbejde" }
+                header.site {
+                    div.brand {
+                        span.authority { (site.authority) }
+                        a.service href="/" { (site.service) }
+                    }
+                    @if search_field {
+                        form.header-search role="search" action="/" method="get" {
+                            label for="top-q" { "Søg i arkivet" }
+                            input #top-q type="search" name="q";
+                            button type="submit" { "Søg" }
+                        }
+                    }
+                }
                 main #indhold { (body) }
+                footer.site {
+                    p { (site.authority) " · " (site.contact)
+                        @if let Some(e) = &site.email { " · " a href={ "mailto:" (e) } { (e) } }
+                        @if let Some(t) = &site.phone { " · Telefon " (t) }
+                    }
+                    p { a href=(site.statement_url()) { "Tilgængelighedserklæring" } }
+                }
             }
         }
     }
+}
+
+/// arkiv's own accessibility statement, from site.toml, where the authority
+/// has none of its own to link.
+pub async fn statement_page(State(state): State<Arc<AppState>>) -> Response {
+    let site = &state.site;
+    let body = html! {
+        h1 { "Tilgængelighedserklæring" }
+        p { (site.authority) " er forpligtet til at gøre " (site.service) " tilgængelig i overensstemmelse med lov om tilgængelighed af offentlige organers websteder og mobilapplikationer (lov nr. 692 af 8. juni 2018). Kravet er WCAG 2.1 på niveau AA." }
+        h2 { "Sådan er løsningen bygget" }
+        ul {
+            li { "Alle sider virker uden JavaScript og kan bruges med tastaturet alene." }
+            li { "Siderne har overskrifter, landmærker og et link, der springer til indholdet." }
+            li { "Tekst fra scannede dokumenter er læst med OCR og kan indeholde fejl; det oprindelige dokument er altid tilgængeligt." }
+            li { "De oprindelige dokumenter (PDF, Word) er udgivet af sekretariaterne og er ikke nødvendigvis tilgængelige." }
+        }
+        h2 { "Feedback og kontakt" }
+        p { "Oplever du problemer med tilgængeligheden, så kontakt " (site.contact)
+            @if let Some(e) = &site.email { " på " a href={ "mailto:" (e) } { (e) } }
+            @if let Some(t) = &site.phone { " eller på telefon " (t) }
+            "." }
+        h2 { "Håndhævelsesprocedure" }
+        p { "Du kan klage over tilgængeligheden til Digitaliseringsstyrelsen, der fører tilsyn med loven." }
+    };
+    html_response(StatusCode::OK, layout(site, "Tilgængelighedserklæring", true, body))
 }
 
 fn html_response(status: StatusCode, m: Markup) -> Response {
     (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], m.into_string()).into_response()
 }
 
-fn error_page(e: ApiError) -> Response {
+fn error_page(site: &Site, e: ApiError) -> Response {
     let title = match e.status {
         StatusCode::NOT_FOUND => "Ikke fundet",
         StatusCode::BAD_REQUEST => "Søgningen kunne ikke udføres",
@@ -49,12 +97,12 @@ fn error_page(e: ApiError) -> Response {
     };
     html_response(
         e.status,
-        layout(title, html! { h1 { (title) } p { (e.message) } p { a href="/" { "Til søgningen" } } }),
+        layout(site, title, true, html! { h1 { (title) } p { (e.message) } p { a href="/" { "Til søgningen" } } }),
     )
 }
 
-pub fn not_found_page(message: &str) -> Response {
-    error_page(ApiError::not_found(message))
+pub fn not_found_page(site: &Site, message: &str) -> Response {
+    error_page(site, ApiError::not_found(message))
 }
 
 pub async fn stylesheet() -> Response {
@@ -100,7 +148,7 @@ fn facet_list(state: &AppState, p: &SearchParams, facet: &FacetDecl, values: &[F
                         @let on = selected.contains(&v.value);
                         @let label = label(state, facet, &v.value);
                         li class=[on.then_some("on")] {
-                            a href=(p.toggle(name, &v.value).url("/")) aria-pressed=(if on { "true" } else { "false" }) {
+                            a href=(p.toggle(name, &v.value).url("/")) aria-current=[on.then_some("true")] {
                                 @if on { "✓ " } (label)
                             }
                             " " span.count { "(" (v.count) ")" }
@@ -124,9 +172,9 @@ fn year_list(p: &SearchParams, facet: &FacetDecl, values: &[FacetCount]) -> Mark
                         @let on = p.from.as_deref() == Some(&format!("{}-01-01", v.value)) && p.to.as_deref() == Some(&format!("{}-12-31", v.value));
                         li class=[on.then_some("on")] {
                             @if on {
-                                ({ q.from = None; q.to = None; q.offset = None; html! { a href=(q.url("/")) aria-pressed="true" { "✓ " (v.value) } } })
+                                ({ q.from = None; q.to = None; q.offset = None; html! { a href=(q.url("/")) aria-current="true" { "✓ " (v.value) } } })
                             } @else {
-                                ({ q.from = Some(format!("{}-01-01", v.value)); q.to = Some(format!("{}-12-31", v.value)); q.offset = None; html! { a href=(q.url("/")) aria-pressed="false" { (v.value) } } })
+                                ({ q.from = Some(format!("{}-01-01", v.value)); q.to = Some(format!("{}-12-31", v.value)); q.offset = None; html! { a href=(q.url("/")) { (v.value) } } })
                             }
                             " " span.count { "(" (v.count) ")" }
                         }
@@ -230,7 +278,7 @@ fn search_form(p: &SearchParams) -> Markup {
 
 pub async fn search_page(State(state): State<Arc<AppState>>, q: Result<Query<SearchParams>, axum_extra::extract::QueryRejection>) -> Response {
     let Ok(Query(mut p)) = q else {
-        return error_page(ApiError::bad_request("Adressen har ugyldige søgeparametre."));
+        return error_page(&state.site, ApiError::bad_request("Adressen har ugyldige søgeparametre."));
     };
     if p.limit.is_none() {
         p.limit = Some(PAGE_SIZE.to_string());
@@ -252,13 +300,13 @@ pub async fn search_page(State(state): State<Arc<AppState>>, q: Result<Query<Sea
                 Some(q) if !q.is_empty() => format!("{q} – søgning"),
                 _ => "Søgning".to_string(),
             };
-            html_response(StatusCode::OK, layout(&title, html! { h1 { "Søg i mødearkivet" } (search_form(&p)) (results(&state, &p, &r, offset, limit)) }))
+            html_response(StatusCode::OK, layout(&state.site, &title, false, html! { h1 { "Søg i mødearkivet" } (search_form(&p)) (results(&state, &p, &r, offset, limit)) }))
         }
         Err(e) if e.status == StatusCode::BAD_REQUEST => {
             let msg = e.message.clone();
-            html_response(StatusCode::BAD_REQUEST, layout("Søgning", html! { h1 { "Søg i mødearkivet" } (search_form(&p)) p role="alert" { "Søgningen kunne ikke udføres: " (msg) } }))
+            html_response(StatusCode::BAD_REQUEST, layout(&state.site, "Søgning", false, html! { h1 { "Søg i mødearkivet" } (search_form(&p)) p role="alert" { "Søgningen kunne ikke udføres: " (msg) } }))
         }
-        Err(e) => error_page(e),
+        Err(e) => error_page(&state.site, e),
     }
 }
 
@@ -366,8 +414,8 @@ pub async fn item_page(State(state): State<Arc<AppState>>, Path(id): Path<String
     let (item, meeting) = match blocking(move || load_item(&st, &id)).await {
         Ok(Found::Here(x)) => x,
         Ok(Found::MovedTo(now)) => return moved(item_url(&now)),
-        Err(e) if e.status == StatusCode::NOT_FOUND => return not_found_page("Punktet findes ikke i arkivet. Det kan være fjernet, eller adressen kan være forkert."),
-        Err(e) => return error_page(e),
+        Err(e) if e.status == StatusCode::NOT_FOUND => return not_found_page(&state.site, "Punktet findes ikke i arkivet. Det kan være fjernet, eller adressen kan være forkert."),
+        Err(e) => return error_page(&state.site, e),
     };
     let it = &item.item;
     let m = &it.meeting;
@@ -449,7 +497,7 @@ pub async fn item_page(State(state): State<Arc<AppState>>, Path(id): Path<String
             " · Permanent link: " a href=(item.url) { (item.url) }
         }
     };
-    html_response(StatusCode::OK, layout(&it.item.title, body))
+    html_response(StatusCode::OK, layout(&state.site, &it.item.title, true, body))
 }
 
 pub async fn meeting_page(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
@@ -458,8 +506,8 @@ pub async fn meeting_page(State(state): State<Arc<AppState>>, Path(id): Path<Str
     let view = match blocking(move || find(&id2, |i| st.index.meeting(i), |i| st.index.meeting_id_for(i))).await {
         Ok(Found::Here(v)) => v,
         Ok(Found::MovedTo(now)) => return moved(meeting_url(&now)),
-        Err(e) if e.status == StatusCode::NOT_FOUND => return not_found_page("Mødet findes ikke i arkivet."),
-        Err(e) => return error_page(e),
+        Err(e) if e.status == StatusCode::NOT_FOUND => return not_found_page(&state.site, "Mødet findes ikke i arkivet."),
+        Err(e) => return error_page(&state.site, e),
     };
     let m = &view.meeting;
     let title = format!("{} {}", m.head.group.as_deref().unwrap_or("Møde"), date_da(m.head.date));
@@ -497,5 +545,5 @@ pub async fn meeting_page(State(state): State<Arc<AppState>>, Path(id): Path<Str
             " · Permanent link: " a href=(meeting_url(&m.head.id)) { (meeting_url(&m.head.id)) }
         }
     };
-    html_response(StatusCode::OK, layout(&title, body))
+    html_response(StatusCode::OK, layout(&state.site, &title, true, body))
 }
