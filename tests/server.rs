@@ -222,9 +222,21 @@ async fn pages_in_danish() {
     let (_, _, body) = get(&s, "/?q=rygestop&kind=dagsorden-og-referat").await;
     assert!(body.contains("title=\"Fjern filter\""));
     assert!(body.contains("aria-current=\"true\"") && !body.contains("aria-pressed"), "a chosen facet value is the current one; a link has no pressed state");
-    let (st, _, body) = get(&s, "/?from=31-12-2020").await;
+    // A date as staff write it is read; one that cannot be read is said so
+    // in Danish beside its field, kept as typed, and the rest of the search
+    // (the query, the filters) still runs.
+    let (st, _, body) = get(&s, "/?q=rygestop&from=31-12-2020").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(body.contains("value=\"31-12-2020\"") && !body.contains("role=\"alert\""));
+    let (st, _, body) = get(&s, "/?q=rygestop&group=Klyngestyregruppen+Horsensklyngen&from=notadate").await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
-    assert!(body.contains("role=\"alert\""));
+    assert!(body.contains("role=\"alert\"") && body.contains("»notadate« kan ikke læses som en dato"), "{body}");
+    assert!(body.contains("value=\"notadate\"") && body.contains("aria-invalid=\"true\"") && body.contains("aria-describedby=\"from-fejl\""));
+    assert!(body.contains("class=\"results\"") && body.contains("Horsensklyngen"), "the search ran with its filter");
+    // Dates the wrong way round are searched the right way, and said so.
+    let (st, _, body) = get(&s, "/?q=rygestop&from=31-12-2023&to=01-01-2019").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(body.contains("Fra-datoen (31. december 2023) ligger efter til-datoen (1. januar 2019)"), "{body}");
     // Item and meeting pages.
     let (_, v) = json(&s, "/api/search?q=hjemløse").await;
     let url = v["hits"][0]["url"].as_str().unwrap().to_string();
@@ -256,7 +268,7 @@ async fn every_page_has_the_authority_a_search_field_and_the_statement() {
     let item = v["hits"][0]["url"].as_str().unwrap().to_string();
     let (_, i) = json(&s, &format!("/api{item}")).await;
     let meeting = i["meeting_url"].as_str().unwrap().to_string();
-    for (uri, status) in [("/", 200), ("/?q=rygestop", 200), (item.as_str(), 200), (meeting.as_str(), 200), ("/items/0000000000000000", 404), ("/no/such/page", 404), ("/?from=31-12-2020", 400), ("/tilgaengelighed", 200)] {
+    for (uri, status) in [("/", 200), ("/?q=rygestop", 200), (item.as_str(), 200), (meeting.as_str(), 200), ("/items/0000000000000000", 404), ("/no/such/page", 404), ("/?from=notadate", 400), ("/tilgaengelighed", 200)] {
         let (st, _, body) = get(&s, uri).await;
         assert_eq!(st.as_u16(), status, "{uri}");
         assert!(body.contains(&site.authority), "{uri}: the authority is named");

@@ -251,7 +251,56 @@ fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: us
     }
 }
 
-fn search_form(p: &SearchParams) -> Markup {
+/// The search page's date fields as the user wrote them, the dates they
+/// give, and what is wrong with them, in Danish: an unreadable date is
+/// left out of the search (the rest still applies) and said so beside its
+/// field; dates in reverse order are searched the right way round, and
+/// said so.
+struct PageDates {
+    from: String,
+    to: String,
+    errors: Vec<(&'static str, String)>,
+    notice: Option<String>,
+}
+
+/// A date as staff write it: 31-12-2020, 31.12.2020, 31/12/2020 or 2020-12-31.
+fn page_date(s: &str) -> Option<chrono::NaiveDate> {
+    let s = s.trim();
+    ["%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d"].iter().find_map(|f| chrono::NaiveDate::parse_from_str(s, f).ok())
+}
+
+impl PageDates {
+    /// Reads the date fields of `p` and leaves in it what the search takes
+    /// (ISO dates, or none).
+    fn take(p: &mut SearchParams) -> PageDates {
+        let shown = |v: &Option<String>| v.as_deref().map(|s| page_date(s).map(|d| d.format("%d-%m-%Y").to_string()).unwrap_or_else(|| s.to_string())).unwrap_or_default();
+        let mut out = PageDates { from: shown(&p.from), to: shown(&p.to), errors: vec![], notice: None };
+        let mut read = |name: &'static str, v: &mut Option<String>| -> Option<chrono::NaiveDate> {
+            let raw = v.take().filter(|s| !s.trim().is_empty())?;
+            match page_date(&raw) {
+                Some(d) => {
+                    *v = Some(d.to_string());
+                    Some(d)
+                }
+                None => {
+                    out.errors.push((name, format!("»{raw}« kan ikke læses som en dato. Skriv den som dd-mm-åååå, fx 31-12-2020. Søgningen er vist uden denne dato.")));
+                    None
+                }
+            }
+        };
+        let from = read("from", &mut p.from);
+        let to = read("to", &mut p.to);
+        if let (Some(a), Some(b)) = (from, to) {
+            if a > b {
+                std::mem::swap(&mut p.from, &mut p.to);
+                out.notice = Some(format!("Fra-datoen ({}) ligger efter til-datoen ({}). Der er søgt fra {} til {}.", date_da(Some(a)), date_da(Some(b)), date_da(Some(b)), date_da(Some(a))));
+            }
+        }
+        out
+    }
+}
+
+fn search_form(p: &SearchParams, dates: &PageDates) -> Markup {
     let sort_date = p.sort.as_deref() == Some("date");
     html! {
         form.search method="get" action="/" role="search" {
@@ -259,8 +308,15 @@ fn search_form(p: &SearchParams) -> Markup {
                 label for="q" { "Søg i dagsordener og referater" }
                 input #q type="search" name="q" value=(p.q.clone().unwrap_or_default()) placeholder="fx rygestop, IV-behandling, \"den nære psykiatri\"" maxlength="500";
             }
-            div { label for="from" { "Fra dato" } input #from type="date" name="from" value=(p.from.clone().unwrap_or_default()); }
-            div { label for="to" { "Til dato" } input #to type="date" name="to" value=(p.to.clone().unwrap_or_default()); }
+            @for (name, label, value) in [("from", "Fra dato", &dates.from), ("to", "Til dato", &dates.to)] {
+                @let error = dates.errors.iter().find(|(n, _)| *n == name).map(|(_, m)| m);
+                div.date {
+                    label for=(name) { (label) " " span.hint { "(dd-mm-åååå)" } }
+                    input id=(name) type="text" inputmode="numeric" autocomplete="off" name=(name) value=(value) size="10"
+                        aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| format!("{name}-fejl"))];
+                    @if let Some(m) = error { p.field-error id=(format!("{name}-fejl")) { (m) } }
+                }
+            }
             div {
                 label for="sort" { "Sortér" }
                 select #sort name="sort" {
@@ -283,6 +339,7 @@ pub async fn search_page(State(state): State<Arc<AppState>>, q: Result<Query<Sea
     if p.limit.is_none() {
         p.limit = Some(PAGE_SIZE.to_string());
     }
+    let dates = PageDates::take(&mut p);
     let p2 = p.clone();
     let st = state.clone();
     let res = blocking(move || {
@@ -300,11 +357,21 @@ pub async fn search_page(State(state): State<Arc<AppState>>, q: Result<Query<Sea
                 Some(q) if !q.is_empty() => format!("{q} – søgning"),
                 _ => "Søgning".to_string(),
             };
-            html_response(StatusCode::OK, layout(&state.site, &title, false, html! { h1 { "Søg i mødearkivet" } (search_form(&p)) (results(&state, &p, &r, offset, limit)) }))
+            // A field that could not be read is a bad request, shown with
+            // the search it still ran.
+            let status = if dates.errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+            let body = html! {
+                h1 { "Søg i mødearkivet" }
+                (search_form(&p, &dates))
+                @if !dates.errors.is_empty() { p.form-error role="alert" { "Et felt kunne ikke læses; se ved feltet." } }
+                @if let Some(n) = &dates.notice { p.notice role="status" { (n) } }
+                (results(&state, &p, &r, offset, limit))
+            };
+            html_response(status, layout(&state.site, &title, false, body))
         }
         Err(e) if e.status == StatusCode::BAD_REQUEST => {
             let msg = e.message.clone();
-            html_response(StatusCode::BAD_REQUEST, layout(&state.site, "Søgning", false, html! { h1 { "Søg i mødearkivet" } (search_form(&p)) p role="alert" { "Søgningen kunne ikke udføres: " (msg) } }))
+            html_response(StatusCode::BAD_REQUEST, layout(&state.site, "Søgning", false, html! { h1 { "Søg i mødearkivet" } (search_form(&p, &dates)) p role="alert" { "Søgningen kunne ikke udføres: " (msg) } }))
         }
         Err(e) => error_page(&state.site, e),
     }
