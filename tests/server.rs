@@ -233,6 +233,16 @@ async fn pages_in_danish() {
     assert!(body.contains("role=\"alert\"") && body.contains("»notadate« kan ikke læses som en dato"), "{body}");
     assert!(body.contains("value=\"notadate\"") && body.contains("aria-invalid=\"true\"") && body.contains("aria-describedby=\"from-fejl\""));
     assert!(body.contains("class=\"results\"") && body.contains("Horsensklyngen"), "the search ran with its filter");
+    // A search that a filter empties says which, and offers it without.
+    let (st, _, body) = get(&s, "/?q=rygestop&municipality=Sams%C3%B8").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(body.contains("Ingen resultater"));
+    let (_, v) = json(&s, "/api/search?q=rygestop&limit=1").await;
+    let n = v["total"].as_u64().unwrap();
+    assert!(body.contains(&format!("<a href=\"/?q=rygestop\">{n} resultater uden filteret Samsø</a>")), "{body}");
+    // Date filters show as Danish dates.
+    let (_, _, body) = get(&s, "/?q=rygestop&from=2020-01-01&to=2021-12-31").await;
+    assert!(body.contains("1. januar 2020 – 31. december 2021 ✕"), "{body}");
     // Dates the wrong way round are searched the right way, and said so.
     let (st, _, body) = get(&s, "/?q=rygestop&from=31-12-2023&to=01-01-2019").await;
     assert_eq!(st, StatusCode::OK);

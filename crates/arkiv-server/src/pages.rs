@@ -117,6 +117,11 @@ fn kind_name(k: Kind) -> &'static str {
     }
 }
 
+/// An ISO date of the request, as a Danish date ("" where none).
+fn iso_da(d: &Option<String>) -> String {
+    d.as_deref().and_then(|s| s.parse().ok()).map(|d| date_da(Some(d))).unwrap_or_default()
+}
+
 fn date_da(d: Option<chrono::NaiveDate>) -> String {
     const M: [&str; 12] = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"];
     match d {
@@ -207,7 +212,7 @@ fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: us
                         }
                         @if p.from.is_some() || p.to.is_some() {
                             @let mut np = p.clone();
-                            ({ np.from = None; np.to = None; np.offset = None; html! { a href=(np.url("/")) title="Fjern datofilter" { (p.from.clone().unwrap_or_default()) " – " (p.to.clone().unwrap_or_default()) " ✕" } } })
+                            ({ np.from = None; np.to = None; np.offset = None; html! { a href=(np.url("/")) title="Fjern datofilter" { (iso_da(&p.from)) " – " (iso_da(&p.to)) " ✕" } } })
                         }
                     }
                 }
@@ -249,6 +254,38 @@ fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: us
             }
         }
     }
+}
+
+/// A search with no hits, run again without each of its filters: which one
+/// emptied it, and how many hits there are without it.
+struct Without {
+    label: String,
+    url: String,
+    count: usize,
+}
+
+fn without_each_filter(state: &AppState, p: &SearchParams) -> Vec<Without> {
+    let mut tries: Vec<(String, SearchParams)> = value_filters().flat_map(|f| p.values(f.name).iter().map(move |v| (f, v.clone()))).map(|(f, v)| (label(state, f, &v), p.toggle(f.name, &v))).collect();
+    if p.from.is_some() || p.to.is_some() {
+        let mut q = p.clone();
+        q.from = None;
+        q.to = None;
+        q.offset = None;
+        tries.push((format!("{} – {}", iso_da(&p.from), iso_da(&p.to)), q));
+    }
+    let mut out = vec![];
+    for (label, mut q) in tries {
+        q.limit = Some("1".into());
+        let Ok(req) = q.to_request() else { continue };
+        if let Ok(r) = run_search(state, &req) {
+            if r.total > 0 {
+                q.limit = None;
+                out.push(Without { label, url: q.url("/"), count: r.total });
+            }
+        }
+    }
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+    out
 }
 
 /// The search page's date fields as the user wrote them, the dates they
@@ -344,7 +381,9 @@ pub async fn search_page(State(state): State<Arc<AppState>>, q: Result<Query<Sea
     let st = state.clone();
     let res = blocking(move || {
         let req = p2.to_request()?;
-        Ok((run_search(&st, &req)?, req.offset, req.limit))
+        let r = run_search(&st, &req)?;
+        let without = if r.total == 0 { without_each_filter(&st, &p2) } else { vec![] };
+        Ok((r, req.offset, req.limit, without))
     })
     .await;
     // The page size is part of the state only when it is not the default.
@@ -352,7 +391,7 @@ pub async fn search_page(State(state): State<Arc<AppState>>, q: Result<Query<Sea
         p.limit = None;
     }
     match res {
-        Ok((r, offset, limit)) => {
+        Ok((r, offset, limit, without)) => {
             let title = match p.q.as_deref().map(str::trim) {
                 Some(q) if !q.is_empty() => format!("{q} – søgning"),
                 _ => "Søgning".to_string(),
@@ -365,6 +404,16 @@ pub async fn search_page(State(state): State<Arc<AppState>>, q: Result<Query<Sea
                 (search_form(&p, &dates))
                 @if !dates.errors.is_empty() { p.form-error role="alert" { "Et felt kunne ikke læses; se ved feltet." } }
                 @if let Some(n) = &dates.notice { p.notice role="status" { (n) } }
+                @if r.total == 0 && !without.is_empty() {
+                    section.no-hits aria-labelledby="uden" {
+                        h2 #uden { "Prøv uden et af filtrene" }
+                        ul {
+                            @for w in &without {
+                                li { a href=(w.url) { (w.count) " " (if w.count == 1 { "resultat" } else { "resultater" }) " uden filteret " (w.label) } }
+                            }
+                        }
+                    }
+                }
                 (results(&state, &p, &r, offset, limit))
             };
             html_response(status, layout(&state.site, &title, false, body))
