@@ -216,7 +216,11 @@ async fn pages_in_danish() {
     let (_, _, body) = get(&s, "/?q=rygestop").await;
     assert!(body.contains("<mark>"), "matches marked");
     assert!(body.contains("henvisninger fra hospitalet til kommunale"));
-    assert!(body.contains("href=\"/feed.atom?q=rygestop\""));
+    assert!(body.contains("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Søgningen som Atom-feed\" href=\"/feed.atom?q=rygestop\">"), "a reader finds the feed");
+    assert!(body.contains("<a href=\"/foelg?q=rygestop\">Følg søgningen</a>"));
+    let (st, _, follow) = get(&s, "/foelg?q=rygestop").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(follow.contains("value=\"http://localhost/feed.atom?q=rygestop\" readonly") || follow.contains("readonly value=\"http://localhost/feed.atom?q=rygestop\""), "{follow}");
     assert!(body.contains("group=Klyngestyregruppen+Horsensklyngen"), "facet values link to filtered searches");
     // A filter shows as active and can be removed.
     let (_, _, body) = get(&s, "/?q=rygestop&kind=dagsorden-og-referat").await;

@@ -158,6 +158,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/files/{id}", get(files::file))
         .route("/static/style.css", get(pages::stylesheet))
         .route(site::STATEMENT_PATH, get(pages::statement_page))
+        .route("/foelg", get(pages::follow_page))
         .fallback(not_found_fallback)
         .method_not_allowed_fallback(method_fallback)
         .with_state(state)

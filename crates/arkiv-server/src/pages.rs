@@ -23,6 +23,11 @@ const PAGE_SIZE: usize = 20;
 /// search page, whose form is its body), the page, and the footer with the
 /// contact and the accessibility statement.
 fn layout(site: &Site, title: &str, search_field: bool, body: Markup) -> Markup {
+    layout_with(site, title, search_field, None, body)
+}
+
+/// [`layout`] with the page's search as a feed a reader finds (rel=alternate).
+fn layout_with(site: &Site, title: &str, search_field: bool, feed: Option<&str>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="da" {
@@ -31,6 +36,7 @@ fn layout(site: &Site, title: &str, search_field: bool, body: Markup) -> Markup 
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " – " (site.service) }
                 link rel="stylesheet" href="/static/style.css";
+                @if let Some(f) = feed { link rel="alternate" type="application/atom+xml" title="Søgningen som Atom-feed" href=(f); }
             }
             body {
                 a.skip href="#indhold" { "Spring til indhold" }
@@ -58,6 +64,30 @@ fn layout(site: &Site, title: &str, search_field: bool, body: Markup) -> Markup 
             }
         }
     }
+}
+
+/// "Følg søgningen": what a feed is, and the search's feed address to copy
+/// into a feed reader or Outlook. The address is absolute, as the request
+/// came (the Host header; https where a proxy says so).
+pub async fn follow_page(State(state): State<Arc<AppState>>, headers: axum::http::HeaderMap, q: Result<Query<SearchParams>, axum_extra::extract::QueryRejection>) -> Response {
+    let Ok(Query(p)) = q else {
+        return error_page(&state.site, ApiError::bad_request("Adressen har ugyldige søgeparametre."));
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))).unwrap_or("localhost");
+    let scheme = if headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()) == Some("https") { "https" } else { "http" };
+    let feed = format!("{scheme}://{host}{}", p.url("/feed.atom"));
+    let what = p.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let body = html! {
+        h1 { "Følg søgningen" @if let Some(q) = what { " »" (q) "«" } }
+        p { "Søgningen findes som et feed (Atom). Et feed viser de nyeste punkter, der matcher søgningen og dens filtre, og en feedlæser eller Outlook henter dem selv, når der kommer nye." }
+        div.copy {
+            label for="feed" { "Feedets adresse" }
+            input #feed type="text" readonly value=(feed) size="60";
+        }
+        p.hint { "Markér adressen, kopiér den, og indsæt den i din feedlæser (i Outlook: RSS-feeds, Tilføj et nyt RSS-feed)." }
+        p { a href=(p.url("/")) { "Tilbage til søgningen" } }
+    };
+    html_response(StatusCode::OK, layout_with(&state.site, "Følg søgningen", true, Some(&p.url("/feed.atom")), body))
 }
 
 /// arkiv's own accessibility statement, from site.toml, where the authority
@@ -249,8 +279,8 @@ fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: us
                         @let mut next = p.clone();
                         ({ next.offset = Some((offset + limit).to_string()); html! { a href=(next.url("/")) rel="next" { "Næste →" } } })
                     }
-                    a href=(p.url("/feed.atom")) { "Følg søgningen (Atom-feed)" }
                 }
+                p.follow { a href=(p.url("/foelg")) { "Følg søgningen" } " – få besked om nye punkter, der matcher den" }
             }
         }
     }
@@ -416,7 +446,7 @@ pub async fn search_page(State(state): State<Arc<AppState>>, q: Result<Query<Sea
                 }
                 (results(&state, &p, &r, offset, limit))
             };
-            html_response(status, layout(&state.site, &title, false, body))
+            html_response(status, layout_with(&state.site, &title, false, Some(&p.url("/feed.atom")), body))
         }
         Err(e) if e.status == StatusCode::BAD_REQUEST => {
             let msg = e.message.clone();
