@@ -28,14 +28,28 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn search_facet_item_meeting_in_chromium() {
+/// What a browser test holds: the service's address, the browser, and what
+/// must live as long as they do.
+struct Session {
+    base: String,
+    c: fantoccini::Client,
+    minutes_id: String,
+    /// The rygestop item's id (joined from its agenda and minutes).
+    joined_id: String,
+    _driver: Driver,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+}
+
+/// The sample archive (with a document whose text carries HTML and script)
+/// served on a port of its own, and a headless Chromium driven through
+/// chromedriver. None where they are not installed (a failure under CI).
+async fn session(test: &str) -> Option<Session> {
     let (Some(driver), Some(chromium)) = (which("chromedriver"), which("chromium")) else {
         if std::env::var_os("CI").is_some() {
             panic!("chromium and chromedriver are missing; .ci/run installs them");
         }
-        eprintln!("SKIPPED search_facet_item_meeting_in_chromium: chromium/chromedriver not installed (apt-get install chromium chromium-driver); nothing was checked");
-        return;
+        eprintln!("SKIPPED {test}: chromium/chromedriver not installed (apt-get install chromium chromium-driver); nothing was checked");
+        return None;
     };
     // The service, on a port of its own.
     let dir = tempfile::tempdir().unwrap();
@@ -83,6 +97,12 @@ async fn search_facet_item_meeting_in_chromium() {
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
         .expect("chromedriver session");
+    Some(Session { base, c, minutes_id, joined_id: joined.item.id.clone(), _driver, _dirs: (dir, profile) })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_facet_item_meeting_in_chromium() {
+    let Some(Session { base, c, minutes_id, joined_id, _driver, _dirs }) = session("search_facet_item_meeting_in_chromium").await else { return };
     let shots = support::root().join("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
 
@@ -156,7 +176,7 @@ async fn search_facet_item_meeting_in_chromium() {
     // headings, and its history; the id from the minutes leads to it.
     c.goto(&format!("{base}/items/{minutes_id}")).await.unwrap();
     c.wait().for_element(Locator::Css("section.history")).await.unwrap();
-    assert_eq!(c.current_url().await.unwrap().path(), format!("/items/{}", joined.item.id), "the minutes' id redirects to the item");
+    assert_eq!(c.current_url().await.unwrap().path(), format!("/items/{joined_id}"), "the minutes' id redirects to the item");
     let mut parts = vec![];
     for h in c.find_all(Locator::Css("h2.document")).await.unwrap() {
         parts.push(h.text().await.unwrap().to_lowercase());
@@ -192,4 +212,81 @@ async fn search_facet_item_meeting_in_chromium() {
     c.wait().for_element(Locator::Css("ol.items")).await.unwrap();
     assert_eq!(c.execute("return window.__injected === undefined", vec![]).await.unwrap(), serde_json::json!(true), "the meeting page ran a document's script");
     c.close().await.unwrap();
+}
+
+/// axe-core (pinned in tests/a11y; `npm ci --prefix tests/a11y`, which
+/// .ci/run does) over every kind of page at 1280 and 390 px wide: no
+/// violation of a WCAG 2.0 or 2.1 rule of level A or AA. Prints each
+/// violation with the first elements it names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_passes_axe_wcag_21_aa_at_two_widths() {
+    let test = "every_page_passes_axe_wcag_21_aa_at_two_widths";
+    let Ok(axe) = std::fs::read_to_string(support::root().join("tests/a11y/node_modules/axe-core/axe.min.js")) else {
+        if std::env::var_os("CI").is_some() {
+            panic!("axe-core is missing; .ci/run installs it with npm ci --prefix tests/a11y");
+        }
+        eprintln!("SKIPPED {test}: axe-core not installed (npm ci --prefix tests/a11y); nothing was checked");
+        return;
+    };
+    let Some(Session { base, c, joined_id, _driver, _dirs, .. }) = session(test).await else { return };
+    // An item of each format, found by the API as a client would.
+    let first_hit = |q: &'static str| {
+        let c = c.clone();
+        let base = base.clone();
+        async move {
+            c.goto(&format!("{base}/api/search?q={q}&limit=1")).await.unwrap();
+            let body = c.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
+            let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+            (v["hits"][0]["url"].as_str().unwrap().to_string(), v["hits"][0]["meeting_url"].as_str().map(str::to_string))
+        }
+    };
+    let (pdf_item, _) = first_hit("v%C3%A6rkt%C3%B8jskasse").await;
+    let (word_item, _) = first_hit("spiseforstyrrelser").await;
+    c.goto(&format!("{base}/api/items/{joined_id}")).await.unwrap();
+    let item: serde_json::Value = serde_json::from_str(&c.find(Locator::Css("body")).await.unwrap().text().await.unwrap()).unwrap();
+    let meeting = item["meeting_url"].as_str().unwrap().to_string();
+    let pages = [
+        ("start", "/".to_string()),
+        ("search", "/?q=rygestop".to_string()),
+        ("filtered", "/?q=rygestop&group=Klyngestyregruppen+Horsensklyngen&from=01-01-2020&to=31-12-2023".to_string()),
+        ("no hits", "/?q=rygestop&municipality=Sams%C3%B8".to_string()),
+        ("error", "/?q=rygestop&from=notadate".to_string()),
+        ("item (text)", format!("/items/{joined_id}")),
+        ("item (PDF)", pdf_item),
+        ("item (Word)", word_item),
+        ("meeting", meeting),
+        ("feed", "/foelg?q=rygestop".to_string()),
+        ("statement", "/tilgaengelighed".to_string()),
+        ("404", "/ingen/side".to_string()),
+    ];
+    let run = r#"const done = arguments[arguments.length - 1];
+        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+           .then(r => done(r.violations.map(v => v.id + ' x' + v.nodes.length + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+           .catch(e => done(['axe failed: ' + e]));"#;
+    // axe itself finds what it should: a page with an unlabelled field and
+    // an image without a text alternative.
+    c.goto("data:text/html,<html><body><img src=x><input type=text></body></html>").await.unwrap();
+    c.execute(&axe, vec![]).await.unwrap();
+    let bad = c.execute_async(run, vec![]).await.unwrap();
+    assert!(bad.as_array().is_some_and(|v| v.len() >= 2), "axe finds the faults it must: {bad}");
+    let mut found = vec![];
+    let mut checked = 0;
+    for width in [1280u32, 390] {
+        c.set_window_size(width, 1000).await.unwrap();
+        for (name, path) in &pages {
+            c.goto(&format!("{base}{path}")).await.unwrap();
+            c.execute(&axe, vec![]).await.unwrap();
+            let v = c.execute_async(run, vec![]).await.unwrap();
+            checked += 1;
+            for line in v.as_array().cloned().unwrap_or_default() {
+                found.push(format!("{name} at {width} px: {}", line.as_str().unwrap_or_default()));
+            }
+        }
+    }
+    eprintln!("axe-core over {checked} pages (12 kinds at 1280 and 390 px): {} violations", found.len());
+    for f in &found {
+        eprintln!("  {f}");
+    }
+    c.close().await.unwrap();
+    assert!(found.is_empty(), "WCAG 2.1 A/AA violations:\n{}", found.join("\n"));
 }
