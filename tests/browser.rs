@@ -1,7 +1,9 @@
 //! The pages in a real headless Chromium (Debian's chromium and
 //! chromedriver; .ci/run installs them): search, click a facet, open an
-//! item, follow its meeting link, and check what is on screen. Screenshots
-//! go to target/screenshots/.
+//! item, follow its meeting link, and check what is on screen; axe-core
+//! over every kind of page at two widths, and the keyboard path to the
+//! results. Screenshots of every page at 1280 and 390 px go to
+//! target/screenshots/.
 
 mod support;
 
@@ -121,7 +123,7 @@ async fn search_facet_item_meeting_in_chromium() {
     std::fs::write(shots.join("search.png"), c.screenshot().await.unwrap()).unwrap();
 
     // Click a facet: the first group.
-    let facet = c.find(Locator::Css("aside.facets section:first-child li a")).await.unwrap();
+    let facet = c.find(Locator::Css("aside.facets section:first-of-type li a")).await.unwrap();
     let facet_text = facet.text().await.unwrap();
     facet.click().await.unwrap();
     c.wait().for_element(Locator::Css("p.active-filters")).await.unwrap();
@@ -269,6 +271,9 @@ async fn every_page_passes_axe_wcag_21_aa_at_two_widths() {
     c.execute(&axe, vec![]).await.unwrap();
     let bad = c.execute_async(run, vec![]).await.unwrap();
     assert!(bad.as_array().is_some_and(|v| v.len() >= 2), "axe finds the faults it must: {bad}");
+    // Each page at each width, for a reviewer to look at without a server.
+    let shots = support::root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
     let mut found = vec![];
     let mut checked = 0;
     for width in [1280u32, 390] {
@@ -278,15 +283,59 @@ async fn every_page_passes_axe_wcag_21_aa_at_two_widths() {
             c.execute(&axe, vec![]).await.unwrap();
             let v = c.execute_async(run, vec![]).await.unwrap();
             checked += 1;
+            let file = format!("{}-{width}.png", name.replace([' ', '(', ')'], "").replace("item", "item-"));
+            std::fs::write(shots.join(file), c.screenshot().await.unwrap()).unwrap();
             for line in v.as_array().cloned().unwrap_or_default() {
                 found.push(format!("{name} at {width} px: {}", line.as_str().unwrap_or_default()));
             }
         }
     }
+    // By keyboard: the skip link is the first stop, and it leads to the
+    // results; the first result is the next stop after it.
+    c.set_window_size(1280, 1000).await.unwrap();
+    c.goto(&format!("{base}/?q=rygestop")).await.unwrap();
+    let focused = || async { c.execute("const a = document.activeElement; return [a.tagName, a.textContent.trim(), a.closest('ol.results') !== null, getComputedStyle(a).outlineColor, getComputedStyle(a).outlineStyle, getComputedStyle(document.body).backgroundColor];", vec![]).await.unwrap() };
+    let mut presses = 0;
+    c.active_element().await.unwrap().send_keys("\u{e004}").await.unwrap();
+    presses += 1;
+    let first = focused().await;
+    assert_eq!(first[1], "Spring til resultaterne", "{first}");
+    c.active_element().await.unwrap().send_keys("\u{e007}").await.unwrap();
+    let mut on_result = false;
+    while presses < 5 && !on_result {
+        c.active_element().await.unwrap().send_keys("\u{e004}").await.unwrap();
+        presses += 1;
+        on_result = focused().await[2] == serde_json::json!(true);
+    }
+    assert!(on_result, "the first result is reached within 5 Tab presses (and the skip link's Enter)");
+    // The focus ring against the page: at least 3:1.
+    let f = focused().await;
+    let (ring, bg) = (rgb(f[3].as_str().unwrap()), rgb(f[5].as_str().unwrap()));
+    let ratio = contrast(ring, bg);
+    assert_eq!(f[4], "solid", "{f}");
+    eprintln!("keyboard: first result after {presses} Tab presses (the skip link's Enter between); focus ring {:?} on {:?}: {ratio:.1}:1", ring, bg);
+    assert!(ratio >= 3.0, "focus ring contrast {ratio:.2}:1");
     eprintln!("axe-core over {checked} pages (12 kinds at 1280 and 390 px): {} violations", found.len());
     for f in &found {
         eprintln!("  {f}");
     }
     c.close().await.unwrap();
     assert!(found.is_empty(), "WCAG 2.1 A/AA violations:\n{}", found.join("\n"));
+}
+
+/// "rgb(29, 36, 48)" as its three parts.
+fn rgb(s: &str) -> (f64, f64, f64) {
+    let v: Vec<f64> = s.trim_start_matches("rgba(").trim_start_matches("rgb(").trim_end_matches(')').split(',').map(|p| p.trim().parse().unwrap_or(0.0)).collect();
+    (v[0], v[1], v[2])
+}
+
+/// WCAG's contrast ratio of two colours.
+fn contrast(a: (f64, f64, f64), b: (f64, f64, f64)) -> f64 {
+    let lin = |c: f64| {
+        let c = c / 255.0;
+        if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+    };
+    let lum = |(r, g, b): (f64, f64, f64)| 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
 }

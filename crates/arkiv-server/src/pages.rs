@@ -28,6 +28,8 @@ fn layout(site: &Site, title: &str, search_field: bool, body: Markup) -> Markup 
 
 /// [`layout`] with the page's search as a feed a reader finds (rel=alternate).
 fn layout_with(site: &Site, title: &str, search_field: bool, feed: Option<&str>, body: Markup) -> Markup {
+    // On the search page the skip link goes to the results.
+    let skip_to = if feed.is_some() && !search_field { "#resultater" } else { "#indhold" };
     html! {
         (DOCTYPE)
         html lang="da" {
@@ -39,7 +41,7 @@ fn layout_with(site: &Site, title: &str, search_field: bool, feed: Option<&str>,
                 @if let Some(f) = feed { link rel="alternate" type="application/atom+xml" title="Søgningen som Atom-feed" href=(f); }
             }
             body {
-                a.skip href="#indhold" { "Spring til indhold" }
+                a.skip href=(skip_to) { @if skip_to == "#resultater" { "Spring til resultaterne" } @else { "Spring til indhold" } }
                 header.site {
                     div.brand {
                         span.authority { (site.authority) }
@@ -225,15 +227,11 @@ fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: us
     let selected: Vec<(&FacetDecl, &String)> = value_filters().flat_map(|f| p.values(f.name).iter().map(move |v| (f, v))).collect();
     html! {
         div.layout {
-            aside.facets aria-label="Filtre" {
-                @for (facet, values) in r.facets.iter() {
-                    @match facet.filter {
-                        Filter::Values => (facet_list(state, p, facet, values)),
-                        Filter::DateRange => (year_list(p, facet, values)),
-                    }
-                }
-            }
-            section aria-label="Resultater" {
+            // The results come first (for the keyboard and on a phone, where
+            // the filters are one tap away); wide screens show the filters
+            // to their left.
+            section.hits #resultater tabindex="-1" aria-label="Resultater" {
+                p.to-filters { a href="#filtre" { "Filtre" @if !selected.is_empty() { " (" (selected.len()) " valgt)" } } }
                 @if !selected.is_empty() || p.from.is_some() || p.to.is_some() {
                     p.active-filters {
                         "Filtre: "
@@ -244,6 +242,8 @@ fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: us
                             @let mut np = p.clone();
                             ({ np.from = None; np.to = None; np.offset = None; html! { a href=(np.url("/")) title="Fjern datofilter" { (iso_da(&p.from)) " – " (iso_da(&p.to)) " ✕" } } })
                         }
+                        @let clear = SearchParams { q: p.q.clone(), sort: p.sort.clone(), ..SearchParams::default() };
+                        a.clear href=(clear.url("/")) { "Ryd alle filtre" }
                     }
                 }
                 p role="status" {
@@ -281,6 +281,15 @@ fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: us
                     }
                 }
                 p.follow { a href=(p.url("/foelg")) { "Følg søgningen" } " – få besked om nye punkter, der matcher den" }
+            }
+            aside.facets #filtre aria-label="Filtre" {
+                p.facet-hint { "Vælg flere værdier i et filter for at se punkter med en af dem; filtre i hver sin gruppe gælder alle." }
+                @for (facet, values) in r.facets.iter() {
+                    @match facet.filter {
+                        Filter::Values => (facet_list(state, p, facet, values)),
+                        Filter::DateRange => (year_list(p, facet, values)),
+                    }
+                }
             }
         }
     }
