@@ -157,6 +157,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/feed.atom", get(feed::feed))
         .route("/files/{id}", get(files::file))
         .route("/static/style.css", get(pages::stylesheet))
+        .route("/static/fonts/{name}", get(pages::font))
         .route(site::STATEMENT_PATH, get(pages::statement_page))
         .route("/foelg", get(pages::follow_page))
         .fallback(not_found_fallback)

@@ -137,6 +137,23 @@ pub fn not_found_page(site: &Site, message: &str) -> Response {
     error_page(site, ApiError::not_found(message))
 }
 
+/// IBM Plex Sans, the typeface of Det Fælles Designsystem (SIL Open Font
+/// License 1.1, static/fonts/OFL.txt), its Latin-1 part, built in: an
+/// intranet may have no way out to a font service.
+const FONTS: &[(&str, &[u8])] = &[
+    ("IBMPlexSans-Regular-Latin1.woff2", include_bytes!("../static/fonts/IBMPlexSans-Regular-Latin1.woff2")),
+    ("IBMPlexSans-Italic-Latin1.woff2", include_bytes!("../static/fonts/IBMPlexSans-Italic-Latin1.woff2")),
+    ("IBMPlexSans-SemiBold-Latin1.woff2", include_bytes!("../static/fonts/IBMPlexSans-SemiBold-Latin1.woff2")),
+    ("IBMPlexSans-Bold-Latin1.woff2", include_bytes!("../static/fonts/IBMPlexSans-Bold-Latin1.woff2")),
+];
+
+pub async fn font(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Response {
+    match FONTS.iter().find(|(n, _)| *n == name) {
+        Some((_, bytes)) => ([(header::CONTENT_TYPE, "font/woff2"), (header::CACHE_CONTROL, "public, max-age=604800, immutable")], *bytes).into_response(),
+        None => not_found_page(&state.site, "Skrifttypen findes ikke."),
+    }
+}
+
 pub async fn stylesheet() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/style.css")).into_response()
 }
@@ -486,6 +503,9 @@ fn section_heading(name: &str) -> String {
 /// too, as two documents may each have a text of one section.
 fn section_html(it: &arkiv_index::StoredItem, name: &str, text: &str, id: &str) -> Markup {
     let anchor = format!("s-{id}");
+    // A PDF's lines are its page's lines: read as paragraphs.
+    let reflow = it.source.page.is_some();
+    let text_html = |t: &str| text_html(t, reflow);
     html! {
         @if name == "bilag" {
             section.part aria-labelledby=(anchor) {
@@ -509,7 +529,14 @@ fn section_html(it: &arkiv_index::StoredItem, name: &str, text: &str, id: &str) 
 /// A section's text: its lines as text, and each run of lines with cells
 /// between tabs (a table's rows, as the Word, OpenDocument and web page
 /// readers write them) as a table.
-fn text_html(text: &str) -> Markup {
+fn text_html(text: &str, reflow: bool) -> Markup {
+    let joined;
+    let text = if reflow {
+        joined = paragraphs(text);
+        joined.as_str()
+    } else {
+        text
+    };
     let lines: Vec<&str> = text.split('\n').collect();
     let mut runs: Vec<(bool, Vec<&str>)> = vec![];
     for l in lines {
@@ -530,6 +557,29 @@ fn text_html(text: &str) -> Markup {
             }
         }
     }
+}
+
+/// A PDF page's text as paragraphs: a line is joined to the one before it
+/// unless that one ends a paragraph (it ends a sentence or a label well
+/// short of the block's full lines) or this one opens one (a bullet, a
+/// number, a table row). Only what is shown; the stored text keeps its lines.
+fn paragraphs(text: &str) -> String {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let full = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let opens = |l: &str| {
+        let t = l.trim_start();
+        t.starts_with("- ") || t.starts_with('•') || t.contains('\t') || t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.chars().take(4).any(|c| c == '.' || c == ')')
+    };
+    let mut out = String::with_capacity(text.len());
+    for (k, l) in lines.iter().enumerate() {
+        if k > 0 {
+            let prev = lines[k - 1];
+            let ends = prev.trim_end().ends_with(['.', ':', '!', '?']) && prev.chars().count() * 10 < full * 8 || prev.contains('\t') || prev.trim().is_empty();
+            out.push(if ends || opens(l) || l.trim().is_empty() { '\n' } else { ' ' });
+        }
+        out.push_str(l);
+    }
+    out
 }
 
 /// "dagsordenen", "referatet": a document of a meeting, by its kind.
@@ -701,4 +751,18 @@ pub async fn meeting_page(State(state): State<Arc<AppState>>, Path(id): Path<Str
         }
     };
     html_response(StatusCode::OK, layout(&state.site, &title, true, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::paragraphs;
+
+    #[test]
+    fn a_pdf_pages_lines_are_read_as_paragraphs() {
+        let text = "Regionspsykiatrien og kommunerne har\nsiden foråret haft faste møder om\nborgere med psykisk sygdom.\nOdder Kommune foreslår, at modellen\nudbredes.\nDet indstilles:\n- at modellen udbredes\n- at den beskrives\nKommune\tStatus\nOdder\tKlar";
+        assert_eq!(
+            paragraphs(text),
+            "Regionspsykiatrien og kommunerne har siden foråret haft faste møder om borgere med psykisk sygdom.\nOdder Kommune foreslår, at modellen udbredes.\nDet indstilles:\n- at modellen udbredes\n- at den beskrives\nKommune\tStatus\nOdder\tKlar"
+        );
+    }
 }
