@@ -157,7 +157,7 @@ async fn search_facet_item_meeting_in_chromium() {
     c.goto(&format!("{base}/?q=v%C3%A6rkt%C3%B8jskasse")).await.unwrap();
     c.find(Locator::Css("ol.results li h3 a")).await.unwrap().click().await.unwrap();
     let link = c.wait().for_element(Locator::Css("a.original")).await.unwrap();
-    assert!(link.text().await.unwrap().contains("PDF, s. 1–2"));
+    assert!(link.text().await.unwrap().contains("Åbn originalen (PDF, side 1–2)"));
     let href = link.attr("href").await.unwrap().unwrap();
     assert!(href.starts_with("/files/") && href.ends_with("#page=1"), "{href}");
     link.click().await.unwrap();

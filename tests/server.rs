@@ -212,7 +212,13 @@ async fn pages_in_danish() {
     let (st, ct, body) = get(&s, "/").await;
     assert_eq!(st, StatusCode::OK);
     assert!(ct.starts_with("text/html"));
-    assert!(body.contains("lang=\"da\"") && body.contains("<label for=\"q\">") && body.contains("Mødeforum"));
+    assert!(body.contains("lang=\"da\"") && body.contains("<label for=\"q\">"));
+    // The start page shows the latest meetings, newest first.
+    assert!(body.contains("Seneste møder") && body.contains("href=\"/meetings/"), "{body}");
+    let (_, v) = json(&s, "/api/search?sort=date&limit=1").await;
+    let newest = v["hits"][0]["group"].as_str().unwrap();
+    let first_meeting = body.split("<ul class=\"meetings\">").nth(1).unwrap();
+    assert!(first_meeting.split("</li>").next().unwrap().contains(newest), "{first_meeting}");
     let (_, _, body) = get(&s, "/?q=rygestop").await;
     assert!(body.contains("<mark>"), "matches marked");
     assert!(body.contains("henvisninger fra hospitalet til kommunale"));
@@ -237,6 +243,16 @@ async fn pages_in_danish() {
     assert!(body.contains("role=\"alert\"") && body.contains("»notadate« kan ikke læses som en dato"), "{body}");
     assert!(body.contains("value=\"notadate\"") && body.contains("aria-invalid=\"true\"") && body.contains("aria-describedby=\"from-fejl\""));
     assert!(body.contains("class=\"results\"") && body.contains("Horsensklyngen"), "the search ran with its filter");
+    // Numbered pages, and a long facet folded after 8 values.
+    let (_, _, body) = get(&s, "/?sort=date").await;
+    assert!(body.contains("<span aria-current=\"page\">1</span>") && body.contains("aria-label=\"Side 2\""), "{body}");
+    assert!(body.contains("<summary>Vis alle ("), "a long facet folds");
+    // The item page opens its original first, by page for a PDF, and gives
+    // an absolute permanent link to copy.
+    let (_, v) = json(&s, "/api/search?q=hjeml%C3%B8se&limit=1").await;
+    let (_, _, page) = get(&s, v["hits"][0]["url"].as_str().unwrap()).await;
+    assert!(page.find("class=\"original\"").unwrap() < page.find("<section").unwrap(), "the original comes before the text");
+    assert!(page.contains(&format!("readonly value=\"http://localhost{}\"", v["hits"][0]["url"].as_str().unwrap())) || page.contains(&format!("value=\"http://localhost{}\" readonly", v["hits"][0]["url"].as_str().unwrap())), "{page}");
     // A search that a filter empties says which, and offers it without.
     let (st, _, body) = get(&s, "/?q=rygestop&municipality=Sams%C3%B8").await;
     assert_eq!(st, StatusCode::OK);
@@ -575,7 +591,7 @@ async fn original_files_are_served_at_the_items_page() {
 
     // The item page links to the original at its pages; the hit says "s. 1".
     let (_, _, page) = get(&s, &format!("/items/{}", hit["id"].as_str().unwrap())).await;
-    assert!(page.contains(&format!("href=\"/files/{doc}#page=1\"")) && page.contains("(PDF, s. 1–2)"), "{page}");
+    assert!(page.contains(&format!("href=\"/files/{doc}#page=1\"")) && page.contains("Åbn originalen (PDF, side 1–2)"), "{page}");
     let (_, _, results) = get(&s, "/?q=v%C3%A6rkt%C3%B8jskasse").await;
     assert!(results.contains(&format!("<a href=\"/files/{doc}#page=1\">s. 1</a>")), "{results}");
     let (_, _, feed) = get(&s, "/feed.atom?q=v%C3%A6rkt%C3%B8jskasse").await;

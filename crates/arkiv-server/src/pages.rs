@@ -75,9 +75,7 @@ pub async fn follow_page(State(state): State<Arc<AppState>>, headers: axum::http
     let Ok(Query(p)) = q else {
         return error_page(&state.site, ApiError::bad_request("Adressen har ugyldige søgeparametre."));
     };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))).unwrap_or("localhost");
-    let scheme = if headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()) == Some("https") { "https" } else { "http" };
-    let feed = format!("{scheme}://{host}{}", p.url("/feed.atom"));
+    let feed = absolute(&headers, &p.url("/feed.atom"));
     let what = p.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let body = html! {
         h1 { "Følg søgningen" @if let Some(q) = what { " »" (q) "«" } }
@@ -191,22 +189,34 @@ fn label(state: &AppState, facet: &FacetDecl, value: &str) -> String {
     }
 }
 
+/// How many values of a facet show before "Vis alle".
+const FACET_SHOWN: usize = 8;
+
 fn facet_list(state: &AppState, p: &SearchParams, facet: &FacetDecl, values: &[FacetCount]) -> Markup {
     let (name, heading, selected) = (facet.name, facet.heading, p.values(facet.name));
+    // The first values, and every chosen one, show; the rest fold away
+    // (a details element: no script).
+    let (shown, folded): (Vec<(usize, &FacetCount)>, Vec<(usize, &FacetCount)>) = values.iter().enumerate().partition(|(k, v)| *k < FACET_SHOWN || selected.contains(&v.value));
+    let entry = |v: &FacetCount| {
+        let on = selected.contains(&v.value);
+        html! {
+            li class=[on.then_some("on")] {
+                a href=(p.toggle(name, &v.value).url("/")) aria-current=[on.then_some("true")] {
+                    @if on { "✓ " } (label(state, facet, &v.value))
+                }
+                " " span.count { "(" (v.count) ")" }
+            }
+        }
+    };
     html! {
         @if !values.is_empty() || !selected.is_empty() {
             section aria-label=(heading) {
                 h2 { (heading) }
-                ul {
-                    @for v in values {
-                        @let on = selected.contains(&v.value);
-                        @let label = label(state, facet, &v.value);
-                        li class=[on.then_some("on")] {
-                            a href=(p.toggle(name, &v.value).url("/")) aria-current=[on.then_some("true")] {
-                                @if on { "✓ " } (label)
-                            }
-                            " " span.count { "(" (v.count) ")" }
-                        }
+                ul { @for (_, v) in &shown { (entry(v)) } }
+                @if !folded.is_empty() {
+                    details.more {
+                        summary { "Vis alle (" (values.len()) ")" }
+                        ul { @for (_, v) in &folded { (entry(v)) } }
                     }
                 }
             }
@@ -287,14 +297,27 @@ fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: us
                         }
                     }
                 }
-                nav.pager aria-label="Sider" {
-                    @if offset > 0 {
-                        @let mut prev = p.clone();
-                        ({ prev.offset = Some(offset.saturating_sub(limit).to_string()); html! { a href=(prev.url("/")) rel="prev" { "← Forrige" } } })
-                    }
-                    @if offset + r.hits.len() < r.total && offset + limit < arkiv_index::search_limits::MAX_WINDOW {
-                        @let mut next = p.clone();
-                        ({ next.offset = Some((offset + limit).to_string()); html! { a href=(next.url("/")) rel="next" { "Næste →" } } })
+                @let pages = pages_of(r.total.min(arkiv_index::search_limits::MAX_WINDOW), limit);
+                @let current = offset / limit.max(1);
+                @if pages > 1 {
+                    nav.pager aria-label="Sider" {
+                        @if offset > 0 {
+                            @let mut prev = p.clone();
+                            ({ prev.offset = Some(offset.saturating_sub(limit).to_string()); html! { a href=(prev.url("/")) rel="prev" { "← Forrige" } } })
+                        }
+                        ol {
+                            @for k in page_window(current, pages) {
+                                @let mut at = p.clone();
+                                li {
+                                    @if k == current { span aria-current="page" { (k + 1) } }
+                                    @else { ({ at.offset = (k > 0).then(|| (k * limit).to_string()); html! { a href=(at.url("/")) aria-label=(format!("Side {}", k + 1)) { (k + 1) } } }) }
+                                }
+                            }
+                        }
+                        @if offset + r.hits.len() < r.total && offset + limit < arkiv_index::search_limits::MAX_WINDOW {
+                            @let mut next = p.clone();
+                            ({ next.offset = Some((offset + limit).to_string()); html! { a href=(next.url("/")) rel="next" { "Næste →" } } })
+                        }
                     }
                 }
                 p.follow { a href=(p.url("/foelg")) { "Følg søgningen" } " – få besked om nye punkter, der matcher den" }
@@ -310,6 +333,19 @@ fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: us
             }
         }
     }
+}
+
+/// How many pages of `limit` hits `total` hits make.
+fn pages_of(total: usize, limit: usize) -> usize {
+    total.div_ceil(limit.max(1))
+}
+
+/// The page numbers the pager shows: the first, the last, and two on each
+/// side of the current one (numbered from 0).
+fn page_window(current: usize, pages: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..pages).filter(|&k| k == 0 || k + 1 == pages || k.abs_diff(current) <= 2).collect();
+    v.dedup();
+    v
 }
 
 /// A search with no hits, run again without each of its filters: which one
@@ -433,6 +469,43 @@ pub async fn search_page(State(state): State<Arc<AppState>>, q: Result<Query<Sea
         p.limit = Some(PAGE_SIZE.to_string());
     }
     let dates = PageDates::take(&mut p);
+    // The start page (no query, no filter) shows the latest meetings.
+    let start = p.q.as_deref().is_none_or(|q| q.trim().is_empty()) && p.from.is_none() && p.to.is_none() && value_filters().all(|f| p.values(f.name).is_empty()) && p.offset.is_none() && p.sort.is_none();
+    if start && dates.errors.is_empty() {
+        let st = state.clone();
+        let latest = blocking(move || {
+            let q = SearchParams { sort: Some("date".into()), limit: Some("100".into()), ..SearchParams::default() };
+            run_search(&st, &q.to_request()?)
+        })
+        .await;
+        if let Ok(r) = latest {
+            // Meetings in the order of their newest item, each once.
+            let mut meetings: Vec<(&arkiv_index::HitItem, usize)> = vec![];
+            for h in &r.hits {
+                match meetings.iter_mut().find(|(m, _)| m.meeting_id == h.hit.meeting_id) {
+                    Some((_, n)) => *n += 1,
+                    None => meetings.push((&h.hit, 1)),
+                }
+            }
+            let body = html! {
+                h1 { "Søg i mødearkivet" }
+                (search_form(&p, &dates))
+                section.latest aria-labelledby="seneste" {
+                    h2 #seneste { "Seneste møder" }
+                    ul.meetings {
+                        @for (m, _) in meetings.iter().take(12) {
+                            li {
+                                a href=(meeting_url(&m.meeting_id)) { (m.group.as_deref().unwrap_or("Ukendt mødeforum")) }
+                                " · " (date_da(m.date)) " · " (m.kind.map(kind_name).unwrap_or("ukendt type"))
+                            }
+                        }
+                    }
+                    p { a href="/?sort=date" { "Alle punkter, nyeste først" } }
+                }
+            };
+            return html_response(StatusCode::OK, layout_with(&state.site, "Søgning", false, None, body));
+        }
+    }
     let p2 = p.clone();
     let st = state.clone();
     let res = blocking(move || {
@@ -597,11 +670,40 @@ fn original_link(source: &arkiv_index::SourceRef, label: &str) -> Markup {
         a.original href=(crate::file_url(source)) {
             (label) " (" (source.format.as_str().to_uppercase())
             @match (source.page, source.page_end) {
-                (Some(a), Some(b)) if b > a => { ", s. " (a) "–" (b) }
-                (Some(a), _) => { ", s. " (a) }
+                (Some(a), Some(b)) if b > a => { ", side " (a) "–" (b) }
+                (Some(a), _) => { ", side " (a) }
                 _ => {}
             }
             ")"
+        }
+    }
+}
+
+/// Where in its document an item or meeting is: by page for a PDF, by line
+/// for text; a Word, web or OpenDocument file says neither.
+fn place(format: arkiv_ingest::formats::Format, line: usize, page: Option<u32>) -> String {
+    use arkiv_ingest::formats::Format;
+    match (format, page) {
+        (_, Some(p)) => format!(", side {p}"),
+        (Format::Text, None) => format!(", linje {line}"),
+        _ => String::new(),
+    }
+}
+
+/// An address of this service as the request reached it: the Host header,
+/// https where a proxy says so.
+fn absolute(headers: &axum::http::HeaderMap, path: &str) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))).unwrap_or("localhost");
+    let scheme = if headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()) == Some("https") { "https" } else { "http" };
+    format!("{scheme}://{host}{path}")
+}
+
+/// A permanent link to copy: a read-only field, which needs no script.
+fn permalink(headers: &axum::http::HeaderMap, path: &str) -> Markup {
+    html! {
+        div.copy {
+            label for="permalink" { "Permanent link" }
+            input #permalink type="text" readonly value=(absolute(headers, path)) size="50";
         }
     }
 }
@@ -614,7 +716,7 @@ fn reason_name(r: arkiv_index::Reason) -> &'static str {
     }
 }
 
-pub async fn item_page(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+pub async fn item_page(State(state): State<Arc<AppState>>, headers: axum::http::HeaderMap, Path(id): Path<String>) -> Response {
     let st = state.clone();
     let (item, meeting) = match blocking(move || load_item(&st, &id)).await {
         Ok(Found::Here(x)) => x,
@@ -638,6 +740,9 @@ pub async fn item_page(State(state): State<Arc<AppState>>, Path(id): Path<String
             dt { "Dato" } dd { (date_da(m.head.date)) }
             dt { "Type" } dd { (it.kind.map(kind_name).unwrap_or("ukendt")) }
             @if let Some(place) = &m.head.place { dt { "Sted" } dd { (place) } }
+        }
+        @if !joined {
+            p.original { (original_link(&it.source, "Åbn originalen")) }
         }
         @if joined {
             @for (k, d) in it.documents.iter().enumerate() {
@@ -690,22 +795,20 @@ pub async fn item_page(State(state): State<Arc<AppState>>, Path(id): Path<String
             a href=(item.meeting_url) { "Hele mødet (" (meeting.items.len()) " punkter)" }
             @if let Some(n) = &item.next { a href=(n.url) rel="next" { "Punkt " (n.number) ". " (n.title) " →" } }
         }
-        @if !joined {
-            p.original { (original_link(&it.source, "Åbn det oprindelige dokument")) }
-        }
         footer.source {
-            "Kilde: "
-            @for (k, d) in it.documents.iter().enumerate() {
-                @if k > 0 { "; " }
-                code { (d.source.path) } ", linje " (d.source.line)
+            p { "Kilde: "
+                @for (k, d) in it.documents.iter().enumerate() {
+                    @if k > 0 { "; " }
+                    code { (d.source.path) } (place(d.source.format, d.source.line, d.source.page))
+                }
             }
-            " · Permanent link: " a href=(item.url) { (item.url) }
+            (permalink(&headers, &item.url))
         }
     };
     html_response(StatusCode::OK, layout(&state.site, &it.item.title, true, body))
 }
 
-pub async fn meeting_page(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+pub async fn meeting_page(State(state): State<Arc<AppState>>, headers: axum::http::HeaderMap, Path(id): Path<String>) -> Response {
     let st = state.clone();
     let id2 = id.clone();
     let view = match blocking(move || find(&id2, |i| st.index.meeting(i), |i| st.index.meeting_id_for(i))).await {
@@ -717,7 +820,7 @@ pub async fn meeting_page(State(state): State<Arc<AppState>>, Path(id): Path<Str
     let m = &view.meeting;
     let title = format!("{} {}", m.head.group.as_deref().unwrap_or("Møde"), date_da(m.head.date));
     let body = html! {
-        h1 { (m.head.kind.map(kind_name).unwrap_or("Møde")) ": " (m.head.group.as_deref().unwrap_or("ukendt mødeforum")) }
+        h1 { (m.head.kind.map(kind_name).unwrap_or("Møde")) ": " (m.head.group.as_deref().unwrap_or("ukendt mødeforum")) @if m.head.date.is_some() { ", " (date_da(m.head.date)) } }
         @if !m.documents.is_empty() {
             p.original {
                 @for (k, d) in m.documents.iter().enumerate() {
@@ -742,12 +845,13 @@ pub async fn meeting_page(State(state): State<Arc<AppState>>, Path(id): Path<Str
             }
         }
         footer.source {
-            "Kilde: "
-            @for (k, d) in m.documents.iter().enumerate() {
-                @if k > 0 { "; " }
-                code { (d.path) } ", linje " (d.line)
+            p { "Kilde: "
+                @for (k, d) in m.documents.iter().enumerate() {
+                    @if k > 0 { "; " }
+                    code { (d.path) } (if arkiv_ingest::formats::Format::of_path(&d.path) == Some(arkiv_ingest::formats::Format::Text) { format!(", linje {}", d.line) } else { String::new() })
+                }
             }
-            " · Permanent link: " a href=(meeting_url(&m.head.id)) { (meeting_url(&m.head.id)) }
+            (permalink(&headers, &meeting_url(&m.head.id)))
         }
     };
     html_response(StatusCode::OK, layout(&state.site, &title, true, body))
