@@ -14,6 +14,7 @@
 //! memory follows the text, not the size of the XML; the text is bounded.
 
 use super::layout::Lines;
+use super::package::attr;
 use super::{Extracted, ReadError};
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
@@ -91,16 +92,7 @@ struct Parts<'a> {
 }
 
 fn part<'a, R: Read + Seek>(zip: &'a mut zip::ZipArchive<R>, name: &str) -> Result<Option<BufReader<zip::read::ZipFile<'a, R>>>, ReadError> {
-    match zip.by_name(name) {
-        Ok(f) => Ok(Some(BufReader::new(f))),
-        Err(zip::result::ZipError::FileNotFound) => Ok(None),
-        Err(e) => Err(damaged(format!("{name}: {e}"))),
-    }
-}
-
-/// The value of a `w:val`-like attribute, by local name.
-fn attr(e: &BytesStart, local: &str) -> Option<String> {
-    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == local).map(|a| a.value.to_string())
+    super::package::part(zip, name, damaged)
 }
 
 fn val(e: &BytesStart) -> Option<String> {

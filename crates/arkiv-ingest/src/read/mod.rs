@@ -24,6 +24,7 @@ pub mod html;
 mod layout;
 pub mod ocr;
 pub mod odt;
+mod package;
 pub mod programs;
 pub mod pdf;
 mod worker;

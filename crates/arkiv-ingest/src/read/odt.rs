@@ -11,8 +11,9 @@
 //! then the content part (its own list styles, then the body).
 
 use super::layout::Lines;
+use super::package::attr;
 use super::{Engine, Extracted, ReadError};
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Seek};
 
@@ -50,15 +51,7 @@ pub fn read(bytes: &[u8], max_text: usize) -> Result<Extracted, ReadError> {
 }
 
 fn part<'a, R: Read + Seek>(zip: &'a mut zip::ZipArchive<R>, name: &str) -> Result<Option<BufReader<zip::read::ZipFile<'a, R>>>, ReadError> {
-    match zip.by_name(name) {
-        Ok(f) => Ok(Some(BufReader::new(f))),
-        Err(zip::result::ZipError::FileNotFound) => Ok(None),
-        Err(e) => Err(damaged(format!("{name}: {e}"))),
-    }
-}
-
-fn attr(e: &BytesStart, local: &str) -> Option<String> {
-    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == local).map(|a| a.value.to_string())
+    super::package::part(zip, name, damaged)
 }
 
 /// One level of a list style: how its number prints.
