@@ -152,6 +152,11 @@ async fn items_meetings_facets_health() {
     assert_eq!(item["title"], "Hjemløse borgere – opsøgende behandling");
     assert!(item["sections"]["beslutning"].as_str().unwrap().contains("efterretning"));
     assert_eq!(item["meeting"]["group"], "Klyngestyregruppen Vestklyngen");
+    // The same request gives the same related items, in the same order.
+    for _ in 0..20 {
+        let (_, again) = json(&s, &format!("/api/items/{id}")).await;
+        assert_eq!(again["related"], item["related"]);
+    }
     assert_eq!(item["source"]["path"], "klynge-vest/2023-05-25-referat.txt");
     assert_eq!(item["previous"]["number"], 1);
     assert_eq!(item["next"]["number"], 3);

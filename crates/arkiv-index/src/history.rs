@@ -191,9 +191,15 @@ fn synonym_term(syn: &crate::Synonyms, set: usize) -> String {
     format!("{SYNONYM_MARK}{}", arkiv_analysis::stem(&form))
 }
 
+/// The dot product of two weighted word vectors, summed in the words'
+/// order: a sum of floats depends on its order, and a map's order on the
+/// map, so another order could put the same pair on the other side of a
+/// threshold from one request to the next.
 fn cosine(a: &HashMap<String, f32>, b: &HashMap<String, f32>) -> f32 {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    small.iter().filter_map(|(t, w)| large.get(t).map(|v| w * v)).sum()
+    let mut shared: Vec<(&String, f32)> = small.iter().filter_map(|(t, w)| large.get(t).map(|v| (t, w * v))).collect();
+    shared.sort_unstable_by(|x, y| x.0.cmp(y.0));
+    shared.into_iter().map(|(_, p)| p).sum()
 }
 
 fn date_term(idx: &ArkivIndex, day: i64) -> Term {
@@ -432,12 +438,32 @@ pub fn related(idx: &ArkivIndex, item: &StoredItem) -> Result<Vec<Related>, Inde
             reason,
         })
         .collect();
-    out.sort_by(|a, b| a.date.cmp(&b.date).then(a.group.cmp(&b.group)).then(a.number.cmp(&b.number)));
+    out.sort_by(|a, b| a.date.cmp(&b.date).then(a.group.cmp(&b.group)).then(a.number.cmp(&b.number)).then(a.id.cmp(&b.id)));
     Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn similarity_does_not_depend_on_a_maps_order() {
+        // The same vectors built in other orders give the same bits.
+        let words: Vec<(String, f32)> = (0..300).map(|k| (format!("ord{k}"), 1.0 / (k as f32 + 3.7))).collect();
+        let build = |seed: usize| {
+            let mut v = words.clone();
+            let n = v.len();
+            v.rotate_left(seed % n);
+            if seed % 2 == 1 {
+                v.reverse();
+            }
+            v.into_iter().collect::<HashMap<String, f32>>()
+        };
+        let first = cosine(&build(0), &build(1)).to_bits();
+        for seed in 0..64 {
+            assert_eq!(cosine(&build(seed), &build(seed * 7 + 3)).to_bits(), first);
+        }
+    }
+
     use super::*;
     use crate::model::{MeetingInfo, SourceRef};
 
