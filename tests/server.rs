@@ -629,6 +629,33 @@ async fn original_files_are_served_at_the_items_page() {
     assert!(body.contains("no longer in the archive"), "{body}");
 }
 
+/// Every search downloads as CSV the way Danish Excel opens it: UTF-8 with
+/// a byte order mark, semicolons, the columns staff report with, every hit.
+#[tokio::test]
+async fn a_search_downloads_as_csv_for_excel() {
+    let s = sample();
+    let (st, ct, body) = get(&s, "/api/search.csv?q=rygestop").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(ct.starts_with("text/csv"), "{ct}");
+    let bytes = body.as_bytes();
+    assert!(bytes.starts_with(b"\xef\xbb\xbf"), "a byte order mark, for Excel");
+    let mut r = csv::ReaderBuilder::new().delimiter(b';').from_reader(&bytes[3..]);
+    let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(head, ["Mødeforum", "Dato", "Type", "Punkt", "Titel", "Kommuner", "Emner", "Beslutning", "Permanent link", "Dokument"]);
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let (_, v) = json(&s, "/api/search?q=rygestop").await;
+    assert_eq!(rows.len() as u64, v["total"].as_u64().unwrap(), "every hit");
+    let first = &rows[0];
+    assert_eq!(&first[4], v["hits"][0]["title"].as_str().unwrap());
+    assert!(first[1].len() == 10 && first[1].as_bytes()[2] == b'-', "a Danish date: {}", &first[1]);
+    assert_eq!(&first[8], &format!("http://localhost{}", v["hits"][0]["url"].as_str().unwrap()));
+    assert!(rows.iter().any(|r| !r[7].is_empty()), "decisions are in their column");
+    // The page links it beside the feed; a bad parameter is a 400.
+    let (_, _, page) = get(&s, "/?q=rygestop").await;
+    assert!(page.contains("href=\"/api/search.csv?q=rygestop\""));
+    assert_eq!(get(&s, "/api/search.csv?from=x").await.0, StatusCode::BAD_REQUEST);
+}
+
 /// A saved web page: its items found, a table shown as a table on the
 /// item page, and the original served as the page it was but never run.
 #[tokio::test]

@@ -214,7 +214,7 @@ pub async fn facets(State(state): State<Arc<AppState>>) -> Result<Json<Facets>, 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "arkiv", description = "Search the archives of Danish cross-sector health meetings: agenda items with their decisions, by group, date, municipality, region and topic."),
-    paths(search, item, meeting, facets),
+    paths(search, crate::export::search_csv, item, meeting, facets),
     components(schemas(ApiSearchResponse, ApiHit, ApiItem, ApiMeeting, Neighbour, ApiRelated, ErrorBody, arkiv_ingest::Kind, crate::params::SortParam))
 )]
 pub struct ApiDoc;

@@ -11,6 +11,7 @@
 //! logged, and its body says only "internal error".
 
 mod api;
+mod export;
 mod feed;
 mod highlight;
 mod files;
@@ -72,6 +73,10 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    pub fn internal(message: impl Into<String>) -> ApiError {
+        ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, code: "internal", message: message.into() }
+    }
+
     pub fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError { status: StatusCode::BAD_REQUEST, code: "bad_request", message: message.into() }
     }
@@ -146,6 +151,7 @@ pub fn app(state: Arc<AppState>) -> Router {
     let timeout = state.request_timeout;
     let mut router = Router::new()
         .route("/api/search", get(api::search))
+        .route("/api/search.csv", get(export::search_csv))
         .route("/api/items/{id}", get(api::item))
         .route("/api/meetings/{id}", get(api::meeting))
         .route("/api/facets", get(api::facets))

@@ -156,7 +156,7 @@ pub async fn stylesheet() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/style.css")).into_response()
 }
 
-fn kind_name(k: Kind) -> &'static str {
+pub(crate) fn kind_name(k: Kind) -> &'static str {
     match k {
         Kind::Dagsorden => "Dagsorden",
         Kind::Referat => "Referat",
@@ -320,7 +320,10 @@ fn results(state: &AppState, p: &SearchParams, r: &ApiSearchResponse, offset: us
                         }
                     }
                 }
-                p.follow { a href=(p.url("/foelg")) { "Følg søgningen" } " – få besked om nye punkter, der matcher den" }
+                p.follow {
+                    a href=(p.url("/foelg")) { "Følg søgningen" } " – få besked om nye punkter, der matcher den · "
+                    a href=({ let mut x = p.clone(); x.offset = None; x.limit = None; x.url("/api/search.csv") }) download { "Hent som regneark (CSV)" }
+                }
             }
             aside.facets #filtre aria-label="Filtre" {
                 p.facet-hint { "Vælg flere værdier i et filter for at se punkter med en af dem; filtre i hver sin gruppe gælder alle." }
@@ -692,7 +695,7 @@ fn place(format: arkiv_ingest::formats::Format, line: usize, page: Option<u32>) 
 
 /// An address of this service as the request reached it: the Host header,
 /// https where a proxy says so.
-fn absolute(headers: &axum::http::HeaderMap, path: &str) -> String {
+pub(crate) fn absolute(headers: &axum::http::HeaderMap, path: &str) -> String {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))).unwrap_or("localhost");
     let scheme = if headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()) == Some("https") { "https" } else { "http" };
     format!("{scheme}://{host}{path}")
