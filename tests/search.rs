@@ -126,6 +126,13 @@ fn danish_mechanisms_on_the_sample_archive() {
     // ASCII spelling.
     let r = idx.search(&req("hjemloese")).unwrap();
     assert_eq!(titles(&r)[0], "Hjemløse borgere – opsøgende behandling");
+    // A plain letter typed for a Danish one finds the Danish word, marked,
+    // and ranks below the word as it is spelt.
+    let r = idx.search(&req("skoleborn")).unwrap();
+    assert_eq!(titles(&r)[0], "Sundhedsplejens indsats for overvægtige skolebørn");
+    assert!(r.hits[0].title().marked().any(|w| w == "skolebørn"), "marked: {:?}", r.hits[0].title());
+    let exact = idx.search(&req("skolebørn")).unwrap();
+    assert!(r.hits[0].score < exact.hits[0].score, "{} < {}", r.hits[0].score, exact.hits[0].score);
     // A typo.
     let r = idx.search(&req("influensavaccination")).unwrap();
     assert!(titles(&r)[0].starts_with("Influenzavaccination"), "{:?}", titles(&r));

@@ -387,6 +387,29 @@ impl Iterator for Words<'_> {
     }
 }
 
+/// A word typed with one plain letter for a Danish one: "borns" for
+/// "børns", "gar" for "går", "vaerk" aside (see [`danish_spellings`]).
+/// Each variant replaces one letter: o with ø, a with å or æ, e with æ;
+/// at most the first six such letters are tried. The search takes a
+/// variant only where the index knows it and the word as typed it does not.
+pub fn single_letter_stand_ins(w: &str) -> Vec<String> {
+    let chars: Vec<char> = w.chars().collect();
+    let mut out = vec![];
+    for (i, &c) in chars.iter().enumerate().filter(|(_, c)| matches!(c, 'o' | 'a' | 'e')).take(6) {
+        let options: &[char] = match c {
+            'o' => &['ø'],
+            'a' => &['å', 'æ'],
+            _ => &['æ'],
+        };
+        for &r in options {
+            let mut v = chars.clone();
+            v[i] = r;
+            out.push(v.into_iter().collect());
+        }
+    }
+    out
+}
+
 /// The spellings people type without a Danish keyboard: every way of reading
 /// "ae", "oe" and "aa" in `w` as æ, ø and å (at most 2^4 variants), without
 /// `w` itself.

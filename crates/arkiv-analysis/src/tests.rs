@@ -227,3 +227,14 @@ proptest::proptest! {
         proptest::prop_assert_eq!(out, w.nfkc().collect::<String>().to_lowercase());
     }
 }
+
+#[test]
+fn one_plain_letter_for_a_danish_one() {
+    let v = crate::single_letter_stand_ins("borns");
+    assert_eq!(v, vec!["børns".to_string()]);
+    let v = crate::single_letter_stand_ins("gar");
+    assert_eq!(v, vec!["går".to_string(), "gær".to_string()]);
+    assert!(crate::single_letter_stand_ins("sundhed").contains(&"sundhæd".to_string()));
+    assert!(crate::single_letter_stand_ins("psykisk").is_empty());
+    assert!(crate::single_letter_stand_ins("aaaaaaaaaa").len() == 12, "six letters at most, two forms each");
+}

@@ -11,13 +11,16 @@ use crate::leaf::Leaf;
 use crate::schema::{text_fields, Fields, PARTS_WEIGHT};
 use crate::tree::Node;
 use crate::ArkivIndex;
-use arkiv_analysis::{danish_spellings, is_stop_word, stem};
+use arkiv_analysis::{danish_spellings, is_stop_word, single_letter_stand_ins, stem};
 use tantivy::query::{BoostQuery, FuzzyTermQuery, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 /// A synonym counts less than the form the user typed.
 const SYNONYM_WEIGHT: f32 = 0.4;
+/// A Danish word found for a plain letter typed in its place counts less
+/// than the word as typed would.
+const STAND_IN_WEIGHT: f32 = 0.8;
 
 /// Each query word (or phrase, or synonym set) an item matches adds this
 /// much: items that match more of the query rank first, and BM25 orders
@@ -206,6 +209,16 @@ impl Builder<'_> {
             let vs = stem(&v);
             if vs != s && self.exists(&vs) {
                 qs.push(self.word_exact(&vs, weight));
+            }
+        }
+        // A plain letter typed for a Danish one ("borns" for "børns"), where
+        // the word as typed is not in the index: below an exact match.
+        if pieces.len() == 1 && !self.exists(&s) {
+            for v in single_letter_stand_ins(&whole) {
+                let vs = stem(&v);
+                if vs != s && self.exists(&vs) {
+                    qs.push(self.word_exact(&vs, weight * STAND_IN_WEIGHT));
+                }
             }
         }
         // A compound query word is also about its head: "rygestop" finds
