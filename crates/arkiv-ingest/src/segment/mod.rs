@@ -280,6 +280,17 @@ mod tests {
     }
 
     #[test]
+    fn numbers_glued_to_titles_and_bulleted_and_listed_as_open_items() {
+        // A web page's number and title in spans of their own come out glued.
+        check("Referat\n38Godkendelse af dagsorden\nBeslutning\nGodkendt\n39Beslutning om at flytte tandklinikken\nResume\nTekst.\n", &[(38, "Godkendelse af dagsorden"), (39, "Beslutning om at flytte tandklinikken")]);
+        // Not a title: a number glued to a word in capitals, or to a digit.
+        check("2019Budget\nTekst\n3G-net\nTekst\n", &[]);
+        // Bulleted numbers, and items listed as a meeting system lists them.
+        check("- 301. Åben dagsorden - godkendelse\nResume\nGodkendt.\n- 302. Planstrategi 2020\nResume\nTekst.\n", &[(301, "Åben dagsorden - godkendelse"), (302, "Planstrategi 2020")]);
+        check("Dagsordenspunkter\nåbent 1 Fraværende\nåbent 2 Dialogmøde om budget\nåbent 3 Gensidig orientering\n", &[(1, "Fraværende"), (2, "Dialogmøde om budget"), (3, "Gensidig orientering")]);
+    }
+
+    #[test]
     fn labels() {
         assert_eq!(label("Indstilling:"), Some(("indstilling".into(), "".into())));
         assert_eq!(label("Indstilling: At gruppen godkender"), Some(("indstilling".into(), "At gruppen godkender".into())));

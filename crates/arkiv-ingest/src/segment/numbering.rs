@@ -16,7 +16,7 @@ pub(super) static ITEM: LazyLock<LinePattern> = LazyLock::new(|| {
     // (numbers that run on through the year), and "1.Titel" as a PDF's
     // text gives a Word list label set apart by a tab stop; "åbent 2
     // Titel", "lukket 9 Titel" as meeting systems list their items.
-    LinePattern::new(r"^(- )?(?:(?i:(pkt|punkt|nr|sag|ad\s+pkt|åbent|åben|lukket))\.?\s*)?(\d{1,3})(?:\s*([.):])\s*|\s+[-–]\s+|\s+)(\S)")
+    LinePattern::new(r"^(- )?(?:(?i:(pkt|punkt|nr|sag|ad\s+pkt|åbent|åben|lukket))\.?\s*)?(\d{1,3})(?:\s*([.):])\s*|\s+[-–]\s+|\s+|)(\S)")
 });
 /// An item's number alone on its line, its title on the next: "1." /
 /// "Underskrift af referat", "Pkt. 7" / "Titel".
@@ -105,9 +105,15 @@ fn candidate_head(line: &str) -> Option<(u32, &str, bool, bool, bool)> {
     if !(first.is_alphabetic() || "\"'”“„«".contains(first) || prefixed && first.is_ascii_digit()) {
         return None;
     }
-    // Without a space after the number's point, only a capital starts a title.
+    // Without a space after the number's point, only a capital starts a
+    // title; a number glued to its title ("38Godkendelse af dagsorden", as
+    // a web page's spans come out as text) only before a capital word.
     let glued = c.get(4).zip(c.get(5)).is_some_and(|(p, t)| p.end() == t.start());
     if glued && !first.is_uppercase() {
+        return None;
+    }
+    let bare = punct.is_none() && c.get(3).zip(c.get(5)).is_some_and(|(n, t)| n.end() == t.start());
+    if bare && !(first.is_uppercase() && title.chars().nth(1).is_some_and(char::is_lowercase)) {
         return None;
     }
     if MONTH_START.is_match(title) {
