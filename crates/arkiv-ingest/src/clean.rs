@@ -234,21 +234,7 @@ fn unflatten(piece: &str) -> Vec<&str> {
     static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|\s)(\d{1,3})\.\s+\p{Lu}").unwrap());
     static LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s(\p{Lu}\p{Ll}+(?:\s\p{Ll}+\.?)?):\s").unwrap());
     let numbers: Vec<(usize, u32)> = NUMBER.captures_iter(piece).filter_map(|c| Some((c.get(1)?.start(), c[1].parse().ok()?))).collect();
-    // The longest chain n, n+1, n+2, ... in the order of the text.
-    let mut best: Vec<usize> = vec![];
-    for k in 0..numbers.len() {
-        let mut chain = vec![numbers[k].0];
-        let mut want = numbers[k].1 + 1;
-        for &(at, n) in &numbers[k + 1..] {
-            if n == want {
-                chain.push(at);
-                want += 1;
-            }
-        }
-        if chain.len() > best.len() {
-            best = chain;
-        }
-    }
+    let best = longest_run(&numbers);
     if best.len() < 3 {
         return vec![piece];
     }
@@ -266,6 +252,32 @@ fn unflatten(piece: &str) -> Vec<&str> {
     }
     out.push(&piece[from..]);
     out
+}
+
+/// The places of the longest chain of numbers n, n+1, n+2, ... in the
+/// order of the text (`numbers`: each number's place and value): from each
+/// number, the next one's nearest later place (found in one pass from the
+/// end), and the first start whose chain runs longest.
+fn longest_run(numbers: &[(usize, u32)]) -> Vec<usize> {
+    let mut next = vec![None; numbers.len()];
+    let mut nearest: FxHashMap<u32, usize> = FxHashMap::default();
+    let mut len = vec![1usize; numbers.len()];
+    for k in (0..numbers.len()).rev() {
+        next[k] = nearest.get(&(numbers[k].1 + 1)).copied();
+        if let Some(j) = next[k] {
+            len[k] = 1 + len[j];
+        }
+        nearest.insert(numbers[k].1, k);
+    }
+    let mut best: Vec<usize> = vec![];
+    if let Some(start) = (0..numbers.len()).rev().max_by_key(|&k| len[k]) {
+        let mut k = Some(start);
+        while let Some(i) = k {
+            best.push(numbers[i].0);
+            k = next[i];
+        }
+    }
+    best
 }
 
 /// One piece of text between line ends as a line: trimmed, its bullets
@@ -605,6 +617,30 @@ mod tests {
         let lines = split_lines("Sagsfremstilling\r\n\u{f0b7} første\r\n\x0cSide 2\r\n• anden\n o Tredje\n");
         assert_eq!(texts(&lines), vec!["Sagsfremstilling", "- første", "Side 2", "- anden", "- Tredje"]);
         assert_eq!(lines[2].no, 3);
+    }
+
+    proptest::proptest! {
+        /// The one-pass run is the run found by following each start's
+        /// numbers one after another, the first longest.
+        #[test]
+        fn the_longest_run_is_each_starts_run_followed_through(values in proptest::collection::vec(1u32..8, 0..40)) {
+            let numbers: Vec<(usize, u32)> = values.iter().enumerate().map(|(k, &v)| (k * 3, v)).collect();
+            let mut want: Vec<usize> = vec![];
+            for k in 0..numbers.len() {
+                let mut chain = vec![numbers[k].0];
+                let mut next = numbers[k].1 + 1;
+                for &(at, n) in &numbers[k + 1..] {
+                    if n == next {
+                        chain.push(at);
+                        next += 1;
+                    }
+                }
+                if chain.len() > want.len() {
+                    want = chain;
+                }
+            }
+            proptest::prop_assert_eq!(longest_run(&numbers), want);
+        }
     }
 
     #[test]
