@@ -47,25 +47,32 @@ pub fn read(bytes: &[u8], max_text: usize) -> Result<Extracted, ReadError> {
     let mut seen = std::collections::HashSet::new();
     let mut edges = numbered_parts(&zip, "word/header");
     edges.extend(numbered_parts(&zip, "word/footer"));
-    let notes = ["word/footnotes.xml".to_string(), "word/endnotes.xml".to_string()];
-    for name in edges.iter().map(|n| Some(n.as_str())).chain([None]).chain(notes.iter().map(|n| Some(n.as_str()))) {
-        let Some(name) = name else {
-            let Some(doc) = part(&mut zip, "word/document.xml")? else {
-                return Err(damaged("it has no word/document.xml"));
-            };
-            part_text(doc, "word/document.xml", &style, &mut counters, &mut lines)?;
-            continue;
-        };
-        if let Some(r) = part(&mut zip, name)? {
-            let mut own = Lines::new(max_text);
-            part_text(r, name, &style, &mut counters, &mut own)?;
-            let t = own.finish()?;
-            if !t.trim().is_empty() && seen.insert(t.clone()) {
-                lines.append(&t)?;
-            }
-        }
+    for name in &edges {
+        append_once(&mut zip, name, &style, &mut counters, &mut seen, &mut lines)?;
+    }
+    let Some(doc) = part(&mut zip, "word/document.xml")? else {
+        return Err(damaged("it has no word/document.xml"));
+    };
+    part_text(doc, "word/document.xml", &style, &mut counters, &mut lines)?;
+    for name in ["word/footnotes.xml", "word/endnotes.xml"] {
+        append_once(&mut zip, name, &style, &mut counters, &mut seen, &mut lines)?;
     }
     Ok(Extracted { text: lines.finish()?, pages: None, engine: super::Engine::Docx, notes: vec![], textless: vec![], ocr: vec![] })
+}
+
+/// A header, footer or the notes, written where the package has the part
+/// and its text is not one already written (a header repeated for the
+/// first page, say).
+fn append_once<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, name: &str, style: &Parts, counters: &mut Counters, seen: &mut std::collections::HashSet<String>, lines: &mut Lines) -> Result<(), ReadError> {
+    if let Some(r) = part(zip, name)? {
+        let mut own = Lines::new(lines.max());
+        part_text(r, name, style, counters, &mut own)?;
+        let t = own.finish()?;
+        if !t.trim().is_empty() && seen.insert(t.clone()) {
+            lines.append(&t)?;
+        }
+    }
+    Ok(())
 }
 
 /// The parts named `prefix` + a number + ".xml" ("word/header2.xml"), in

@@ -20,6 +20,18 @@ use super::{Engine, Extracted, ReadError};
 use ego_tree::iter::Edge;
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use scraper::{ElementRef, Html, Node, Selector};
+use std::sync::LazyLock;
+
+/// The selectors the reader asks of every page, parsed once.
+static H1: LazyLock<Selector> = LazyLock::new(|| selector("h1"));
+static META: LazyLock<Selector> = LazyLock::new(|| selector("meta"));
+static TITLE: LazyLock<Selector> = LazyLock::new(|| selector("head > title"));
+static MAIN: LazyLock<Selector> = LazyLock::new(|| selector("main, [role=main]"));
+static BODY: LazyLock<Selector> = LazyLock::new(|| selector("body"));
+
+fn selector(s: &str) -> Selector {
+    Selector::parse(s).expect("a valid selector")
+}
 
 /// Reads a saved web page's text, at most `max_text` bytes of it.
 pub fn read(bytes: &[u8], max_text: usize) -> Result<Extracted, ReadError> {
@@ -34,8 +46,7 @@ pub fn read(bytes: &[u8], max_text: usize) -> Result<Extracted, ReadError> {
     }
     let content = main_content(&page);
     let mut lines = Lines::new(max_text);
-    let h1 = Selector::parse("h1").expect("a valid selector");
-    if content.select(&h1).next().is_none() {
+    if content.select(&H1).next().is_none() {
         if let Some(title) = page_title(&page) {
             lines.line(&title)?;
         }
@@ -66,8 +77,7 @@ fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(4096)];
     let head = WINDOWS_1252.decode_without_bom_handling(head).0;
     let page = Html::parse_document(&head);
-    let meta = Selector::parse("meta").expect("a valid selector");
-    for m in page.select(&meta) {
+    for m in page.select(&META) {
         let label = match m.value().attr("charset") {
             Some(c) => Some(c.to_string()),
             None if m.value().attr("http-equiv").is_some_and(|h| h.eq_ignore_ascii_case("content-type")) => {
@@ -94,17 +104,14 @@ fn charset_of_content_type(content: &str) -> Option<String> {
 
 /// The page's `<title>`, its white space folded.
 fn page_title(page: &Html) -> Option<String> {
-    let title = Selector::parse("head > title").expect("a valid selector");
-    let t = page.select(&title).next()?.text().collect::<String>();
+    let t = page.select(&TITLE).next()?.text().collect::<String>();
     let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
     (!t.is_empty()).then_some(t)
 }
 
 /// The element the page marks as its content, else its body (else the whole).
 fn main_content(page: &Html) -> ElementRef<'_> {
-    let main = Selector::parse("main, [role=main]").expect("a valid selector");
-    let body = Selector::parse("body").expect("a valid selector");
-    page.select(&main).find(|m| !skipped(m)).or_else(|| page.select(&body).next()).unwrap_or_else(|| page.root_element())
+    page.select(&MAIN).find(|m| !skipped(m)).or_else(|| page.select(&BODY).next()).unwrap_or_else(|| page.root_element())
 }
 
 /// Elements whose text is not the document's.

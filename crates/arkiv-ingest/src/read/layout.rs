@@ -24,12 +24,20 @@ struct Row {
 pub(super) struct Lines {
     out: String,
     rows: Vec<Row>,
+    /// Bytes of text the open rows hold (counted as they come, so that a
+    /// check does not walk a long row again).
+    held: usize,
     max: usize,
 }
 
 impl Lines {
     pub fn new(max: usize) -> Lines {
-        Lines { out: String::new(), rows: vec![], max }
+        Lines { out: String::new(), rows: vec![], held: 0, max }
+    }
+
+    /// The bound on the text's length.
+    pub fn max(&self) -> usize {
+        self.max
     }
 
     /// A finished paragraph: a line of its own, or part of the open cell.
@@ -39,6 +47,7 @@ impl Lines {
             Some(row) if !row.layout => {
                 let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
                 if !t.is_empty() {
+                    self.held += t.len();
                     row.cell.push(t);
                 }
             }
@@ -67,10 +76,9 @@ impl Lines {
                 if self.rows[k].layout {
                     continue;
                 }
-                self.rows[k].layout = true;
-                let row = std::mem::take(&mut self.rows[k]);
-                self.rows[k].layout = true;
+                let row = std::mem::replace(&mut self.rows[k], Row { layout: true, ..Row::default() });
                 for p in row.cells.iter().chain(row.cell.iter()) {
+                    self.held -= p.len();
                     self.out.push_str(p);
                     self.out.push('\n');
                 }
@@ -83,7 +91,10 @@ impl Lines {
     /// The open cell ends.
     pub fn close_cell(&mut self) {
         if let Some(row) = self.rows.last_mut().filter(|r| !r.layout) {
-            let cell = std::mem::take(&mut row.cell).join(" ");
+            let parts = std::mem::take(&mut row.cell);
+            let cell = parts.join(" ");
+            // The spaces joining the cell's paragraphs are held text too.
+            self.held += cell.len() - parts.iter().map(String::len).sum::<usize>();
             row.cells.push(cell);
         }
     }
@@ -95,6 +106,7 @@ impl Lines {
         if row.layout {
             return Ok(());
         }
+        self.held -= row.cells.iter().chain(row.cell.iter()).map(String::len).sum::<usize>();
         if !row.cell.is_empty() {
             row.cells.push(std::mem::take(&mut row.cell).join(" "));
         }
@@ -113,7 +125,10 @@ impl Lines {
     /// A row's line goes into the open cell around it, if any, as it is.
     fn line_through(&mut self, line: &str) -> Result<(), ReadError> {
         match self.rows.last_mut() {
-            Some(row) if !row.layout => row.cell.push(line.to_string()),
+            Some(row) if !row.layout => {
+                self.held += line.len();
+                row.cell.push(line.to_string());
+            }
             _ => {
                 self.out.push_str(line);
                 self.out.push('\n');
@@ -124,8 +139,7 @@ impl Lines {
 
     /// Fails when the text, with `pending` bytes not yet written, is past the bound.
     pub fn check(&self, pending: usize) -> Result<(), ReadError> {
-        let held: usize = self.rows.iter().map(|r| r.cells.iter().chain(r.cell.iter()).map(String::len).sum::<usize>()).sum();
-        if self.out.len() + held + pending > self.max {
+        if self.out.len() + self.held + pending > self.max {
             return Err(ReadError::TextTooLong(self.max as u64 / (1024 * 1024)));
         }
         Ok(())
@@ -180,6 +194,34 @@ mod tests {
         l.close_cell();
         l.close_row().unwrap();
         assert_eq!(l.finish().unwrap(), "Menu\nReferat\n1.\tGodkendelse af dagsorden\nIngen\n");
+    }
+
+    /// What the open rows hold, counted the long way.
+    fn recount(l: &Lines) -> usize {
+        l.rows.iter().map(|r| r.cells.iter().chain(r.cell.iter()).map(String::len).sum::<usize>()).sum()
+    }
+
+    #[test]
+    fn the_held_count_follows_the_rows() {
+        let mut l = Lines::new(1 << 20);
+        let steps: [&dyn Fn(&mut Lines); 9] = [
+            &|l| l.open_row().unwrap(),
+            &|l| l.line("Kommune og region").unwrap(),
+            &|l| l.line("anden linje").unwrap(),
+            &|l| l.close_cell(),
+            &|l| l.line("Randers").unwrap(),
+            &|l| l.open_row().unwrap(),
+            &|l| l.line("indre celle").unwrap(),
+            &|l| l.close_cell(),
+            &|l| l.close_row().unwrap(),
+        ];
+        for step in steps {
+            step(&mut l);
+            assert_eq!(l.held, recount(&l));
+        }
+        l.close_cell();
+        l.close_row().unwrap();
+        assert_eq!((l.held, recount(&l)), (0, 0));
     }
 
     #[test]

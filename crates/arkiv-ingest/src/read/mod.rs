@@ -189,10 +189,8 @@ pub fn read_isolated(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result
         _ => run_reader(format, bytes, opts)?,
     };
     let mut ex = ex;
-    if format == Format::Pdf {
-        ocr::fill(&mut ex, bytes, opts);
-    }
-    finish(ex, opts)
+    let unread = if format == Format::Pdf { ocr::fill(&mut ex, bytes, opts) } else { None };
+    finish(ex, opts, unread)
 }
 
 fn run_reader(format: Format, bytes: &[u8], opts: &ReadOptions) -> Result<Extracted, ReadError> {
@@ -220,8 +218,9 @@ pub(crate) fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// The common end of every reader: the text length bound, stray control
-/// characters removed (as for text files), and empty text refused.
-fn finish(ex: Extracted, opts: &ReadOptions) -> Result<Decoded, ReadError> {
+/// characters removed (as for text files), and empty text refused;
+/// `unread` says why pages without text were not read by OCR.
+fn finish(ex: Extracted, opts: &ReadOptions, unread: Option<String>) -> Result<Decoded, ReadError> {
     if ex.text.len() > opts.max_text_bytes {
         return Err(ReadError::TextTooLong(opts.max_text_bytes as u64 / (1024 * 1024)));
     }
@@ -233,8 +232,7 @@ fn finish(ex: Extracted, opts: &ReadOptions) -> Result<Decoded, ReadError> {
     let text = decode::drop_controls(ex.text, &mut notes);
     if text.trim_matches(|c: char| c.is_whitespace()).is_empty() {
         if !ex.textless.is_empty() {
-            let why = notes.iter().rev().find(|(c, _)| *c == "read.pages-without-text").and_then(|(_, m)| m.rsplit_once(" (")).map(|(_, w)| w.trim_end_matches(')').to_string()).unwrap_or_default();
-            return Err(ReadError::NoTextLayer { pages: ex.textless.len() as u32, why });
+            return Err(ReadError::NoTextLayer { pages: ex.textless.len() as u32, why: unread.unwrap_or_default() });
         }
         return Err(ReadError::Empty);
     }

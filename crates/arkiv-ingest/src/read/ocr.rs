@@ -49,40 +49,35 @@ fn unread_note(pages: &[u32], total: Option<u32>, why: &str) -> (String, String)
     ("read.pages-without-text".into(), format!("{side} {list}{of} har ingen tekst: scannet? ({why})"))
 }
 
+/// Notes the pages of `ex` still without text, and gives why.
+fn unread(ex: &mut Extracted, why: String) -> Option<String> {
+    let note = unread_note(&ex.textless, ex.pages, &why);
+    ex.notes.push(note);
+    Some(why)
+}
+
 /// Reads the pages of `ex` that have no text by OCR, where it can, and
-/// notes those it cannot. The pages' texts are separated by form feeds.
-pub fn fill(ex: &mut Extracted, pdf: &[u8], opts: &ReadOptions) {
+/// notes those it cannot; gives why those are unread (None: none is).
+/// The pages' texts are separated by form feeds.
+pub fn fill(ex: &mut Extracted, pdf: &[u8], opts: &ReadOptions) -> Option<String> {
     if ex.textless.is_empty() {
-        return;
+        return None;
     }
     let progs = if opts.ocr { programs() } else { None };
     let Some((render, tesseract)) = progs else {
         let why = if opts.ocr { "OCR needs Tesseract with Danish: apt install tesseract-ocr tesseract-ocr-dan poppler-utils" } else { "OCR is turned off" };
-        let textless = std::mem::take(&mut ex.textless);
-        ex.notes.push(unread_note(&textless, ex.pages, why));
-        ex.textless = textless;
-        return;
+        return unread(ex, why.into());
     };
     let mut pages: Vec<String> = ex.text.split('\x0c').map(str::to_string).collect();
-    let scratch = match Scratch::new() {
-        Ok(s) => s,
-        Err(e) => {
-            ex.notes.push(unread_note(&ex.textless.clone(), ex.pages, &e));
-            return;
-        }
-    };
-    let input = match scratch.file("in.pdf", pdf) {
-        Ok(p) => p,
-        Err(e) => {
-            ex.notes.push(unread_note(&ex.textless.clone(), ex.pages, &e));
-            return;
-        }
+    let (scratch, input) = match Scratch::new().and_then(|s| s.file("in.pdf", pdf).map(|p| (s, p))) {
+        Ok(x) => x,
+        Err(e) => return unread(ex, e),
     };
     // Pages in parallel: a long scanned file uses every core, and a page
     // waits on its programs, not on the CPU of this thread.
     use rayon::prelude::*;
     let read: Vec<(u32, Result<(String, u8), String>)> = ex.textless.par_iter().map(|&page| (page, read_page(render, tesseract, &scratch, &input, page, opts))).collect();
-    let mut unread = vec![];
+    let mut unread_pages = vec![];
     for (page, got) in read {
         let Some(slot) = pages.get_mut(page as usize - 1) else { continue };
         match got {
@@ -90,9 +85,9 @@ pub fn fill(ex: &mut Extracted, pdf: &[u8], opts: &ReadOptions) {
                 *slot = format!("{}\n", text.trim_end());
                 ex.ocr.push(OcrPage { page, confidence });
             }
-            Ok(_) => unread.push(page),
+            Ok(_) => unread_pages.push(page),
             Err(why) => {
-                unread.push(page);
+                unread_pages.push(page);
                 ex.notes.push(("read.note".into(), format!("side {page}: OCR gav ingen tekst ({why})")));
             }
         }
@@ -101,11 +96,12 @@ pub fn fill(ex: &mut Extracted, pdf: &[u8], opts: &ReadOptions) {
         let list = ex.ocr.iter().map(|p| format!("{} ({}%)", p.page, p.confidence)).collect::<Vec<_>>().join(", ");
         ex.notes.push(("read.ocr".into(), format!("læst med OCR (Tesseract, dansk), side og sikkerhed: {list}")));
     }
-    if !unread.is_empty() {
-        ex.notes.push(unread_note(&unread, ex.pages, "OCR fandt ingen tekst"));
-    }
-    ex.textless = unread;
     ex.text = pages.join("\x0c");
+    ex.textless = unread_pages;
+    if ex.textless.is_empty() {
+        return None;
+    }
+    unread(ex, "OCR fandt ingen tekst".into())
 }
 
 /// One page: rendered to a grey PNG, read by Tesseract as text and as a
