@@ -35,7 +35,7 @@ pub use search::{Highlighter, SearchRequest, Sort, SCORE_ALL_UP_TO};
 
 /// The limits one search may ask for.
 pub mod search_limits {
-    pub use crate::search::{MAX_FUZZY_WORDS, MAX_LIMIT, MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_WINDOW};
+    pub use crate::search::{validate, MAX_FUZZY_WORDS, MAX_LIMIT, MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_WINDOW};
 }
 pub use synonyms::Synonyms;
 
