@@ -21,6 +21,7 @@
 //! named by its body ("Ældrerådsmøde") gives the body ("Ældrerådet").
 
 use crate::clean::Line;
+use crate::dates::Date;
 use crate::Kind;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -39,19 +40,29 @@ static INLINE_FIELD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?i:udvalg|mødeforum|forum)\s*:\s*(\S.*?)\s*(?:\b(?i:tid|dato|mødedato|sted|mødested|deltagere|afbud)\s*:|$)").unwrap()
 });
 /// A kind and its preposition before a name: "Dagsorden til
-/// kommunalbestyrelsen", "Referat byrådet", "Beslutning i Byrådet".
-static KIND_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:dagsorden|referat|beslutningsprotokol|beslutning)\.?(?:\s+(?i:til|for|fra|af|i))?\s+").unwrap());
+/// kommunalbestyrelsen", "Referat byrådet", "Beslutning i Byrådet",
+/// "Mødereferat for Psykiatrirådet".
+static KIND_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:(?:møde)?(?:dagsorden|referat|beslutningsprotokol)|beslutning)\.?(?:\s+(?i:til|for|fra|af|i))?\s+").unwrap());
 /// An election period after a name: "(2018-2021)", "2018-2021", "(18-21)".
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*(?:\(?\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}\)?|\(\d{2}\s*[-–]\s*\d{2}\))\s*$").unwrap());
 /// A title line's parts: " - ", " – ", " — ".
 static PARTS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+[-–—]\s+").unwrap());
 /// What comes before a meeting's name: "Møde i", "Referat fra møde i",
-/// "Dagsorden for", "mødet i", "til mødet i".
+/// "Dagsorden for", "Mødereferat for", "mødet i", "til mødet i".
 static MEETING_OF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i:(?:(?:dagsorden|referat|beslutningsprotokol)\s+(?:for|fra|til|af)\s+)?(?:til\s+)?(?:mødet|møde)\s+i\s+|(?:dagsorden|referat|beslutningsprotokol)\s+(?:for|fra)\s+)").unwrap()
+    Regex::new(r"^(?i:(?:(?:dagsorden|referat|beslutningsprotokol)\s+(?:for|fra|til|af)\s+)?(?:til\s+)?(?:mødet|møde)\s+i\s+|(?:møde)?(?:dagsorden|referat|beslutningsprotokol)\s+(?:for|fra)\s+)").unwrap()
 });
 /// A decision line in an item: "<committee>, 03-03-2016, pkt. 15".
 static DECISION_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\S.{2,80}?),\s+\d{1,2}-\d{1,2}-\d{4},\s+(?i:pkt)\.?\s*\d+\s*$").unwrap());
+/// "Beslutning i <committee> den", "Beslutninger <committee> den" (as a
+/// meeting system heads an item's decision).
+static DECIDED_IN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?i:beslutning(?:er)?)\s+(?:(?i:i|fra)\s+)?(\p{Lu}.{2,120})").unwrap());
+/// "den" after a committee's name and its election period.
+static DEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[^:;.]{3,100}?\s(?i:den|d\.)(?:\s|$)").unwrap());
+/// "<committee>s beslutning i mødet den <date>".
+static DECIDED_BY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\S.{2,100}?)\s+(?i:beslutning)\s+(?:i|på)\s+(?i:mødet)\s+(?i:den|d\.)\s+(.*)$").unwrap());
+/// "<committee>s møde den": a meeting named by whose it is.
+static GENITIVE_MEETING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\p{Lu}[^:;,.]{2,60}?)(?:'s|’s|s)\s+møde\s+(?:den|d\.)\s").unwrap());
 /// "dagens møde i <committee>" inside an item's text.
 static TODAYS_MEETING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i:dagens møde i)\s+(\S[^.,;:]{2,80})").unwrap());
 
@@ -65,9 +76,13 @@ pub struct Named {
     pub cue: &'static str,
 }
 
-/// The kind a word names: dagsorden, referat (also beslutningsprotokol).
+/// The kind a word names: dagsorden, referat (also beslutningsprotokol,
+/// mødereferat).
 pub fn kind_word(w: &str) -> Option<Kind> {
-    Kind::parse(w.trim().trim_end_matches(':'))
+    let w = w.trim().trim_end_matches(':');
+    // "Mødereferat", "Mødedagsorden".
+    let w = w.strip_prefix("Møde").or_else(|| w.strip_prefix("møde")).filter(|r| !r.is_empty()).unwrap_or(w);
+    Kind::parse(w)
 }
 
 /// A line that may name a body: it holds one of the words bodies are
@@ -94,26 +109,88 @@ fn todays_meeting(texts: &[&str]) -> Option<Named> {
     })
 }
 
-/// The committee the items name, where the header names none.
-pub fn from_items<'a>(lines: impl Iterator<Item = &'a str>) -> Option<Named> {
-    let mut found: Option<Named> = None;
+/// The committee the items name, where the header names none, with the
+/// date of the meeting where the cue gives one. The cues: a decision with
+/// its committee and date ("Beslutning i Byrådet (18-21) den 01-10-2018",
+/// "Økonomiudvalgets beslutning i mødet den 31. marts 2020",
+/// "BESLUTNING I KOMMUNALBESTYRELSEN DEN"), a decision line
+/// ("Sundheds- og Omsorgsudvalget, 03-03-2016, pkt. 15"), and the meeting
+/// itself ("dagens møde i Social- og Sundhedsudvalget", "Mødet i
+/// Sundheds- og Omsorgsudvalget begyndte kl. 14:30").
+///
+/// An item quotes the decisions of the committees that saw its case
+/// before this one ("Beslutning i Økonomiudvalget den 24-09-2018" above
+/// "Beslutning i Byrådet den 01-10-2018"): the latest dated decision is
+/// this meeting's. Without dates, the committee the cues name most.
+pub fn from_items<'a>(lines: impl Iterator<Item = &'a str>) -> Option<(Named, Option<Date>)> {
+    let mut dated: Vec<(Date, Named)> = vec![];
+    let mut undated: Vec<Named> = vec![];
     for t in lines {
-        // Most lines hold neither cue's words: passed over without a regex.
-        let decision = t.contains("pkt") || t.contains("Pkt") || t.contains("PKT");
-        let todays = found.is_none() && t.contains("agens møde");
-        if !decision && !todays {
+        // Most lines hold no cue's words: passed over without a regex.
+        let decision_line = t.contains("pkt") || t.contains("Pkt") || t.contains("PKT");
+        let decided = t.contains("eslutning") || t.contains("ESLUTNING");
+        let meeting = t.contains("agens møde") || t.starts_with("Mødet i ");
+        if !decision_line && !decided && !meeting {
             continue;
         }
-        if let Some(c) = DECISION_LINE.captures(t).filter(|_| decision) {
-            if let Some(name) = clean(&c[1]).filter(|n| is_body(n)) {
-                return Some(Named { name, kind: None, cue: "decision line" });
+        if decision_line {
+            if let Some(c) = DECISION_LINE.captures(t) {
+                if let Some(name) = clean(&c[1]).filter(|n| is_body(n)) {
+                    let named = Named { name, kind: None, cue: "decision line" };
+                    match crate::dates::find_date(&t[c.get(1).unwrap().end()..]).and_then(|d| d.full()) {
+                        Some(d) => dated.push((d, named)),
+                        None => undated.push(named),
+                    }
+                }
             }
         }
-        if todays {
-            found = todays_meeting(&[t]);
+        if decided {
+            for (name, after) in decisions_in(t) {
+                let named = Named { name, kind: None, cue: "decision with its committee" };
+                match crate::dates::find_date(after).and_then(|d| d.full()) {
+                    Some(d) => dated.push((d, named)),
+                    None => undated.push(named),
+                }
+            }
+        }
+        if meeting {
+            if let Some(n) = todays_meeting(&[t]).or_else(|| t.strip_prefix("Mødet i ").and_then(body_prefix).map(|name| Named { name, kind: None, cue: "mødet i" })) {
+                undated.push(n);
+            }
         }
     }
-    found
+    // The latest date; of two on one day, the one named last.
+    if let Some(k) = (0..dated.len()).max_by_key(|&k| (dated[k].0, k)) {
+        let (d, n) = dated.swap_remove(k);
+        return Some((n, Some(d)));
+    }
+    let count = |n: &Named| undated.iter().filter(|m| m.name == n.name).count();
+    let best = (0..undated.len()).max_by_key(|&k| (count(&undated[k]), std::cmp::Reverse(k)))?;
+    Some((undated.swap_remove(best), None))
+}
+
+/// A decision's committee in a line, and the text after its name (where
+/// its date is): "Beslutning i Økonomiudvalget den 17-11-2014",
+/// "Beslutninger Sundheds-, Idræts- og Fritidsudvalget den", "Byrådets
+/// beslutning i mødet den 3. marts 2020".
+fn decisions_in(t: &str) -> Vec<(String, &str)> {
+    let mut out = vec![];
+    for c in DECIDED_IN.captures_iter(t) {
+        let rest = c.get(1).unwrap();
+        if let Some(name) = body_prefix(rest.as_str()) {
+            // The name is followed by its date ("den ..."), possibly after an
+            // election period: only then is it a decision's heading.
+            if let Some(den) = DEN.find(rest.as_str()) {
+                out.push((name, &t[rest.start() + den.end()..]));
+            }
+        }
+    }
+    if let Some(c) = DECIDED_BY.captures(t) {
+        if let Some(name) = body_prefix(&c[1]) {
+            out.push((name, c.get(2).map_or("", |m| m.as_str())));
+        }
+    }
+    out
 }
 
 fn field(texts: &[&str]) -> Option<Named> {
@@ -173,13 +250,24 @@ fn title_line(texts: &[&str]) -> Option<Named> {
 
 fn dated_or_meeting(texts: &[&str]) -> Option<Named> {
     for t in texts {
+        // "Social og sundheds møde den 17. april 2023": a committee named by
+        // its field, whose meeting this is, with the date after it.
+        if let Some(c) = GENITIVE_MEETING.captures(t) {
+            if crate::dates::find_date(&t[c.get(0).unwrap().end()..]).is_some() {
+                if let Some(name) = clean(&c[1]) {
+                    return Some(Named { name, kind: None, cue: "a body's meeting and date" });
+                }
+            }
+        }
         let (rest, as_meeting) = match MEETING_OF.find(t) {
             Some(m) => (&t[m.end()..], true),
             None => (*t, false),
         };
         // A name with a date after it, or a meeting's.
         let Some(name) = body_prefix(rest) else { continue };
-        if as_meeting || crate::dates::find_date(rest).is_some() {
+        // "Udsatterådets møde tirsdag ...", "Forretningsudvalgets 3. møde".
+        let a_meeting = rest.split_whitespace().take(4).any(|w| w.to_lowercase().trim_end_matches([',', '.']).ends_with("møde"));
+        if as_meeting || a_meeting || crate::dates::find_date(rest).is_some() {
             let kind = kind_word(t.split_whitespace().next().unwrap_or(""));
             return Some(Named { name, kind, cue: if as_meeting { "møde i" } else { "name and date" } });
         }
@@ -215,7 +303,7 @@ fn body_prefix(s: &str) -> Option<String> {
             break;
         }
         let word = bare.trim_matches(|c: char| !c.is_alphanumeric());
-        if body_for || BODY.is_match(word) || word.ends_with("møde") {
+        if body_for || BODY.is_match(word) || word.ends_with("møde") || genitive(word).is_some() {
             end = Some(w.as_ptr() as usize - s.as_ptr() as usize + w.len());
         }
         if w.ends_with(',') || n >= 10 {
@@ -240,6 +328,14 @@ fn clean(s: &str) -> Option<String> {
     let s = PERIOD.replace(s, "");
     let s = s.trim().trim_end_matches([',', '.', ':', ';', '-', '–']).trim();
     let mut words: Vec<String> = s.split_whitespace().map(str::to_string).collect();
+    // A body's meeting in the genitive: "Udsatterådets møde", "Byrådet's
+    // møde", "Forretningsudvalgets" (before "3. møde"): the body.
+    if words.len() >= 2 && words.last().is_some_and(|w| w.eq_ignore_ascii_case("møde")) && words.get(words.len() - 2).is_some_and(|w| genitive(w).is_some()) {
+        words.pop();
+    }
+    if let Some(body) = words.last().and_then(|w| genitive(w)) {
+        *words.last_mut().unwrap() = body.to_string();
+    }
     if let Some(last) = words.last_mut() {
         if let Some(body) = last.strip_suffix("smøde").or_else(|| last.strip_suffix("møde")) {
             if BODY.is_match(body) {
@@ -247,7 +343,12 @@ fn clean(s: &str) -> Option<String> {
             }
         }
     }
-    let name = words.join(" ");
+    let mut name = words.join(" ");
+    // A name set in capitals ("BESLUTNING I KOMMUNALBESTYRELSEN") as
+    // written: the first letter capital.
+    if name.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) {
+        name = name.to_lowercase();
+    }
     let n = name.chars().count();
     if !(3..=100).contains(&n) || !name.chars().next().is_some_and(char::is_alphabetic) {
         return None;
@@ -259,6 +360,13 @@ fn clean(s: &str) -> Option<String> {
     }
     let mut c = name.chars();
     Some(c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default())
+}
+
+/// A body's name in the genitive, as the name: "Forretningsudvalgets" →
+/// "Forretningsudvalget", "Byrådet's" → "Byrådet".
+fn genitive(word: &str) -> Option<&str> {
+    let body = word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).or_else(|| word.strip_suffix('s'))?;
+    (BODY.is_match(body) && body.chars().count() > 3).then_some(body)
 }
 
 /// The definite form of a body's name: "Ældreråd" → "Ældrerådet",
@@ -301,6 +409,11 @@ mod tests {
         assert_eq!(named("Dagsorden. Forum: Handicaprådet Tid: 14. marts 2018, kl Sted: Mødelokale 915"), Some(("Handicaprådet".into(), None)));
         assert_eq!(named("Dagsorden til kommunalbestyrelsen\n28. maj"), Some(("Kommunalbestyrelsen".into(), Some(Kind::Dagsorden))));
         assert_eq!(named("Udvalg: Byrådet (18-21)"), Some(("Byrådet".into(), None)));
+        assert_eq!(named("Frederikssund Kommunes logo\nSocial og sundheds møde den 17. april 2023"), Some(("Social og sundhed".into(), None)));
+        assert_eq!(named("Mødereferat for Psykiatrirådet den 23. februar 2023."), Some(("Psykiatrirådet".into(), Some(Kind::Referat))));
+        assert_eq!(named("Referat for Udsatterådets møde tirsdag 12. januar 2016 kl. 15.00"), Some(("Udsatterådet".into(), Some(Kind::Referat))));
+        assert_eq!(named("Referat Byrådet's møde Tirsdag den Kl. 17:00 Byrådssalen"), Some(("Byrådet".into(), Some(Kind::Referat))));
+        assert_eq!(named("Regionsældreråd Hovedstaden\nForretningsudvalgets 3. møde i 2012 torsdag den 23. august kl. 12,30-14,00"), Some(("Forretningsudvalget".into(), None)));
         assert_eq!(named("Her kan du følge dagens møde i Aarhus Byråd 'live'"), Some(("Aarhus Byråd".into(), None)));
         // Not committees: a page's heading, a sentence, an item.
         assert_eq!(named("Dagsordener og referater\nHer kan du se dagsordener og referater fra møder i udvalgene i Vejen Kommune."), None);
@@ -309,8 +422,23 @@ mod tests {
     #[test]
     fn committees_the_items_name() {
         let lines = ["Sagsnr. 249050", "Sundheds- og Omsorgsudvalget, 03-03-2016, pkt. 15", "Godkendt."];
-        assert_eq!(from_items(lines.into_iter()).map(|n| n.name), Some("Sundheds- og Omsorgsudvalget".into()));
+        assert_eq!(from_items(lines.into_iter()).map(|n| n.0.name), Some("Sundheds- og Omsorgsudvalget".into()));
         let lines = ["Godkendelse af dagsorden til dagens møde i Social- og Sundhedsudvalget."];
-        assert_eq!(from_items(lines.into_iter()).map(|n| n.name), Some("Social- og Sundhedsudvalget".into()));
+        assert_eq!(from_items(lines.into_iter()).map(|n| n.0.name), Some("Social- og Sundhedsudvalget".into()));
+        // A case's earlier decisions come first; the latest is this meeting's.
+        let lines = ["Beslutning i Økonomiudvalget den 24-09-2018", "Anbefales.", "Beslutning i Byrådet (18-21) den 01-10-2018", "Godkendt."];
+        let (n, d) = from_items(lines.into_iter()).unwrap();
+        assert_eq!((n.name.as_str(), d.map(|d| d.iso())), ("Byrådet", Some("2018-10-01".into())));
+        let lines = ["Dagsordenspunkt 1: Godkendelse af dagsorden", "Økonomiudvalgets beslutning i mødet den 31. marts 2020", "Mødet startede kl. 15.30."];
+        let (n, d) = from_items(lines.into_iter()).unwrap();
+        assert_eq!((n.name.as_str(), d.map(|d| d.iso())), ("Økonomiudvalget", Some("2020-03-31".into())));
+        // Undated: in capitals, as a flattened PDF prints it; the meeting itself.
+        let lines = ["Sagsnr.: 14/10674 BESLUTNING I KOMMUNALBESTYRELSEN DEN Godkendt. 2"];
+        assert_eq!(from_items(lines.into_iter()).map(|n| n.0.name), Some("Kommunalbestyrelsen".into()));
+        let lines = ["Inden mødet holdt professoren et oplæg for Sundheds- og Omsorgsudvalget.", "Mødet i Sundheds- og Omsorgsudvalget begyndte kl. 14:30."];
+        assert_eq!(from_items(lines.into_iter()).map(|n| n.0.name), Some("Sundheds- og Omsorgsudvalget".into()));
+        // Not a decision's heading: a decision named in a sentence.
+        let lines = ["Beslutningen om budgettet blev truffet i Byrådet."];
+        assert_eq!(from_items(lines.into_iter()), None);
     }
 }

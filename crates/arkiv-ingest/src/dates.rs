@@ -160,6 +160,23 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The first date printed in `s`.
+/// A date in a title line, its year taken from the same line where the
+/// date lacks one: "Forretningsudvalgets 3. møde i 2012, torsdag den 23.
+/// august".
+pub fn find_date_with_year_nearby(s: &str) -> Option<PrintedDate> {
+    let mut d = find_date(s)?;
+    if d.year.is_none() {
+        let mut years = LONE_YEAR.captures_iter(s).filter_map(|c| c[1].parse::<i32>().ok());
+        if let (Some(y), None) = (years.next(), years.next()) {
+            d.year = Some(y);
+        }
+    }
+    Some(d)
+}
+
+/// A year on its own: "i 2012", "2012,", not part of a date or a number.
+static LONE_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[\s(])((?:19|20)\d{2})(?:$|[\s,.)])").unwrap());
+
 pub fn find_date(s: &str) -> Option<PrintedDate> {
     if !s.bytes().any(|b| b.is_ascii_digit()) {
         return None;
@@ -243,5 +260,14 @@ mod tests {
         let d = find_date("Torsdag d. 20. februar kl 12.30-16.00").unwrap();
         assert_eq!(d.resolve(Some(Date::new(2020, 2, 24)), None).unwrap().0, Date::new(2020, 2, 20));
         assert!(d.resolve(None, None).is_none());
+    }
+
+    #[test]
+    fn a_title_lines_year_completes_its_date() {
+        let d = find_date_with_year_nearby("Forretningsudvalgets 3. møde i 2012 torsdag den 23. august kl. 12,30-14,00").unwrap();
+        assert_eq!(d.full(), Some(Date::new(2012, 8, 23)));
+        // Two years, or a year inside a number: none is taken.
+        assert_eq!(find_date_with_year_nearby("Budget 2021 og 2022, mødet 23. august").unwrap().year, None);
+        assert_eq!(find_date_with_year_nearby("Sagsnr. 2012-114, mødet 23. august").unwrap().year, None);
     }
 }

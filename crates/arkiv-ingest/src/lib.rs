@@ -192,7 +192,7 @@ pub fn finish(mut p: Prepared, table: &WordTable, cfg: &Config, ov: &Overrides) 
         let line = lines.get(raw.start).map(|l| l.no).unwrap_or(1);
         let built = meta::build_meeting(
             cfg,
-            MeetingInput { raw, ordinal: k, relpath: &p.relpath, facts: facts_in(raw), file_facts: &p.cleaned.facts, line, sibling_group, file_text: &file_text, paged: p.cleaned.paged },
+            MeetingInput { raw, ordinal: k, relpath: &p.relpath, facts: facts_in(raw), file_facts: &p.cleaned.facts, line, sibling_group, file_text: &file_text, lines, paged: p.cleaned.paged },
             ov,
         );
         for (line, code, msg) in built.notes {

@@ -148,7 +148,9 @@ fn parse_header(lines: &[Line]) -> Header {
             continue;
         }
         if lower.starts_with("dagsorden ") || lower.starts_with("referat ") || lower.starts_with("møde i ") {
-            if let Some(k) = Kind::parse(lower.split_whitespace().next().unwrap_or("")) {
+            // "Dagsorden med referat": minutes printed with their agenda;
+            // the last kind among the first words.
+            if let Some(k) = lower.split_whitespace().take(3).filter_map(|w| Kind::parse(w.trim_end_matches(['.', ':']))).last() {
                 h.kind_words.push(k);
             }
             h.titles.push(t.to_string());
@@ -191,6 +193,8 @@ pub struct MeetingInput<'a> {
     pub sibling_group: Option<String>,
     /// Text of the whole file, for group mentions.
     pub file_text: &'a str,
+    /// The file's cleaned lines, which the items' `lines` index.
+    pub lines: &'a [Line],
     /// The document's pages are known, so items get theirs.
     pub paged: bool,
 }
@@ -286,6 +290,9 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
     let named = crate::committee::from_header(&raw.header);
     let named_kind = named.as_ref().and_then(|n| n.kind);
     let text_group = header_group_named(cfg, raw, &inp.facts, named);
+    // The meeting's date as the items' decisions give it, where they name
+    // the committee: used when the header prints none.
+    let mut items_date: Option<Date> = None;
     let (group, group_source) = match (&ov.group, &text_group) {
         (Some((g, src)), tg) => {
             if let Some(tg) = tg {
@@ -297,11 +304,14 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
         }
         (None, Some(tg)) => (Some(tg.clone()), Some(Source::Header)),
         (None, None) => {
-            let lines = raw.items.iter().flat_map(|it| it.sections.iter().flat_map(|s| s.1.iter().map(String::as_str)));
+            // The items' own lines, their section headings among them
+            // ("Beslutning i Økonomiudvalget den 17-11-2014").
+            let lines = raw.items.iter().flat_map(|it| inp.lines.get(it.lines.clone()).unwrap_or_default().iter().map(|l| l.text.as_str()));
             if let Some(sg) = &inp.sibling_group {
                 notes.push((Some(inp.line), "meta.group-from-sibling", format!("no group in this meeting's header; '{sg}' from the other meeting in the file")));
                 (Some(sg.clone()), Some(Source::Header))
-            } else if let Some(n) = crate::committee::from_items(lines) {
+            } else if let Some((n, d)) = crate::committee::from_items(lines) {
+                items_date = d;
                 let name = as_configured(cfg, n.name);
                 notes.push((Some(inp.line), "meta.group-from-items", format!("no group in the header; '{name}' from the items ({})", n.cue)));
                 (Some(name), Some(Source::Text))
@@ -335,7 +345,7 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
             printed.extend(vals.iter().filter_map(|v| dates::find_date(v)).take(1));
         }
     }
-    printed.extend(h.titles.iter().filter_map(|t| dates::find_date(t)));
+    printed.extend(h.titles.iter().filter_map(|t| dates::find_date_with_year_nearby(t)));
     printed.extend(inp.facts.iter().filter_map(|f| if let Fact::RunningHeader(t) = f { dates::find_date(t) } else { None }));
     let text_date = printed.iter().find_map(|p| {
         // A date printed without its year takes it from the same day printed
@@ -362,6 +372,11 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
             (Some(*d), Some(*src))
         }
         (None, Some(d)) => (Some(d), Some(Source::Header)),
+        (None, None) if items_date.is_some() => {
+            let d = items_date.unwrap();
+            notes.push((Some(inp.line), "meta.date-from-items", format!("no meeting date in the header; {} from the items' decisions", d.iso())));
+            (Some(d), Some(Source::Text))
+        }
         (None, None) => match doc_date {
             Some(d) => {
                 notes.push((Some(inp.line), "meta.date-from-document", format!("no meeting date printed; the document date {} is used", d.iso())));
