@@ -29,7 +29,7 @@ pub use numbering::looks_like_item;
 use crate::clean::Line;
 use contents::{contents_run, glued_onto, norm, same_entry};
 use headings::{sections, sections_headed};
-use numbering::{candidates, choose, cue_words, is_candidate, Candidate, CUE_CLOSED};
+use numbering::{candidates, choose, cue_words, is_candidate, Candidate, CUE_CLOSED, DECIDED_TAIL};
 
 #[derive(Debug, Clone)]
 pub struct RawMeeting {
@@ -149,7 +149,12 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
             let after = &cands[run.end..];
             let picked: Vec<&Candidate> = choose(after).into_iter().map(|i| &after[i]).collect();
             let taken_up = picked.iter().any(|b| cands[run.clone()].iter().any(|t| t.number == b.number && same_entry(&b.title, &t.title)));
-            if picked.is_empty() || taken_up {
+            // Items printed one after the other with their decisions on the
+            // same line ("1. Godkendelse af dagsorden. Godkendt."), whose
+            // numbering goes on after them, are no list of the items alone.
+            let last = cands[run.end - 1].number;
+            let goes_on = plain.iter().any(|&i| i >= run.end && cands[i].number == last + 1);
+            if picked.is_empty() && !goes_on || taken_up {
                 entries = cands[run].iter().collect();
                 bodies = picked;
             }
@@ -196,8 +201,9 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
         let entry_item = |n: usize, t: &Candidate| {
             let end = entries.get(n + 1).map_or(first_body, |x| x.idx);
             let text_end = if n + 1 < entries.len() || bodies.is_empty() { end } else { t.title_end + 1 };
-            let sections = sections(&lines[t.title_end + 1..text_end.max(t.title_end + 1)]);
-            RawItem { number: t.number, title: tidy_title(&t.title), line: lines[t.idx].no, pages: (lines[t.idx].page, lines[end - 1].page), lines: t.idx..end, sections }
+            let (title, decided) = decided_in_title(&t.title);
+            let sections = with_decision(decided, sections(&lines[t.title_end + 1..text_end.max(t.title_end + 1)]));
+            RawItem { number: t.number, title, line: lines[t.idx].no, pages: (lines[t.idx].page, lines[end - 1].page), lines: t.idx..end, sections }
         };
         for (n, c) in bodies.iter().enumerate() {
             let entry = entries.iter().position(|t| t.number == c.number && same_entry(&c.title, &t.title));
@@ -233,13 +239,14 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
                     }
                 }
             }
+            let (title, decided) = decided_in_title(&title);
             items.push(RawItem {
                 number: c.number,
-                title: tidy_title(&title),
+                title,
                 line: lines[c.idx].no,
                 pages: (lines[c.idx].page, lines[body_end.max(c.idx + 1) - 1].page),
                 lines: c.idx..body_end,
-                sections: sections_headed(&first_section, &lines[c.title_end + 1..body_end]),
+                sections: with_decision(decided, sections_headed(&first_section, &lines[c.title_end + 1..body_end])),
             });
         }
         for (m, t) in pending {
@@ -258,6 +265,31 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
         next.start = first.start;
     }
     meetings
+}
+
+/// A decision written on the title's line, as minutes of a short meeting
+/// print it ("Godkendelse af dagsorden. Godkendt.", "Referat af sidste
+/// møde. Godkendt med en rettelse."): the title, and the decision apart.
+fn decided_in_title(t: &str) -> (String, Option<String>) {
+    if let Some(m) = DECIDED_TAIL.captures(t) {
+        let at = m.get(1).unwrap().start();
+        let title = tidy_title(&t[..at]);
+        if title.chars().count() >= 3 {
+            return (title, Some(t[at..].trim().to_string()));
+        }
+    }
+    (tidy_title(t), None)
+}
+
+/// Sections with a decision from the title's line before them.
+fn with_decision(decided: Option<String>, mut sections: Vec<(String, Vec<String>)>) -> Vec<(String, Vec<String>)> {
+    if let Some(d) = decided {
+        match sections.first_mut() {
+            Some((name, v)) if name == "beslutning" => v.insert(0, d),
+            _ => sections.insert(0, ("beslutning".to_string(), vec![d])),
+        }
+    }
+    sections
 }
 
 fn tidy_title(t: &str) -> String {
@@ -330,6 +362,28 @@ mod tests {
         check(
             "1. Velkomst\nBeslutning:\nok\n2. Sundhedsaftalen\nSagsfremstilling:\nTre områder:\n1. Fælles investering i forebyggelse\n2. Sammen om ældre borgere\n3. Den nære psykiatri\nBeslutning:\nDrøftet\n3. Eventuelt\nReferat:\nIntet\n",
             &[(1, "Velkomst"), (2, "Sundhedsaftalen"), (3, "Eventuelt")],
+        );
+    }
+
+    #[test]
+    fn items_on_adjacent_lines_whose_numbering_goes_on_are_items() {
+        check(
+            "Dagsorden med referat.\n1. Godkendelse af dagsordenen.\n2. Referat af sidste møde.\n3. Udvalgets sammensætning.\nNy kasserer blev valgt.\nDet blev drøftet hvem der skal være formand i det kommende år.\n4. Økonomi.\nRegnskabet blev gennemgået af kassereren.\n5. Eventuelt.\nIntet.\n",
+            &[(1, "Godkendelse af dagsordenen"), (2, "Referat af sidste møde"), (3, "Udvalgets sammensætning"), (4, "Økonomi"), (5, "Eventuelt")],
+        );
+        // The decision on the title's line is the item's decision.
+        let ms = segment(&split_lines("1. Godkendelse af dagsordenen efter evt. tilføjelser. Godkendt.\n2. Referat af mødet den 9. maj 2012. Godkendt med en rettelse.\n3. Økonomi.\nRegnskabet blev gennemgået.\n"));
+        let got: Vec<(&str, Option<&str>)> = ms[0].items.iter().map(|i| (i.title.as_str(), i.sections.iter().find(|s| s.0 == "beslutning").map(|s| s.1[0].as_str()))).collect();
+        assert_eq!(got, [("Godkendelse af dagsordenen efter evt. tilføjelser", Some("Godkendt.")), ("Referat af mødet den 9. maj 2012", Some("Godkendt med en rettelse.")), ("Økonomi", None)]);
+    }
+
+    #[test]
+    fn a_list_numbered_again_after_the_agenda_began_is_not_items() {
+        // No section headings: only the numbering says that "1. Formand" is
+        // a list inside item 2, and its 3 no item.
+        check(
+            "1. Velkommen til rådet\nFormanden bød velkommen.\n2. Bordet rundt\n- alle præsenterer sig:\n1. Formand: Else Kirk\n2. Medlem: Maria Lund\n3. Medlem: Kim Jensen\n",
+            &[(1, "Velkommen til rådet"), (2, "Bordet rundt")],
         );
     }
 

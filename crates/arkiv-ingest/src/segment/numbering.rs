@@ -18,6 +18,12 @@ pub(super) static ITEM: LazyLock<LinePattern> = LazyLock::new(|| {
     // Titel", "lukket 9 Titel" as meeting systems list their items.
     LinePattern::new(r"^(- )?(?:(?i:(pkt|punkt|nr|sag|ad\s+pkt|åbent|åben|lukket))\.?\s*)?(\d{1,3})(?:\s*([.):])\s*|\s+[-–]\s+|\s+|)(\S)")
 });
+/// A title's last sentence that is a decision, as minutes of a short
+/// meeting print it on the title's line ("Godkendelse af dagsorden.
+/// Godkendt."): short, and in the words minutes record one with.
+pub(super) static DECIDED_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\.\s+((?:Godkendt|Godkendtes|Vedtaget|Tiltrådt|Anbefalet|Anbefales|Taget til efterretning|Drøftet|Udsat|Ingen bemærkninger|Intet)\b[^.]{0,60}\.?)$").unwrap()
+});
 /// An item's number alone on its line, its title on the next: "1." /
 /// "Underskrift af referat", "Pkt. 7" / "Titel".
 pub(super) static ITEM_ALONE: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(- )?(?:(?i:(pkt|punkt))\.?\s*)?(\d{1,3})\s*[.:]?()$"));
@@ -48,7 +54,7 @@ pub(super) struct Candidate {
 }
 
 /// The cues a candidate's score weighs, by bit.
-pub(super) const CUES: [&str; 14] = [
+pub(super) const CUES: [&str; 15] = [
     "numbered line",
     "number alone, title on the next line",
     "title over 'Sag nr. N'",
@@ -63,6 +69,7 @@ pub(super) const CUES: [&str; 14] = [
     "its title again as a heading under it",
     "numbered as an item ('Pkt.', 'Nr.', 'Punkt', 'Sag')",
     "a closed item ('Lukket punkt:')",
+    "its decision on the title's line ('... Godkendt.')",
 ];
 pub(super) const CUE_NUMBERED: u16 = 1;
 pub(super) const CUE_ALONE: u16 = 1 << 1;
@@ -78,6 +85,7 @@ pub(super) const CUE_RESTARTED: u16 = 1 << 10;
 pub(super) const CUE_TITLE_AGAIN: u16 = 1 << 11;
 pub(super) const CUE_PREFIXED: u16 = 1 << 12;
 pub(super) const CUE_CLOSED: u16 = 1 << 13;
+pub(super) const CUE_DECIDED: u16 = 1 << 14;
 
 /// A candidate's cues in words.
 pub(super) fn cue_words(cues: u16) -> String {
@@ -246,6 +254,7 @@ pub(super) fn candidates(lines: &[Line], from: usize, to: usize) -> Vec<Candidat
         // A web export prints the title again as the item's heading.
         weigh(title_again(lines, &title, title_end, to), 3.0, CUE_TITLE_AGAIN);
         weigh(form & CUE_PREFIXED != 0, 1.0, 0);
+        weigh(DECIDED_TAIL.is_match(&title), 3.0, CUE_DECIDED);
         weigh(title.chars().next().is_some_and(|c| c.is_lowercase()), -3.0, CUE_LOWER);
         // A recommendation's or decision's own points: "1. At planen godkendes".
         weigh(title.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("at")), -4.0, CUE_AT);
@@ -320,7 +329,10 @@ pub(super) fn penalize_restarted_lists(lines: &[Line], cands: &mut [Candidate]) 
             }
             end += 1;
         }
-        let item_before = cands[..k].iter().any(|c| c.score >= 4.0);
+        // An item has begun: one with strong evidence, or an agenda's
+        // numbering already under way (a 1 and a later 2).
+        let started = cands[..k].iter().position(|c| c.number == 1).is_some_and(|p| cands[p..k].iter().any(|c| c.number == 2));
+        let item_before = started || cands[..k].iter().any(|c| c.score >= 4.0);
         if end - k >= 2 && cands[k].number == 1 && item_before {
             for c in &mut cands[k..end] {
                 c.score -= 3.0;
