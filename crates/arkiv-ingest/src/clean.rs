@@ -20,8 +20,18 @@ pub struct Line {
     pub no: usize,
     /// A page furniture case-number line stood right before this line.
     pub after_case_number: bool,
+    /// The line was cut from a longer one that ran a page's lines together
+    /// (a transcript's page, a document flattened to one line): its end
+    /// may not be where the printed line ended.
+    pub cut: bool,
     /// 1-based page: one more than the form feeds before the line.
     pub page: u32,
+}
+
+impl Line {
+    fn cut(self) -> Line {
+        Line { cut: true, ..self }
+    }
 }
 
 /// What furniture told about the document, and where.
@@ -194,17 +204,13 @@ fn is_bullet_start(s: &str) -> Option<usize> {
 /// A line feed ends a line and counts it; a form feed is a page break; a
 /// carriage return alone ends a line too. The three are found in one pass.
 pub fn split_lines(text: &str) -> Vec<Line> {
-    let mut out = vec![];
     let (mut no, mut page) = (1usize, 1u32);
     let mut from = 0;
+    // The pieces between line ends, with their line and page numbers.
+    let mut pieces: Vec<(&str, usize, u32)> = vec![];
     let ends = memchr::memchr3_iter(b'\n', b'\x0c', b'\r', text.as_bytes()).chain(std::iter::once(text.len()));
     for end in ends {
-        let piece = &text[from..end];
-        if piece.len() >= FLAT_LINE {
-            out.extend(unflatten(piece).into_iter().filter_map(|p| clean_line(p, no, page)));
-        } else if let Some(line) = clean_line(piece, no, page) {
-            out.push(line);
-        }
+        pieces.push((&text[from..end], no, page));
         match text.as_bytes().get(end) {
             Some(b'\n') => no += 1,
             Some(b'\x0c') => page += 1,
@@ -212,6 +218,85 @@ pub fn split_lines(text: &str) -> Vec<Line> {
         }
         from = end + 1;
     }
+    let pages = transcript_pages(&pieces);
+    let mut out = vec![];
+    for (k, &(piece, no, page)) in pieces.iter().enumerate() {
+        if let Some(n) = pages.get(&k) {
+            // A transcript's page: its number is the page, its text the
+            // page's lines run together.
+            let body = PAGE_NUMBER.find(piece).map_or(piece, |m| &piece[m.end()..]);
+            out.extend(split_page(body).into_iter().filter_map(|p| clean_line(p, no, *n)).map(Line::cut));
+        } else if piece.len() >= FLAT_LINE {
+            out.extend(unflatten(piece).into_iter().filter_map(|p| clean_line(p, no, page)).map(Line::cut));
+        } else if let Some(line) = clean_line(piece, no, page) {
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// The number that opens a transcript's page ("3 Kommunalbestyrelsen d ...").
+static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(\d{1,3})\s+").unwrap());
+
+/// A PDF as a web page shows it in text (a "transcript"): one line a page,
+/// each opening with its page's number, 1, 2, 3, ... The lines that are
+/// such pages, by their place in `pieces`, with their page numbers: a run
+/// of at least two non-blank lines numbered from 1 up by one, most of them
+/// long (a page's text, not a list's line).
+fn transcript_pages(pieces: &[(&str, usize, u32)]) -> FxHashMap<usize, u32> {
+    let mut found = FxHashMap::default();
+    let numbered: Vec<(usize, u32, usize)> = pieces
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.0.trim().is_empty())
+        .map(|(k, p)| (k, PAGE_NUMBER.captures(p.0).and_then(|c| c[1].parse::<u32>().ok()).unwrap_or(0), p.0.len()))
+        .collect();
+    let mut i = 0;
+    while i < numbered.len() {
+        if numbered[i].1 != 1 {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < numbered.len() && numbered[j].1 == numbered[j - 1].1 + 1 {
+            j += 1;
+        }
+        let run = &numbered[i..j];
+        let long = run.iter().filter(|r| r.2 >= PAGE_LINE).count();
+        if run.len() >= 2 && long * 2 >= run.len() {
+            for r in run {
+                found.insert(r.0, r.1);
+            }
+        }
+        i = j;
+    }
+    found
+}
+
+/// How long a transcript's page line is at least, mostly: a page's text.
+const PAGE_LINE: usize = 200;
+
+/// A transcript's page, split where its lines were: before each item
+/// number ("1. Godkendelse", "Punkt 3:"), after each table of contents
+/// entry's dot leader and page number ("Dallund Slot...ii"), and before
+/// each field ("Sagsfremstilling: ..."). The choice of which numbers are
+/// items is the segmentation's, as for any line.
+fn split_page(page: &str) -> Vec<&str> {
+    static CUT_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s((?:\d{1,3}\.|(?i:punkt|pkt\.)\s*\d{1,3}\s*[:.]?)\s+\p{Lu}|\p{Lu}\p{Ll}+(?:\s\p{Ll}+\.?)?:\s|(?i:indholdsfortegnelse|sagsoversigt)\b)").unwrap());
+    static CUT_AFTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.{3,}\s*(?:\d{1,3}|[ivxlc]{1,6})\b\s").unwrap());
+    let mut cuts: Vec<usize> = CUT_BEFORE.captures_iter(page).filter_map(|c| c.get(1).map(|m| m.start())).collect();
+    cuts.extend(CUT_AFTER.find_iter(page).map(|m| m.end()));
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = vec![];
+    let mut from = 0;
+    for at in cuts {
+        if at > from {
+            out.push(&page[from..at]);
+            from = at;
+        }
+    }
+    out.push(&page[from..]);
     out
 }
 
@@ -302,7 +387,7 @@ fn clean_line(piece: &str, no: usize, page: u32) -> Option<Line> {
         text.push_str("- ");
     }
     push_collapsed(&mut text, t);
-    Some(Line { text, no, after_case_number: false, page })
+    Some(Line { text, no, after_case_number: false, cut: false, page })
 }
 
 /// Appends `s` with each run of spaces as one space, and each run of

@@ -330,7 +330,7 @@ mod tests {
     }
 
     fn lines(text: &str) -> Vec<Line> {
-        text.lines().enumerate().map(|(k, t)| Line { text: t.into(), no: k + 1, after_case_number: false, page: 1 }).collect()
+        text.lines().enumerate().map(|(k, t)| Line { text: t.into(), no: k + 1, after_case_number: false, cut: false, page: 1 }).collect()
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod contents;
 mod headings;
 mod meetings;
 mod numbering;
+mod titles;
 
 pub use headings::{label, section_name};
 pub use meetings::{is_header_field, is_kind_word, is_meeting_mark};
@@ -192,6 +193,7 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
         let first_item = contents.start;
         let toc: Vec<(u32, String)> =
             cands.iter().filter(|c| c.idx < first_item).map(|c| (c.number, c.title.clone())).chain(entries.iter().map(|c| (c.number, c.title.clone()))).collect();
+        let words = MeetingWords::new(lines, s, e);
         // Bodies, then entries without one, merged in the meeting's order.
         let mut items: Vec<RawItem> = vec![];
         let mut pending = entries.iter().enumerate().peekable();
@@ -201,8 +203,9 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
         let entry_item = |n: usize, t: &Candidate| {
             let end = entries.get(n + 1).map_or(first_body, |x| x.idx);
             let text_end = if n + 1 < entries.len() || bodies.is_empty() { end } else { t.title_end + 1 };
-            let (title, decided) = decided_in_title(&t.title);
-            let sections = with_decision(decided, sections(&lines[t.title_end + 1..text_end.max(t.title_end + 1)]));
+            let (title, rest) = words.title(&t.title, t.number, &toc, t.idx, t.title_end);
+            let (title, decided) = decided_in_title(&title);
+            let sections = with_decision(decided, with_first_line(rest, sections(&lines[t.title_end + 1..text_end.max(t.title_end + 1)])));
             RawItem { number: t.number, title, line: lines[t.idx].no, pages: (lines[t.idx].page, lines[end - 1].page), lines: t.idx..end, sections }
         };
         for (n, c) in bodies.iter().enumerate() {
@@ -239,6 +242,10 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
                     }
                 }
             }
+            let (title, rest) = words.title(&title, c.number, &toc, c.idx, c.title_end);
+            if let Some(r) = rest.as_deref().filter(|_| noting) {
+                note(c.idx, format!("item {}'s title ends before '{}': {}", c.number, r.chars().take(40).collect::<String>(), words.cue.get()));
+            }
             let (title, decided) = decided_in_title(&title);
             items.push(RawItem {
                 number: c.number,
@@ -246,7 +253,7 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
                 line: lines[c.idx].no,
                 pages: (lines[c.idx].page, lines[body_end.max(c.idx + 1) - 1].page),
                 lines: c.idx..body_end,
-                sections: with_decision(decided, sections_headed(&first_section, &lines[c.title_end + 1..body_end])),
+                sections: with_decision(decided, with_first_line(rest, sections_headed(&first_section, &lines[c.title_end + 1..body_end]))),
             });
         }
         for (m, t) in pending {
@@ -265,6 +272,63 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
         next.start = first.start;
     }
     meetings
+}
+
+/// The words of a meeting's lines, made when a title asks for them: a
+/// title run together with its text ends where the same words printed
+/// elsewhere go on differently (`titles`).
+struct MeetingWords<'a> {
+    lines: &'a [Line],
+    from: usize,
+    to: usize,
+    /// The words, and where each line's begin among them (one more for the end).
+    made: std::cell::OnceCell<(Vec<(String, bool)>, Vec<usize>)>,
+    /// The cue that ended the last title cut, for `--explain`.
+    cue: std::cell::Cell<&'static str>,
+}
+
+impl<'a> MeetingWords<'a> {
+    fn new(lines: &'a [Line], from: usize, to: usize) -> Self {
+        MeetingWords { lines, from, to, made: std::cell::OnceCell::new(), cue: std::cell::Cell::new("") }
+    }
+
+    /// The title of the item on lines `a..=b`, and what its line holds
+    /// after it where the text ran the two together.
+    fn title(&self, title: &str, number: u32, toc: &[(u32, String)], a: usize, b: usize) -> (String, Option<String>) {
+        // Only a line cut from text run together may hold more than its title.
+        if !self.lines.get(a).is_some_and(|l| l.cut) || title.chars().count() <= 90 {
+            return (title.to_string(), None);
+        }
+        let (ws, at) = self.made.get_or_init(|| {
+            let mut ws = vec![];
+            let mut at = vec![];
+            for l in &self.lines[self.from..self.to] {
+                at.push(ws.len());
+                ws.extend(titles::words(&l.text));
+            }
+            at.push(ws.len());
+            (ws, at)
+        });
+        let (a, b) = (a.max(self.from) - self.from, (b + 1).min(self.to) - self.from);
+        match titles::run_together_end(title, number, toc, [&ws[..at[a]], &ws[at[b]..]]) {
+            Some((end, cue)) => {
+                self.cue.set(cue);
+                (title[..end].trim().to_string(), Some(title[end..].trim().to_string()).filter(|r| !r.is_empty()))
+            }
+            None => (title.to_string(), None),
+        }
+    }
+}
+
+/// Sections with the text that stood on the title's line after it first.
+fn with_first_line(rest: Option<String>, mut sections: Vec<(String, Vec<String>)>) -> Vec<(String, Vec<String>)> {
+    if let Some(r) = rest {
+        match sections.first_mut() {
+            Some((name, v)) if name == "tekst" => v.insert(0, r),
+            _ => sections.insert(0, ("tekst".to_string(), vec![r])),
+        }
+    }
+    sections
 }
 
 /// A decision written on the title's line, as minutes of a short meeting
