@@ -61,6 +61,9 @@ static DECIDED_IN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?i:beslutn
 static DEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[^:;.]{3,100}?\s(?i:den|d\.)(?:\s|$)").unwrap());
 /// "<committee>s beslutning i mødet den <date>".
 static DECIDED_BY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\S.{2,100}?)\s+(?i:beslutning)\s+(?:i|på)\s+(?i:mødet)\s+(?i:den|d\.)\s+(.*)$").unwrap());
+/// An authority's name before its body's: "Egebjerg Kommune", "Region
+/// Syddanmark".
+static AUTHORITY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\p{Lu}[\p{L}-]+\s+(?i:kommune)|(?i:region)\s+\p{Lu}[\p{L}-]+)[.,]?\s+").unwrap());
 /// "<committee>s møde den": a meeting named by whose it is.
 static GENITIVE_MEETING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\p{Lu}[^:;,.]{2,60}?)(?:'s|’s|s)\s+møde\s+(?:den|d\.)\s").unwrap());
 /// "dagens møde i <committee>" inside an item's text.
@@ -277,11 +280,18 @@ fn dated_or_meeting(texts: &[&str]) -> Option<Named> {
 
 fn alone(texts: &[&str]) -> Option<Named> {
     texts.iter().find_map(|t| {
+        // The authority and the kind around the name: "Egebjerg Kommune
+        // Kommunalbestyrelsen Referat".
+        let (t, kind_after) = match t.rsplit_once(' ').and_then(|(a, k)| kind_word(k).map(|k| (a, k))) {
+            Some((a, k)) => (a, Some(k)),
+            None => (*t, None),
+        };
+        let t = AUTHORITY.find(t).map_or(t, |m| &t[m.end()..]);
         let plain = t.len() <= 120 && t.chars().count() <= 60 && !t.chars().any(|c| c.is_ascii_digit() || c == ':') && t.chars().next().is_some_and(char::is_uppercase);
         if !plain || t.split_whitespace().count() > 6 || !is_body(t) {
             return None;
         }
-        let kind = kind_word(t.split_whitespace().next().unwrap_or(""));
+        let kind = kind_word(t.split_whitespace().next().unwrap_or("")).or(kind_after);
         clean(t).filter(|n| is_body(n)).map(|name| Named { name, kind, cue: "name alone" })
     })
 }
@@ -410,6 +420,8 @@ mod tests {
         assert_eq!(named("Dagsorden til kommunalbestyrelsen\n28. maj"), Some(("Kommunalbestyrelsen".into(), Some(Kind::Dagsorden))));
         assert_eq!(named("Udvalg: Byrådet (18-21)"), Some(("Byrådet".into(), None)));
         assert_eq!(named("Frederikssund Kommunes logo\nSocial og sundheds møde den 17. april 2023"), Some(("Social og sundhed".into(), None)));
+        assert_eq!(named("Egebjerg Kommune Kommunalbestyrelsen Referat\nDato:"), Some(("Kommunalbestyrelsen".into(), Some(Kind::Referat))));
+        assert_eq!(named("Egebjerg Kommune. Kommunalbestyrelsen. Referat"), Some(("Kommunalbestyrelsen".into(), Some(Kind::Referat))));
         assert_eq!(named("Mødereferat for Psykiatrirådet den 23. februar 2023."), Some(("Psykiatrirådet".into(), Some(Kind::Referat))));
         assert_eq!(named("Referat for Udsatterådets møde tirsdag 12. januar 2016 kl. 15.00"), Some(("Udsatterådet".into(), Some(Kind::Referat))));
         assert_eq!(named("Referat Byrådet's møde Tirsdag den Kl. 17:00 Byrådssalen"), Some(("Byrådet".into(), Some(Kind::Referat))));

@@ -145,7 +145,7 @@ pub fn month(s: &str) -> Option<u32> {
 
 static WORDY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:\b(mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag),?(?:\s+(?:d\.?|den))?\s+)?\b(\d{1,2})\.?\s*(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|(?:jan|feb|mar|apr|jun|jul|aug|sept?|okt|nov|dec)\.|(?:jan|feb|mar|apr|jun|jul|aug|sept?|okt|nov|dec)\s+(\d{4})\b)(?:,?\s+(\d{4}))?",
+        r"(?i)(?:\b(mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag),?(?:\s+(?:d\.?|den))?\s+)?\b(\d{1,2})[.-]?\s*(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|(?:jan|feb|mar|apr|jun|jul|aug|sept?|okt|nov|dec)\.|(?:jan|feb|mar|apr|jun|jul|aug|sept?|okt|nov|dec)\s+(\d{4})\b)(?:,?\s+(\d{4})|-(\d{4}))?",
     )
     .unwrap()
 });
@@ -187,7 +187,7 @@ pub fn find_date(s: &str) -> Option<PrintedDate> {
         // An abbreviation without its period is a month only before a year
         // ("02. sep 2020"): the year is then inside the month's group.
         let m = month(c[3].split_whitespace().next().unwrap_or(""))?;
-        let year = c.get(4).or(c.get(5)).and_then(|y| y.as_str().parse().ok());
+        let year = c.get(4).or(c.get(5)).or(c.get(6)).and_then(|y| y.as_str().parse().ok());
         let wd = c.get(1).and_then(|w| weekday(w.as_str()));
         if (1..=31).contains(&day) {
             found.push((c.get(0).unwrap().start(), PrintedDate { day, month: m, year, weekday: wd }));
@@ -239,6 +239,7 @@ mod tests {
         assert_eq!(find_date("Torsdag d. 20. februar kl 12.30").unwrap().year, None);
         assert!(find_date("punkt 3 og 4").is_none());
         assert_eq!(find_date("02. sep 2020").unwrap().full(), Some(Date::new(2020, 9, 2)));
+        assert_eq!(find_date("Onsdag den 15-maj-2002 Kommunalbestyrelsens mødelokaler").unwrap().full(), Some(Date::new(2002, 5, 15)));
         assert_eq!(find_date("Dato: Torsdag, Marts 3, 2016 - 08:00").unwrap().full(), Some(Date::new(2016, 3, 3)));
         assert_eq!(find_date("Mandag, 11 januar, 2021 - 19:00").unwrap().full(), Some(Date::new(2021, 1, 11)));
         assert!(find_date("3 mar-kerede felter").is_none_or(|d| d.month != 3));

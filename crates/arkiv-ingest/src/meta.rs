@@ -347,6 +347,10 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
     }
     printed.extend(h.titles.iter().filter_map(|t| dates::find_date_with_year_nearby(t)));
     printed.extend(inp.facts.iter().filter_map(|f| if let Fact::RunningHeader(t) = f { dates::find_date(t) } else { None }));
+    // Last, a full date anywhere in the header: a flattened page prints
+    // its fields' names first and their values after ("Dato: ... Afbud
+    // fra: Onsdag den 15-maj-2002").
+    printed.extend(raw.header.iter().filter_map(|l| dates::find_date(&l.text)).filter(|d| d.year.is_some()).take(1));
     let text_date = printed.iter().find_map(|p| {
         // A date printed without its year takes it from the same day printed
         // elsewhere in the header with one ("Tid & Sted: 18. juni" under

@@ -148,8 +148,20 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
         let mut bodies: Vec<&Candidate> = plain.iter().map(|&i| &cands[i]).collect();
         if let Some(run) = contents_run(lines, &cands, plain.first().map(|&i| cands[i].idx)) {
             let after = &cands[run.end..];
-            let picked: Vec<&Candidate> = choose(after).into_iter().map(|i| &after[i]).collect();
-            let taken_up = picked.iter().any(|b| cands[run.clone()].iter().any(|t| t.number == b.number && same_entry(&b.title, &t.title)));
+            let listed = |b: &Candidate| cands[run.clone()].iter().any(|t| t.number == b.number && same_entry(&b.title, &t.title));
+            let mut picked: Vec<&Candidate> = choose(after).into_iter().map(|i| &after[i]).collect();
+            let mut taken_up = picked.iter().any(|b| listed(b));
+            // The best run after the table may be a list inside a body
+            // ("1. Kommunens samlede budget") while a body the table names
+            // is there ("89. Til efterretning ..."): the bodies are then
+            // chosen among the numbers the table lists.
+            if !taken_up && after.iter().any(listed) {
+                let (lo, hi) = (cands[run.start].number, cands[run.end - 1].number);
+                let within: Vec<usize> = (0..after.len()).filter(|&i| (lo..=hi).contains(&after[i].number)).collect();
+                let subset: Vec<Candidate> = within.iter().map(|&i| after[i].clone()).collect();
+                picked = choose(&subset).into_iter().map(|k| &after[within[k]]).collect();
+                taken_up = picked.iter().any(|b| listed(b));
+            }
             // Items printed one after the other with their decisions on the
             // same line ("1. Godkendelse af dagsorden. Godkendt."), whose
             // numbering goes on after them, are no list of the items alone.

@@ -29,8 +29,9 @@ pub(super) static DECIDED_TAIL: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) static ITEM_ALONE: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(- )?(?:(?i:(pkt|punkt))\.?\s*)?(\d{1,3})\s*[.:]?()$"));
 /// A case's number under its title: "Meddelelser" / "Sag nr. 11".
 pub(super) static CASE_UNDER_TITLE: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(?i:sag)\s+(?i:nr)\.?\s*(\d{1,3})()$"));
-/// A closed item's mark before its title: "Lukket punkt:", "LUKKET PUNKT -".
-pub(super) static CLOSED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:lukket(?:\s+punkt)?)\s*[-–:]\s*").unwrap());
+/// A closed item's mark before its title: "Lukket punkt:", "LUKKET PUNKT -",
+/// "Lukket sag:".
+pub(super) static CLOSED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:lukket(?:\s+punkt|\s+sag)?)\s*[-–:]\s*").unwrap());
 pub(super) static MONTH_START: LazyLock<LinePattern> = LazyLock::new(|| {
     LinePattern::new(r"^(?i)(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec|kl|kvartal|halvår|time|timer|dag|dage|uge|uger|måned|måneder|år|%|procent|mio|mia|kr)\b")
 });
@@ -148,9 +149,13 @@ pub(super) fn parse_candidate(line: &str) -> Option<(u32, String, bool, bool, bo
     candidate_head(line).map(|(n, t, paren, prefixed, closed)| (n, strip_leader(t), paren, prefixed, closed))
 }
 
-/// Drops a table of contents' dotted leader and page number.
+/// Drops a table of contents' dotted leader and page number, the number
+/// arabic or, where the front matter is numbered apart, roman ("Dallund
+/// Slot...ii", "Budget xiii" where a transcript lost the leader).
 pub(super) fn strip_leader(t: &str) -> String {
-    static LEADER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*(?:\.{3,}|…+|_{3,})\s*\d*\s*$|\s{2,}\d{1,3}$").unwrap());
+    static LEADER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\s*(?:\.{3,}|…+|_{3,})\s*(?:\d*|[ivxlc]{1,6})\s*$|\s{2,}\d{1,3}$|\s+(?:x{1,3}(?:ix|iv|v?i{0,3})|ix|iv|vi{0,3}|ii{1,2})$").unwrap()
+    });
     LEADER.replace(t, "").trim().to_string()
 }
 
