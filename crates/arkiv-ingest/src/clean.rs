@@ -729,6 +729,28 @@ mod tests {
     }
 
     #[test]
+    fn a_transcripts_pages_are_pages_split_at_items_fields_and_contents_entries() {
+        let filler = "Tekst om sagen, som fylder en del af siden og gentages for at ligne et rigtigt dokument. ".repeat(3);
+        let text = format!(
+            "Referat af mødet\n\nTranskript\n\n1 Udvalget Referat Dato: 3. maj 2010 Sted: Rådhuset {filler}\n\n2 Indholdsfortegnelse 7. Budget...i 8. Eventuelt...ii\n\n3 7. Budget 10/123 {filler}Beslutning: Godkendt. 8. Eventuelt Intet.\n"
+        );
+        let lines = split_lines(&text);
+        let got: Vec<(&str, u32, bool)> = lines.iter().map(|l| (l.text.as_str(), l.page, l.cut)).collect();
+        assert_eq!(got[..3], [("Referat af mødet", 1, false), ("Transkript", 1, false), ("Udvalget Referat", 1, true)]);
+        let at = |t: &str| got.iter().find(|g| g.0.starts_with(t)).unwrap_or_else(|| panic!("{t:?} in {got:?}"));
+        assert_eq!(at("Dato: 3. maj 2010").1, 1);
+        assert_eq!((at("Indholdsfortegnelse").0, at("Indholdsfortegnelse").1), ("Indholdsfortegnelse", 2));
+        assert_eq!(at("7. Budget...i").0, "7. Budget...i");
+        assert_eq!(at("8. Eventuelt...ii").1, 2);
+        assert_eq!(at("7. Budget 10/123").1, 3);
+        assert!(at("Beslutning: Godkendt.").0.ends_with("Godkendt."));
+        assert_eq!(at("8. Eventuelt Intet").1, 3);
+        // Short numbered lines are a list, not pages.
+        let list = split_lines("1 Godkendelse af dagsorden\n2 Budget\n3 Eventuelt\n");
+        assert_eq!(list.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(), ["1 Godkendelse af dagsorden", "2 Budget", "3 Eventuelt"]);
+    }
+
+    #[test]
     fn a_document_run_together_on_one_line_is_split_at_its_items_and_labels() {
         let filler = "Tekst om sagen, som fylder en del og gentages for at ligne et rigtigt dokument. ".repeat(6);
         let flat = format!("1 Dagsorden Forum: Handicaprådet Tid: 14. marts 2018 1. Godkendelse af referat 2. Valg af formand Dato: 13. februar 2018 3. Pjecen om praksis Sagsfremstilling: {filler}den 31. januar blev sagen sendt 4. Eventuelt");

@@ -442,6 +442,18 @@ mod tests {
     }
 
     #[test]
+    fn a_transcripts_items_with_titles_run_together_with_their_text() {
+        let filler = "Tekst om sagen, som fylder en del af siden og gentages for at ligne et rigtigt dokument. ".repeat(3);
+        // The contents kept its numbers: the entries give the titles.
+        let text = format!("Transkript\n\n1 Udvalget Referat Dato: 3. maj 2010 {filler}\n\n2 Indholdsfortegnelse 7. Budgetopfølgning pr. 30. april...i 8. Eventuelt...ii\n\n3 7. Budgetopfølgning pr. 30. april Ø Forbruget {filler}Beslutning: Godkendt. 8. Eventuelt Intet.\n");
+        check(&text, &[(7, "Budgetopfølgning pr. 30. april"), (8, "Eventuelt")]);
+        // It lost them but the first: the title ends where its entry goes on
+        // with the next; a case number ends one.
+        let text = format!("Transkript\n\n1 Udvalget Dagsorden Dato: 3. maj 2010 {filler}\n\n2 Indholdsfortegnelse 1. Oplæg om sundhedshuse Budgetopfølgning for udvalget pr. 30. september Eventuelt\n\n3 1. Oplæg om sundhedshuse Kim Fihl præsenterer to modeller. {filler}\n\n4 2. Budgetopfølgning for udvalget pr. 30. september Ø I henhold til {filler}\n\n5 3. Eventuelt 14/2231 {filler}\n");
+        check(&text, &[(1, "Oplæg om sundhedshuse"), (2, "Budgetopfølgning for udvalget pr. 30. september"), (3, "Eventuelt")]);
+    }
+
+    #[test]
     fn items_on_adjacent_lines_whose_numbering_goes_on_are_items() {
         check(
             "Dagsorden med referat.\n1. Godkendelse af dagsordenen.\n2. Referat af sidste møde.\n3. Udvalgets sammensætning.\nNy kasserer blev valgt.\nDet blev drøftet hvem der skal være formand i det kommende år.\n4. Økonomi.\nRegnskabet blev gennemgået af kassereren.\n5. Eventuelt.\nIntet.\n",
