@@ -469,6 +469,35 @@ fn page_edge_furniture(lines: &[Line]) -> Vec<bool> {
     out
 }
 
+/// Item numbers alone on their lines, as a table of contents set in cells
+/// comes out of a PDF: "1" / "Høring Sydtrafik budget 2016" / "4" / "2" /
+/// "Tønder Kulturhus ..." / "5". A number is one where its line is followed
+/// by a title, and it starts or continues a chain of three or more such
+/// numbers rising by one, each within a few lines of the last; the page
+/// numbers between them rise by more.
+fn listed_numbers(lines: &[Line]) -> std::collections::HashSet<usize> {
+    let titled: Vec<(usize, u32)> = (0..lines.len())
+        .filter(|&i| LONE_NUMBER.is_match(&lines[i].text))
+        .filter(|&i| lines.get(i + 1).is_some_and(|n| n.text.chars().next().is_some_and(char::is_uppercase) && n.text.chars().count() >= 3))
+        .filter_map(|i| lines[i].text.parse().ok().map(|v| (i, v)))
+        .collect();
+    let mut out = std::collections::HashSet::new();
+    let mut k = 0;
+    while k < titled.len() {
+        let mut end = k + 1;
+        while end < titled.len() && titled[end].1 == titled[end - 1].1 + 1 && titled[end].0 <= titled[end - 1].0 + 12 {
+            end += 1;
+        }
+        if end - k >= 3 {
+            out.extend(titled[k..end].iter().map(|t| t.0));
+            k = end;
+        } else {
+            k += 1;
+        }
+    }
+    out
+}
+
 /// Removes page furniture and records what it said.
 pub fn strip_furniture(lines: Vec<Line>, paged: bool, group_line: &dyn Fn(&str) -> bool) -> Cleaned {
     let n = lines.len();
@@ -522,9 +551,11 @@ pub fn strip_furniture(lines: Vec<Line>, paged: bool, group_line: &dyn Fn(&str) 
         }
         i += 1;
     }
-    // Lone page numbers: a number alone on a line is never content here.
+    // Lone page numbers: a number alone on a line is content only as a
+    // table's item number, in a list of them.
+    let listed = listed_numbers(&lines);
     for i in 0..n {
-        if drop[i].is_none() && LONE_NUMBER.is_match(&lines[i].text) {
+        if drop[i].is_none() && LONE_NUMBER.is_match(&lines[i].text) && !listed.contains(&i) {
             drop[i] = Some(Furniture::PageNumber);
         }
     }

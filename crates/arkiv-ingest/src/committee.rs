@@ -64,6 +64,12 @@ static DECIDED_BY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\S.{2,100}?
 /// An authority's name before its body's: "Egebjerg Kommune", "Region
 /// Syddanmark".
 static AUTHORITY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\p{Lu}[\p{L}-]+\s+(?i:kommune)|(?i:region)\s+\p{Lu}[\p{L}-]+)[.,]?\s+").unwrap());
+/// Whether `s` is an authority's name and nothing more ("Tønder Kommune").
+fn is_authority(s: &str) -> bool {
+    let s = format!("{} ", s.trim());
+    AUTHORITY.find(&s).is_some_and(|m| m.end() == s.len())
+}
+
 /// "<committee>s møde den": a meeting named by whose it is.
 static GENITIVE_MEETING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\p{Lu}[^:;,.]{2,60}?)(?:'s|’s|s)\s+møde\s+(?:den|d\.)\s").unwrap());
 /// "dagens møde i <committee>" inside an item's text.
@@ -236,6 +242,12 @@ fn title_line(texts: &[&str]) -> Option<Named> {
         if let Some(k) = kind_word(parts[0].trim()).filter(|_| parts[0].split_whitespace().count() == 1) {
             if let Some(name) = body_prefix(parts[1]) {
                 return Some(Named { name, kind: Some(k), cue: "title line" });
+            }
+        }
+        // "Tønder Kommune – Kommunalbestyrelsen": the authority, then its body.
+        if is_authority(parts[0]) {
+            if let Some(name) = clean(parts[1]).filter(|n| is_body(n)) {
+                return Some(Named { name, kind: parts.get(2).and_then(|p| kind_word(p.trim())), cue: "title line" });
             }
         }
         let rest = &parts[1..];
@@ -420,6 +432,7 @@ mod tests {
         assert_eq!(named("Dagsorden til kommunalbestyrelsen\n28. maj"), Some(("Kommunalbestyrelsen".into(), Some(Kind::Dagsorden))));
         assert_eq!(named("Udvalg: Byrådet (18-21)"), Some(("Byrådet".into(), None)));
         assert_eq!(named("Frederikssund Kommunes logo\nSocial og sundheds møde den 17. april 2023"), Some(("Social og sundhed".into(), None)));
+        assert_eq!(named("Dagsorden 1.2.0 - Tønder Kommune\nTønder Kommune – Kommunalbestyrelsen\nDagsorden"), Some(("Kommunalbestyrelsen".into(), None)));
         assert_eq!(named("Egebjerg Kommune Kommunalbestyrelsen Referat\nDato:"), Some(("Kommunalbestyrelsen".into(), Some(Kind::Referat))));
         assert_eq!(named("Egebjerg Kommune. Kommunalbestyrelsen. Referat"), Some(("Kommunalbestyrelsen".into(), Some(Kind::Referat))));
         assert_eq!(named("Mødereferat for Psykiatrirådet den 23. februar 2023."), Some(("Psykiatrirådet".into(), Some(Kind::Referat))));
