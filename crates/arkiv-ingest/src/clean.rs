@@ -282,7 +282,7 @@ const PAGE_LINE: usize = 200;
 /// each field ("Sagsfremstilling: ..."). The choice of which numbers are
 /// items is the segmentation's, as for any line.
 fn split_page(page: &str) -> Vec<&str> {
-    static CUT_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s((?:\d{1,3}\.|(?i:punkt|pkt\.)\s*\d{1,3}\s*[:.]?)\s+\p{Lu}|\p{Lu}\p{Ll}+(?:\s\p{Ll}+\.?)?:\s|(?i:indholdsfortegnelse|sagsoversigt)\b)").unwrap());
+    static CUT_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s((?:\d{1,3}\.|(?i:punkt|pkt\.)\s*\d{1,3}\s*[:.]?)\s+\p{Lu}|\p{Lu}\p{Ll}+\.?(?:\s\p{Ll}+\.?)?:(?:\s|\d)|(?i:indholdsfortegnelse|sagsoversigt)\b)").unwrap());
     static CUT_AFTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.{3,}\s*(?:\d{1,3}|[ivxlc]{1,6})\b\s").unwrap());
     let mut cuts: Vec<usize> = CUT_BEFORE.captures_iter(page).filter_map(|c| c.get(1).map(|m| m.start())).collect();
     cuts.extend(CUT_AFTER.find_iter(page).map(|m| m.end()));

@@ -264,7 +264,9 @@ fn title_line(texts: &[&str]) -> Option<Named> {
 }
 
 fn dated_or_meeting(texts: &[&str]) -> Option<Named> {
-    for t in texts {
+    // A web page's breadcrumbs ("Hjem Politik Byråd og udvalg ...") name
+    // the site's sections, not the meeting's body.
+    for t in texts.iter().filter(|t| !t.starts_with("Hjem ") && !t.starts_with("Forside ")) {
         // "Social og sundheds møde den 17. april 2023": a committee named by
         // its field, whose meeting this is, with the date after it.
         if let Some(c) = GENITIVE_MEETING.captures(t) {
@@ -433,6 +435,7 @@ mod tests {
         assert_eq!(named("Udvalg: Byrådet (18-21)"), Some(("Byrådet".into(), None)));
         assert_eq!(named("Frederikssund Kommunes logo\nSocial og sundheds møde den 17. april 2023"), Some(("Social og sundhed".into(), None)));
         assert_eq!(named("Dagsorden 1.2.0 - Tønder Kommune\nTønder Kommune – Kommunalbestyrelsen\nDagsorden"), Some(("Kommunalbestyrelsen".into(), None)));
+        assert_eq!(named("Hjem Politik Byråd og udvalg Andre udvalg, råd og nævn Referat af Seniorrådsmøde 29. maj 2024\nReferat af Seniorrådsmøde 29. maj 2024"), Some(("Seniorrådet".into(), Some(Kind::Referat))));
         assert_eq!(named("Egebjerg Kommune Kommunalbestyrelsen Referat\nDato:"), Some(("Kommunalbestyrelsen".into(), Some(Kind::Referat))));
         assert_eq!(named("Egebjerg Kommune. Kommunalbestyrelsen. Referat"), Some(("Kommunalbestyrelsen".into(), Some(Kind::Referat))));
         assert_eq!(named("Mødereferat for Psykiatrirådet den 23. februar 2023."), Some(("Psykiatrirådet".into(), Some(Kind::Referat))));

@@ -7,7 +7,7 @@ use crate::line_pattern::LinePattern;
 use std::sync::LazyLock;
 
 pub(super) static LABEL: LazyLock<LinePattern> = LazyLock::new(|| {
-    LinePattern::new(r"^(Indstilling(?:er)?|Det indstilles|Supplerende sagsfremstilling|Sagsfremstilling(?:en)?|Baggrund|Bilag|Beslutning(?:er)?|Referat|Forslag|Videre proces|Den videre proces|Konklusion|Resumé|Resume|Drøftelse|Sagstema|Beslutningstema|Sagens kerne|Redegørelse|Retsgrundlag|Beslutningskompetence|Økonomiske konsekvenser|Økonomi|Andre konsekvenser|Høring og sagsgang|INDSTILLING|SAGSFREMSTILLING|BILAG|BESLUTNING|REFERAT|RESUME)\s*([:.,])?\s*()")
+    LinePattern::new(r"^(Indstilling(?:er)?|Det indstilles|Supplerende sagsfremstilling|Sagsfremstilling(?:en)?|Sagsbeskrivelse|Vurdering|Baggrund|Bilag|Beslutning(?:er)?|Referat|Forslag|Videre proces|Den videre proces|Konklusion|Resumé|Resume|Drøftelse|Sagstema|Beslutningstema|Sagens kerne|Redegørelse|Retsgrundlag|Beslutningskompetence|Økonomiske konsekvenser|Økonomi|Andre konsekvenser|Høring og sagsgang|INDSTILLING|SAGSFREMSTILLING|BILAG|BESLUTNING|REFERAT|RESUME)\s*([:.,])?\s*()")
 });
 /// A decision's heading that names who decided and when: "Beslutning i
 /// Udvalget for Ældre og Sundhed den 04-06-2020", "Beslutning Udvalget for
@@ -36,7 +36,7 @@ pub fn section_name(word: &str) -> String {
     let w = word.to_lowercase();
     match w.as_str() {
         "indstilling" | "indstillinger" | "det indstilles" => "indstilling".into(),
-        "sagsfremstilling" | "sagsfremstillingen" => "sagsfremstilling".into(),
+        "sagsfremstilling" | "sagsfremstillingen" | "sagsbeskrivelse" => "sagsfremstilling".into(),
         "beslutning" | "beslutninger" | "referat" => "beslutning".into(),
         "videre proces" | "den videre proces" => "videre_proces".into(),
         "resumé" => "resume".into(),

@@ -239,7 +239,10 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
             // item's heading lost to a page break, or one that a label was
             // glued to ("Meddelelse fra formandenReferat"): the label then
             // heads the item's text.
-            if let Some((_, t)) = toc.iter().find(|(num, t)| *num == c.number && (t.len() > title.len() && norm(t).starts_with(&norm(&title)) || glued_onto(&title, t))) {
+            // Not where the heading's line was cut from text run together:
+            // the entry is then run together with the next ones too.
+            let whole = !lines[c.idx].cut;
+            if let Some((_, t)) = toc.iter().find(|(num, t)| *num == c.number && (whole && t.len() > title.len() && norm(t).starts_with(&norm(&title)) || glued_onto(&title, t))) {
                 if glued_onto(&title, t) {
                     if let Some((name, _)) = label(&title[t.len()..]) {
                         first_section = name;
@@ -308,7 +311,7 @@ impl<'a> MeetingWords<'a> {
     /// after it where the text ran the two together.
     fn title(&self, title: &str, number: u32, toc: &[(u32, String)], a: usize, b: usize) -> (String, Option<String>) {
         // Only a line cut from text run together may hold more than its title.
-        if !self.lines.get(a).is_some_and(|l| l.cut) || title.chars().count() <= 90 {
+        if !self.lines.get(a).is_some_and(|l| l.cut) {
             return (title.to_string(), None);
         }
         let (ws, at) = self.made.get_or_init(|| {
@@ -396,6 +399,8 @@ mod tests {
         // Bulleted numbers, and items listed as a meeting system lists them.
         check("- 301. Åben dagsorden - godkendelse\nResume\nGodkendt.\n- 302. Planstrategi 2020\nResume\nTekst.\n", &[(301, "Åben dagsorden - godkendelse"), (302, "Planstrategi 2020")]);
         check("Dagsordenspunkter\nåbent 1 Fraværende\nåbent 2 Dialogmøde om budget\nåbent 3 Gensidig orientering\n", &[(1, "Fraværende"), (2, "Dialogmøde om budget"), (3, "Gensidig orientering")]);
+        // Items with the times the agenda gives them.
+        check("Dagsorden\n1 - 09.00-09.01 Godkendelse af dagsordenen\nGodkendt\n2 - 09.01-09.20 Budget\nBeslutning\nDrøftet\n", &[(1, "Godkendelse af dagsordenen"), (2, "Budget")]);
     }
 
     #[test]

@@ -21,14 +21,20 @@ pub(super) static ITEM: LazyLock<LinePattern> = LazyLock::new(|| {
 /// A title's last sentence that is a decision, as minutes of a short
 /// meeting print it on the title's line ("Godkendelse af dagsorden.
 /// Godkendt."): short, and in the words minutes record one with.
-pub(super) static DECIDED_TAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\.\s+((?:Godkendt|Godkendtes|Vedtaget|Tiltrådt|Anbefalet|Anbefales|Taget til efterretning|Drøftet|Udsat|Ingen bemærkninger|Intet)\b[^.]{0,60}\.?)$").unwrap()
-});
+pub(super) static DECIDED_TAIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"\.\s+((?:{DECIDED_WORDS})\b[^.]{{0,60}}\.?)$")).unwrap());
+/// The words minutes record a decision with.
+const DECIDED_WORDS: &str = "Godkendt|Godkendtes|Vedtaget|Tiltrådt|Anbefalet|Anbefales|Taget til efterretning|Drøftet|Udsat|Ingen bemærkninger|Intet";
+/// A decision alone on the line under a title: "Godkendt", "Taget til
+/// efterretning.".
+static DECIDED_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"^(?:{DECIDED_WORDS})\b[^.]{{0,40}}\.?$")).unwrap());
 /// An item's number alone on its line, its title on the next: "1." /
 /// "Underskrift af referat", "Pkt. 7" / "Titel".
 pub(super) static ITEM_ALONE: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(- )?(?:(?i:(pkt|punkt))\.?\s*)?(\d{1,3})\s*[.:]?()$"));
 /// A case's number under its title: "Meddelelser" / "Sag nr. 11".
 pub(super) static CASE_UNDER_TITLE: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(?i:sag)\s+(?i:nr)\.?\s*(\d{1,3})()$"));
+/// The time an agenda gives an item, before its title: "09.00-09.01",
+/// "kl. 10.15 - 10.45".
+static TIME_SPAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:kl\.?\s*)?\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}\s+").unwrap());
 /// A closed item's mark before its title: "Lukket punkt:", "LUKKET PUNKT -",
 /// "Lukket sag:".
 pub(super) static CLOSED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:lukket(?:\s+punkt|\s+sag)?)\s*[-–:]\s*").unwrap());
@@ -102,6 +108,9 @@ fn candidate_head(line: &str) -> Option<(u32, &str, bool, bool, bool)> {
     let number: u32 = c[3].parse().ok()?;
     let punct = c.get(4).map(|m| m.as_str());
     let title = title.trim();
+    // An agenda that times its items: "1 - 09.00-09.01 Godkendelse af
+    // dagsordenen", "2. Kl. 10.15-10.45 Budget".
+    let title = TIME_SPAN.find(title).map_or(title, |m| &title[m.end()..]);
     let closed = CLOSED.find(title);
     let title = closed.map_or(title, |m| &title[m.end()..]);
     // A bullet before "3." is how web pages and their copies list items
@@ -310,7 +319,9 @@ pub(super) fn evidence(lines: &[Line], title_end: usize, to: usize) -> (f64, u16
         if is_candidate(t) {
             return if k == title_end + 1 { (-2.0, CUE_NEXT_NUMBERED) } else { (0.0, 0) };
         }
-        if label(t).is_some() {
+        // A decision alone right under the title heads minutes' item as a
+        // label would ("Godkendelse af dagsordenen" / "Godkendt").
+        if label(t).is_some() || k == title_end + 1 && DECIDED_LINE.is_match(t) {
             return if k == title_end + 1 { (4.0, CUE_HEADING_NEXT) } else { (3.0, CUE_HEADING_SOON) };
         }
     }

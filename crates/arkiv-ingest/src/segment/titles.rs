@@ -37,11 +37,13 @@ fn key(w: &str) -> String {
 /// stands. `toc` holds the table of contents' entries by number, `elsewhere`
 /// the words of the meeting's lines before the title's and after them.
 pub(super) fn run_together_end(title: &str, number: u32, toc: &[(u32, String)], elsewhere: [&[(String, bool)]; 2]) -> Option<(usize, &'static str)> {
-    if title.chars().count() <= RUN_TOGETHER_CHARS {
-        return None;
-    }
     let spans: Vec<(usize, &str)> = title.split_whitespace().map(|w| (w.as_ptr() as usize - title.as_ptr() as usize, w)).collect();
     let end_of = |n: usize| spans.get(n - 1).map(|(at, w)| at + w.len());
+    // The first word after the title's first that ends it by its kind.
+    let mark = (1..spans.len()).find(|&n| ends_title(&spans[n..]));
+    if title.chars().count() <= RUN_TOGETHER_CHARS {
+        return mark.and_then(end_of).map(|e| (e, "a case number, mark or heading after it"));
+    }
     // The entry of the same number, shorter than the title and its start.
     let t = norm(title);
     if let Some((_, e)) = toc.iter().filter(|(n, e)| *n == number && e.len() < title.len()).find(|(_, e)| !e.is_empty() && t.starts_with(&norm(e))) {
@@ -70,8 +72,6 @@ pub(super) fn run_together_end(title: &str, number: u32, toc: &[(u32, String)], 
             }
         }
     }
-    // The first word after the title's first that ends it by its kind.
-    let mark = (1..spans.len()).find(|&n| ends_title(&spans[n..]));
     let by_again = (again >= 2 && again < spans.len()).then_some(again);
     match (by_again, mark) {
         (Some(a), Some(m)) if m < a => end_of(m).map(|e| (e, "a case number, mark or heading after it")),
