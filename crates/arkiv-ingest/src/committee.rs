@@ -57,8 +57,9 @@ static DECISION_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\S.{2,80
 /// "Beslutning i <committee> den", "Beslutninger <committee> den" (as a
 /// meeting system heads an item's decision).
 static DECIDED_IN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?i:beslutning(?:er)?)\s+(?:(?i:i|fra)\s+)?(\p{Lu}.{2,120})").unwrap());
-/// "den" after a committee's name and its election period.
-static DEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[^:;.]{3,100}?\s(?i:den|d\.)(?:\s|$)").unwrap());
+/// "den" (or the date itself) after a committee's name and its election
+/// period.
+static DEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([^:;.]{3,100}?)\s(?:(?i:den|d\.)(?:\s|$)|\d)").unwrap());
 /// "<committee>s beslutning i mødet den <date>".
 static DECIDED_BY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\S.{2,100}?)\s+(?i:beslutning)\s+(?:i|på)\s+(?i:mødet)\s+(?i:den|d\.)\s+(.*)$").unwrap());
 /// An authority's name before its body's: "Egebjerg Kommune", "Region
@@ -189,8 +190,8 @@ fn decisions_in(t: &str) -> Vec<(String, &str)> {
         if let Some(name) = body_prefix(rest.as_str()) {
             // The name is followed by its date ("den ..."), possibly after an
             // election period: only then is it a decision's heading.
-            if let Some(den) = DEN.find(rest.as_str()) {
-                out.push((name, &t[rest.start() + den.end()..]));
+            if let Some(den) = DEN.captures(rest.as_str()) {
+                out.push((name, &t[rest.start() + den.get(1).unwrap().end()..]));
             }
         }
     }
@@ -454,6 +455,9 @@ mod tests {
         let lines = ["Godkendelse af dagsorden til dagens møde i Social- og Sundhedsudvalget."];
         assert_eq!(from_items(lines.into_iter()).map(|n| n.0.name), Some("Social- og Sundhedsudvalget".into()));
         // A case's earlier decisions come first; the latest is this meeting's.
+        let lines = ["Til efterretning.", "Beslutning i Erhvervs- og Udviklingsudvalget 4. oktober 2021:", "Til efterretning."];
+        let (n, d) = from_items(lines.into_iter()).unwrap();
+        assert_eq!((n.name.as_str(), d.map(|d| d.iso())), ("Erhvervs- og Udviklingsudvalget", Some("2021-10-04".into())));
         let lines = ["Beslutning i Økonomiudvalget den 24-09-2018", "Anbefales.", "Beslutning i Byrådet (18-21) den 01-10-2018", "Godkendt."];
         let (n, d) = from_items(lines.into_iter()).unwrap();
         assert_eq!((n.name.as_str(), d.map(|d| d.iso())), ("Byrådet", Some("2018-10-01".into())));

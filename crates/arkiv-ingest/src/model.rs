@@ -50,7 +50,7 @@ impl Kind {
     pub fn parse(s: &str) -> Option<Kind> {
         match s.trim().to_lowercase().as_str() {
             "dagsorden" | "agenda" => Some(Kind::Dagsorden),
-            "referat" | "minutes" | "beslutningsreferat" | "beslutningsprotokol" => Some(Kind::Referat),
+            "referat" | "minutes" | "beslutningsreferat" | "beslutningsprotokol" | "protokol" | "mødereferat" => Some(Kind::Referat),
             _ => None,
         }
     }

@@ -33,6 +33,5 @@ pub fn is_header_field(t: &str) -> bool {
 }
 
 pub fn is_kind_word(t: &str) -> bool {
-    let t = t.trim().trim_end_matches(':').trim().to_lowercase();
-    t == "dagsorden" || t == "referat" || t == "beslutningsreferat" || t == "beslutningsprotokol"
+    crate::Kind::parse(t.trim().trim_end_matches(':')).is_some()
 }

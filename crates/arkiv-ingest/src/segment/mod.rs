@@ -30,7 +30,7 @@ pub use numbering::looks_like_item;
 use crate::clean::Line;
 use contents::{contents_run, glued_onto, norm, same_entry};
 use headings::{sections, sections_headed};
-use numbering::{candidates, choose, cue_words, is_candidate, Candidate, CUE_CLOSED, DECIDED_TAIL};
+use numbering::{candidates, choose, cue_words, is_candidate, Candidate, CUE_CLOSED, DECIDED_LINE, DECIDED_TAIL};
 
 #[derive(Debug, Clone)]
 pub struct RawMeeting {
@@ -256,6 +256,10 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
                         note(i, format!("section '{name}' of item {}: heading '{}'", c.number, lines[i].text));
                     }
                 }
+            }
+            // A decision alone under the title opens the item's decision.
+            if first_section == "tekst" && lines.get(c.title_end + 1).is_some_and(|l| c.title_end + 1 < body_end && DECIDED_LINE.is_match(&l.text)) {
+                first_section = "beslutning".to_string();
             }
             let (title, rest) = words.title(&title, c.number, &toc, c.idx, c.title_end);
             if let Some(r) = rest.as_deref().filter(|_| noting) {

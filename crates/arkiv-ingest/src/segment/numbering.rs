@@ -26,7 +26,7 @@ pub(super) static DECIDED_TAIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(&f
 const DECIDED_WORDS: &str = "Godkendt|Godkendtes|Vedtaget|Tiltrådt|Anbefalet|Anbefales|Taget til efterretning|Drøftet|Udsat|Ingen bemærkninger|Intet";
 /// A decision alone on the line under a title: "Godkendt", "Taget til
 /// efterretning.".
-static DECIDED_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"^(?:{DECIDED_WORDS})\b[^.]{{0,40}}\.?$")).unwrap());
+pub(super) static DECIDED_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"^(?:{DECIDED_WORDS})\b[^.]{{0,40}}\.?$")).unwrap());
 /// An item's number alone on its line, its title on the next: "1." /
 /// "Underskrift af referat", "Pkt. 7" / "Titel".
 pub(super) static ITEM_ALONE: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(- )?(?:(?i:(pkt|punkt))\.?\s*)?(\d{1,3})\s*[.:]?()$"));
