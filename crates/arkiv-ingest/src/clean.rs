@@ -262,8 +262,10 @@ fn transcript_pages(pieces: &[(&str, usize, u32)]) -> FxHashMap<usize, u32> {
             j += 1;
         }
         let run = &numbered[i..j];
+        // Most pages long; or, in a longer run, some (a page may hold only
+        // an item's heading).
         let long = run.iter().filter(|r| r.2 >= PAGE_LINE).count();
-        if run.len() >= 2 && long * 2 >= run.len() {
+        if run.len() >= 2 && long * 2 >= run.len() || run.len() >= 3 && long >= 1 {
             for r in run {
                 found.insert(r.0, r.1);
             }
@@ -282,7 +284,7 @@ const PAGE_LINE: usize = 200;
 /// each field ("Sagsfremstilling: ..."). The choice of which numbers are
 /// items is the segmentation's, as for any line.
 fn split_page(page: &str) -> Vec<&str> {
-    static CUT_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s((?:\d{1,3}\.|(?i:punkt|pkt\.)\s*\d{1,3}\s*[:.]?)\s+\p{Lu}|\p{Lu}\p{Ll}+\.?(?:\s\p{Ll}+\.?)?:(?:\s|\d)|(?i:indholdsfortegnelse|sagsoversigt)\b)").unwrap());
+    static CUT_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s((?:\d{1,3}\.|(?i:punkt|pkt\.)\s*\d{1,3}\p{Lu}?\s*[:.]?)\s+\p{Lu}|\p{Lu}\p{Ll}+\.?(?:\s\p{Ll}+\.?)?:(?:\s|\d)|(?i:indholdsfortegnelse|sagsoversigt)\b)").unwrap());
     static CUT_AFTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.{3,}\s*(?:\d{1,3}|[ivxlc]{1,6})\b\s").unwrap());
     let mut cuts: Vec<usize> = CUT_BEFORE.captures_iter(page).filter_map(|c| c.get(1).map(|m| m.start())).collect();
     cuts.extend(CUT_AFTER.find_iter(page).map(|m| m.end()));
@@ -297,6 +299,34 @@ fn split_page(page: &str) -> Vec<&str> {
         }
     }
     out.push(&page[from..]);
+    split_page_numbers(out)
+}
+
+/// A table of contents run together: "Punkt 1: Godkendelse af dagsorden 2
+/// Punkt 2: Meddelelser 3 Punkt 3: Orienteringer 4". Where three or more
+/// entries end in a number and those numbers do not go down, they are the
+/// entries' pages, and are cut off their titles.
+fn split_page_numbers(pieces: Vec<&str>) -> Vec<&str> {
+    static ENTRY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:\d{1,3}\.|(?i:punkt|pkt\.)\s*\d{1,3}\p{Lu}?\s*[:.]?)\s").unwrap());
+    static PAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s(\d{1,3})\s*$").unwrap());
+    let ends: Vec<Option<(usize, u32)>> = pieces
+        .iter()
+        .map(|p| if ENTRY.is_match(p) { PAGE.captures(p).and_then(|c| Some((c.get(1)?.start(), c[1].parse().ok()?))) } else { None })
+        .collect();
+    let numbered: Vec<u32> = ends.iter().flatten().map(|e| e.1).collect();
+    if numbered.len() < 3 || numbered.windows(2).any(|w| w[1] < w[0]) {
+        return pieces;
+    }
+    let mut out = Vec::with_capacity(pieces.len() + numbered.len());
+    for (p, e) in pieces.into_iter().zip(ends) {
+        match e {
+            Some((at, _)) => {
+                out.push(&p[..at]);
+                out.push(&p[at..]);
+            }
+            None => out.push(p),
+        }
+    }
     out
 }
 
@@ -478,7 +508,9 @@ fn page_edge_furniture(lines: &[Line]) -> Vec<bool> {
 fn listed_numbers(lines: &[Line]) -> std::collections::HashSet<usize> {
     let titled: Vec<(usize, u32)> = (0..lines.len())
         .filter(|&i| LONE_NUMBER.is_match(&lines[i].text))
-        .filter(|&i| lines.get(i + 1).is_some_and(|n| n.text.chars().next().is_some_and(char::is_uppercase) && n.text.chars().count() >= 3))
+        // A title, not an entry with its own number ("Punkt 03A: ...",
+        // after a page number cut off the entry before it).
+        .filter(|&i| lines.get(i + 1).is_some_and(|n| n.text.chars().next().is_some_and(char::is_uppercase) && n.text.chars().count() >= 3 && !crate::segment::looks_like_item(&n.text) && !n.text.starts_with("Punkt ")))
         .filter_map(|i| lines[i].text.parse().ok().map(|v| (i, v)))
         .collect();
     let mut out = std::collections::HashSet::new();
@@ -757,6 +789,19 @@ mod tests {
             }
             proptest::prop_assert_eq!(longest_run(&numbers), want);
         }
+    }
+
+    #[test]
+    fn a_transcripts_contents_entries_lose_their_page_numbers() {
+        let filler = "Tekst om sagen, som fylder en del af siden og gentages for at ligne et rigtigt dokument. ".repeat(3);
+        let text = format!("1 Forside {filler}\n\n2 Mødeindhold Punkt Side Punkt 0: Forside 1 Punkt 1: Godkendelse af dagsorden 2 Punkt 2: Lokalplan 264 3 Punkt 02A: Høring 5 Punkt 3: Eventuelt 8\n\n3 Punkt 1: Godkendelse af dagsorden 2\n");
+        let got: Vec<String> = split_lines(&text).into_iter().map(|l| l.text).collect();
+        for want in ["Punkt 0: Forside", "Punkt 1: Godkendelse af dagsorden", "Punkt 2: Lokalplan 264", "Punkt 02A: Høring", "Punkt 3: Eventuelt"] {
+            assert!(got.iter().any(|g| g == want), "{want:?} in {got:?}");
+        }
+        // Numbers that go down are no pages: a title's own number stays.
+        let text = format!("1 Forside {filler}\n\n2 1. Lokalplan 264 2. Budget 2 3. Vej 12\n");
+        assert!(split_lines(&text).iter().any(|l| l.text == "1. Lokalplan 264"));
     }
 
     #[test]

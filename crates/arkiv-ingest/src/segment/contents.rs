@@ -4,6 +4,8 @@
 use super::headings::label;
 use super::numbering::Candidate;
 use crate::clean::Line;
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// A table of contents: the first run of three or more candidates on
 /// adjacent lines whose numbers rise by one and whose titles start with a
@@ -13,8 +15,10 @@ pub(super) fn contents_run(lines: &[Line], cands: &[Candidate], first_item: Opti
     let listed = |c: &Candidate| c.title.chars().next().is_some_and(|ch| ch.is_uppercase() || ch.is_ascii_digit());
     // Entries follow each other, at most two lines apart ("Bilag til punkt
     // 3", a sub-point "a) L 111 ..."), with no section label between.
+    // Sub-entries between them ("Punkt 03A: ...", "2.1 ...") do not count.
     let next_entry = |a: &Candidate, b: &Candidate| {
-        b.number == a.number + 1 && b.idx <= a.title_end + 3 && listed(b) && !(a.title_end + 1..b.idx).any(|i| label(&lines[i].text).is_some())
+        let between = (a.title_end + 1..b.idx).filter(|&i| !SUB_ENTRY.is_match(&lines[i].text)).count();
+        b.number == a.number + 1 && b.idx > a.title_end && between <= 2 && listed(b) && !(a.title_end + 1..b.idx).any(|i| label(&lines[i].text).is_some())
     };
     let mut k = 0;
     while k < cands.len() {
@@ -31,6 +35,10 @@ pub(super) fn contents_run(lines: &[Line], cands: &[Candidate], first_item: Opti
     }
     None
 }
+
+/// An entry under an item's in a table of contents: "Punkt 03A: Valg af
+/// ...", "2.1 Budget", "3a. Høring".
+static SUB_ENTRY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:(?i:punkt|pkt)\.?\s*)?\d{1,3}(?:\.\d{1,2}|\p{L})[.:)]?\s+\S").unwrap());
 
 /// A heading over a list of a meeting's items: "Indholdsfortegnelse",
 /// "Dagsordenpunkter", "Punkter på dagsordenen", "PUNKTER", "Åbne".

@@ -518,6 +518,11 @@ mod tests {
             "PUNKTER\n49. Godkendelse af dagsorden\n50. Budget 2021\n51. LUKKET PUNKT - Salg af arealer\n52. Orienteringer\n49. Godkendelse af dagsorden\nIndstilling\nAt den godkendes.\nBeslutning\nGodkendt\n50. Budget 2021\nSagsfremstilling\nBudgettet drøftes.\n",
             &[(49, "Godkendelse af dagsorden"), (50, "Budget 2021"), (51, "Salg af arealer"), (52, "Orienteringer")],
         );
+        // Sub-entries between the entries; the bodies hold two of them.
+        check(
+            "Mødeindhold\nPunkt 1: Godkendelse af dagsorden\nPunkt 2: Orienteringer\nPunkt 02A: Valg til plejehjem\nPunkt 02B: Tilskud til idræt\nPunkt 02C: Status på forslag\nPunkt 3: Beslutninger\nPunkt 4: Eventuelt\nPunkt 1: Godkendelse af dagsorden\nIndstilling\nAt den godkendes.\nPunkt 2: Orienteringer\nSagsfremstilling\nIngen.\n",
+            &[(1, "Godkendelse af dagsorden"), (2, "Orienteringer"), (3, "Beslutninger"), (4, "Eventuelt")],
+        );
         // A published agenda list alone; a label glued to a body's title.
         check("Dagsorden\n1.Meddelelse fra formanden\n2.Kvartalsrapport\n3.Eventuelt\n", &[(1, "Meddelelse fra formanden"), (2, "Kvartalsrapport"), (3, "Eventuelt")]);
         check(

@@ -39,11 +39,6 @@ fn key(w: &str) -> String {
 pub(super) fn run_together_end(title: &str, number: u32, toc: &[(u32, String)], elsewhere: [&[(String, bool)]; 2]) -> Option<(usize, &'static str)> {
     let spans: Vec<(usize, &str)> = title.split_whitespace().map(|w| (w.as_ptr() as usize - title.as_ptr() as usize, w)).collect();
     let end_of = |n: usize| spans.get(n - 1).map(|(at, w)| at + w.len());
-    // The first word after the title's first that ends it by its kind.
-    let mark = (1..spans.len()).find(|&n| ends_title(&spans[n..]));
-    if title.chars().count() <= RUN_TOGETHER_CHARS {
-        return mark.and_then(end_of).map(|e| (e, "a case number, mark or heading after it"));
-    }
     // The entry of the same number, shorter than the title and its start.
     let t = norm(title);
     if let Some((_, e)) = toc.iter().filter(|(n, e)| *n == number && e.len() < title.len()).find(|(_, e)| !e.is_empty() && t.starts_with(&norm(e))) {
@@ -51,6 +46,11 @@ pub(super) fn run_together_end(title: &str, number: u32, toc: &[(u32, String)], 
         if n < spans.len() {
             return end_of(n).map(|e| (e, "its entry in the table of contents"));
         }
+    }
+    // The first word after the title's first that ends it by its kind.
+    let mark = (1..spans.len()).find(|&n| ends_title(&spans[n..]));
+    if title.chars().count() <= RUN_TOGETHER_CHARS {
+        return mark.and_then(end_of).map(|e| (e, "a case number, mark or heading after it"));
     }
     let keys: Vec<String> = spans.iter().map(|(_, w)| key(w)).collect();
     // The longest run of the title's first words printed elsewhere, where
