@@ -403,6 +403,8 @@ mod tests {
         // Bulleted numbers, and items listed as a meeting system lists them.
         check("- 301. Åben dagsorden - godkendelse\nResume\nGodkendt.\n- 302. Planstrategi 2020\nResume\nTekst.\n", &[(301, "Åben dagsorden - godkendelse"), (302, "Planstrategi 2020")]);
         check("Dagsordenspunkter\nåbent 1 Fraværende\nåbent 2 Dialogmøde om budget\nåbent 3 Gensidig orientering\n", &[(1, "Fraværende"), (2, "Dialogmøde om budget"), (3, "Gensidig orientering")]);
+        // A title that begins with an ordinal; not a date.
+        check("Pkt. Tekst\n313 Godkendelse af dagsorden\n314 1. behandling af budget 2020-23\n315 Eventuelt\n316 1. januar 2020 blev det besluttet\n", &[(313, "Godkendelse af dagsorden"), (314, "1. behandling af budget 2020-23"), (315, "Eventuelt")]);
         // Items with the times the agenda gives them.
         check("Dagsorden\n1 - 09.00-09.01 Godkendelse af dagsordenen\nGodkendt\n2 - 09.01-09.20 Budget\nBeslutning\nDrøftet\n", &[(1, "Godkendelse af dagsordenen"), (2, "Budget")]);
     }

@@ -32,6 +32,9 @@ pub(super) static DECIDED_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(&f
 pub(super) static ITEM_ALONE: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(- )?(?:(?i:(pkt|punkt))\.?\s*)?(\d{1,3})\s*[.:]?()$"));
 /// A case's number under its title: "Meddelelser" / "Sag nr. 11".
 pub(super) static CASE_UNDER_TITLE: LazyLock<LinePattern> = LazyLock::new(|| LinePattern::new(r"^(?i:sag)\s+(?i:nr)\.?\s*(\d{1,3})()$"));
+/// An ordinal before a lower-case word at a title's start: "1. behandling",
+/// "2. halvår".
+static ORDINAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d\.\s+").unwrap());
 /// The time an agenda gives an item, before its title: "09.00-09.01",
 /// "kl. 10.15 - 10.45".
 static TIME_SPAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:kl\.?\s*)?\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}\s+").unwrap());
@@ -120,7 +123,9 @@ fn candidate_head(line: &str) -> Option<(u32, &str, bool, bool, bool)> {
     let first = title.chars().next()?;
     // After "Nr.", "Pkt." a title may begin with a number ("Nr.144 - 2.
     // behandling af budget").
-    if !(first.is_alphabetic() || "\"'”“„«".contains(first) || prefixed && first.is_ascii_digit()) {
+    // A title may begin with an ordinal: "314 1. behandling af budget".
+    let ordinal = first.is_ascii_digit() && ORDINAL.find(title).is_some_and(|m| title[m.end()..].starts_with(char::is_lowercase) && !MONTH_START.is_match(&title[m.end()..]));
+    if !(first.is_alphabetic() || "\"'”“„«".contains(first) || prefixed && first.is_ascii_digit() || ordinal && punct.is_none()) {
         return None;
     }
     // Without a space after the number's point, only a capital starts a
@@ -137,7 +142,7 @@ fn candidate_head(line: &str) -> Option<(u32, &str, bool, bool, bool)> {
     if MONTH_START.is_match(title) {
         return None;
     }
-    if punct.is_none() && !prefixed && !first.is_uppercase() {
+    if punct.is_none() && !prefixed && !first.is_uppercase() && !ordinal {
         return None;
     }
     if number == 0 && !prefixed {
