@@ -98,12 +98,26 @@ fn meeting_starts(lines: &[Line]) -> Vec<usize> {
                 }
                 i += 1;
             }
+        } else if seen_item && is_dated_list_head(lines, i) {
+            // A page of meetings, each a date over its list of items.
+            starts.push(i);
+            seen_item = false;
         } else if is_candidate(t) {
             seen_item = true;
         }
         i += 1;
     }
     starts
+}
+
+/// A date alone on its line ("28/09.2023", "12. marts 2024") with an item
+/// numbered 1 right under it: a meeting's head on a page that lists
+/// several meetings with their items.
+fn is_dated_list_head(lines: &[Line], i: usize) -> bool {
+    let t = &lines[i].text;
+    t.chars().count() <= 30
+        && crate::dates::find_date(t).is_some_and(|d| d.year.is_some())
+        && lines.get(i + 1).and_then(|n| numbering::parse_candidate(&n.text)).is_some_and(|c| c.0 == 1)
 }
 
 /// Segments cleaned lines into meetings with their items and sections.
@@ -573,6 +587,14 @@ mod tests {
             "Dagsorden\n1. Godkendelse af dagsorden\n2. Budget\n3. Eventuelt\nLukkede punkter\n1. Lukket punkt: Salg af areal\n2. Lukket punkt: Personalesag\n",
             &[(1, "Godkendelse af dagsorden"), (2, "Budget"), (3, "Eventuelt"), (1, "Salg af areal"), (2, "Personalesag")],
         );
+    }
+
+    #[test]
+    fn a_page_of_meetings_each_a_date_over_its_items() {
+        let lines = split_lines("Referater fra bestyrelsesmøder\n28/09.2023\n1. Valg af ordstyrer\n2. Broen\n3. Evt.\ndownload referat\n28/06.2023\n1. Valg af ordstyrer\n2. Årshjul\n3. Evt.\n");
+        let ms = segment(&lines);
+        let got: Vec<Vec<u32>> = ms.iter().map(|m| m.items.iter().map(|i| i.number).collect()).collect();
+        assert_eq!(got, [vec![1, 2, 3], vec![1, 2, 3]]);
     }
 
     #[test]
