@@ -249,7 +249,7 @@ fn transcript_pages(pieces: &[(&str, usize, u32)]) -> FxHashMap<usize, u32> {
         .iter()
         .enumerate()
         .filter(|(_, p)| !p.0.trim().is_empty())
-        .map(|(k, p)| (k, PAGE_NUMBER.captures(p.0).and_then(|c| c[1].parse::<u32>().ok()).unwrap_or(0), p.0.len()))
+        .map(|(k, p)| (k, page_number(p.0).unwrap_or(0), p.0.len()))
         .collect();
     let mut i = 0;
     while i < numbered.len() {
@@ -273,6 +273,18 @@ fn transcript_pages(pieces: &[(&str, usize, u32)]) -> FxHashMap<usize, u32> {
         i = j;
     }
     found
+}
+
+/// The number that opens a line, as a transcript's page opens with its
+/// page's number: up to three digits and a space. Read without a regex, as
+/// it is asked of every line.
+fn page_number(piece: &str) -> Option<u32> {
+    let t = piece.trim_start();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=3).contains(&digits) || !t[digits..].starts_with([' ', '\t']) {
+        return None;
+    }
+    t[..digits].parse().ok()
 }
 
 /// How long a transcript's page line is at least, mostly: a page's text.

@@ -115,7 +115,8 @@ fn meeting_starts(lines: &[Line]) -> Vec<usize> {
 /// several meetings with their items.
 fn is_dated_list_head(lines: &[Line], i: usize) -> bool {
     let t = &lines[i].text;
-    t.chars().count() <= 30
+    t.starts_with(|c: char| c.is_ascii_digit())
+        && t.chars().count() <= 30
         && crate::dates::find_date(t).is_some_and(|d| d.year.is_some())
         && lines.get(i + 1).and_then(|n| numbering::parse_candidate(&n.text)).is_some_and(|c| c.0 == 1)
 }
