@@ -368,6 +368,19 @@ fn clean(s: &str) -> Option<String> {
             }
         }
     }
+    // A sentence before the name ("Der afholdes ordinært menighedsrådet"):
+    // where the name ends in its body, the words up to the last lower-case
+    // word that is neither a body nor a joining word are not the name's.
+    if words.len() >= 2 && words.last().is_some_and(|w| BODY.is_match(w.trim_matches(|c: char| !c.is_alphanumeric()))) {
+        let joining = ["og", "for", "i", "af", "til", "med", "under", "-", "–", "&"];
+        let last = words.len() - 1;
+        if let Some(k) = (0..last).rev().find(|&k| {
+            let w = words[k].trim_matches(|c: char| !c.is_alphanumeric());
+            w.starts_with(char::is_lowercase) && !joining.contains(&w) && !BODY.is_match(w) && genitive(w).is_none()
+        }) {
+            words.drain(..=k);
+        }
+    }
     let mut name = words.join(" ");
     // A name set in capitals ("BESLUTNING I KOMMUNALBESTYRELSEN") as
     // written: the first letter capital.
@@ -437,6 +450,7 @@ mod tests {
         assert_eq!(named("Frederikssund Kommunes logo\nSocial og sundheds møde den 17. april 2023"), Some(("Social og sundhed".into(), None)));
         assert_eq!(named("Dagsorden 1.2.0 - Tønder Kommune\nTønder Kommune – Kommunalbestyrelsen\nDagsorden"), Some(("Kommunalbestyrelsen".into(), None)));
         assert_eq!(named("Hjem Politik Byråd og udvalg Andre udvalg, råd og nævn Referat af Seniorrådsmøde 29. maj 2024\nReferat af Seniorrådsmøde 29. maj 2024"), Some(("Seniorrådet".into(), Some(Kind::Referat))));
+        assert_eq!(named("Der afholdes ordinært menighedsrådsmøde onsdag den 26. september 2018"), Some(("Menighedsrådet".into(), None)));
         assert_eq!(named("Egebjerg Kommune Kommunalbestyrelsen Referat\nDato:"), Some(("Kommunalbestyrelsen".into(), Some(Kind::Referat))));
         assert_eq!(named("Egebjerg Kommune. Kommunalbestyrelsen. Referat"), Some(("Kommunalbestyrelsen".into(), Some(Kind::Referat))));
         assert_eq!(named("Mødereferat for Psykiatrirådet den 23. februar 2023."), Some(("Psykiatrirådet".into(), Some(Kind::Referat))));
