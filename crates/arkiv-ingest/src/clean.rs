@@ -228,11 +228,29 @@ pub fn split_lines(text: &str) -> Vec<Line> {
             out.extend(split_page(body).into_iter().filter_map(|p| clean_line(p, no, *n)).map(Line::cut));
         } else if piece.len() >= FLAT_LINE {
             out.extend(unflatten(piece).into_iter().filter_map(|p| clean_line(p, no, page)).map(Line::cut));
+        } else if let Some((head, entry)) = heading_before_entry(piece) {
+            // "Punkter på åben dagsorden: 124. Borgerrådgiverens ...": a
+            // heading with the list's first entry on its line.
+            out.extend(clean_line(head, no, page));
+            out.extend(clean_line(entry, no, page));
         } else if let Some(line) = clean_line(piece, no, page) {
             out.push(line);
         }
     }
     out
+}
+
+/// A short heading ending in a colon, with a list's first numbered entry
+/// after it on the same line: the two apart.
+fn heading_before_entry(piece: &str) -> Option<(&str, &str)> {
+    static HEAD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(\p{Lu}[^:]{2,40}:)\s+(\d{1,3}\.\s+\p{Lu}.*)$").unwrap());
+    // Most lines have no ": " before a digit: passed over without a regex.
+    let at = piece.find(": ")?;
+    if at > 48 || !piece[at + 2..].trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let c = HEAD.captures(piece)?;
+    Some((c.get(1)?.as_str(), c.get(2)?.as_str()))
 }
 
 /// The number that opens a transcript's page ("3 Kommunalbestyrelsen d ...").
@@ -801,6 +819,12 @@ mod tests {
             }
             proptest::prop_assert_eq!(longest_run(&numbers), want);
         }
+    }
+
+    #[test]
+    fn a_heading_and_the_first_entry_on_one_line_are_two() {
+        let got: Vec<String> = split_lines("Punkter på åben dagsorden: 124. Borgerrådgiverens beretning ..... 2\nDato: 3. maj 2020\n").into_iter().map(|l| l.text).collect();
+        assert_eq!(got, ["Punkter på åben dagsorden:", "124. Borgerrådgiverens beretning ..... 2", "Dato: 3. maj 2020"]);
     }
 
     #[test]

@@ -521,6 +521,14 @@ mod tests {
     }
 
     #[test]
+    fn a_contents_entry_wrapped_with_its_leader_on_the_second_line() {
+        check(
+            "Indholdsfortegnelse:\n130. Fuglebjerg Fjernvarme - kommunegaranti i forbindelse med\nlånefinansiering.................................................................... 19\n131. Budget ........ 21\n132. Eventuelt ....... 22\n",
+            &[(130, "Fuglebjerg Fjernvarme - kommunegaranti i forbindelse med lånefinansiering"), (131, "Budget"), (132, "Eventuelt")],
+        );
+    }
+
+    #[test]
     fn table_of_contents_is_not_items() {
         check(
             "Dagsorden\n1. Godkendelse af dagsorden ........ 2\n2. Økonomi ........ 3\n3. Eventuelt ....... 4\n1. Godkendelse af dagsorden\nBeslutning:\nGodkendt\n2. Økonomi\nBeslutning:\nDrøftet\n3. Eventuelt\nBeslutning:\nIntet\n",

@@ -199,7 +199,11 @@ pub(super) fn title_extent(lines: &[Line], idx: usize, first: &str) -> (String, 
     let mut end = idx;
     for k in 1..=2 {
         let Some(next) = lines.get(idx + k) else { break };
-        let t = next.text.as_str();
+        // A contents entry wrapped over two lines has its leader and page
+        // on the second ("lånefinansiering........ 19"): that ends it.
+        let bare = strip_leader(&next.text);
+        let led = bare.len() < next.text.trim().len();
+        let t = bare.as_str();
         if label(t).is_some() || is_candidate(t) || ITEM_ALONE.is_match(t) || t.starts_with("- ") || is_meeting_mark(lines, idx + k) || next.after_case_number {
             break;
         }
@@ -211,7 +215,7 @@ pub(super) fn title_extent(lines: &[Line], idx: usize, first: &str) -> (String, 
         title.push(' ');
         title.push_str(t);
         end = idx + k;
-        if !ends_with_connective(&title) && unhyphenated_len(&title) < 40 {
+        if led || !ends_with_connective(&title) && unhyphenated_len(&title) < 40 {
             break;
         }
     }
