@@ -26,6 +26,10 @@ use crate::Kind;
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// The cue of a decision that names its committee ("Beslutning i Byrådet
+/// den ..."): where the items give the committee by it, they are minutes.
+pub const DECISION_CUE: &str = "decision with its committee";
+
 /// A word that ends in the name of a body that meets ("Sundhedsudvalget",
 /// "Handicaprådet", "Styregruppen").
 static BODY: LazyLock<Regex> = LazyLock::new(|| {
@@ -60,8 +64,9 @@ static DECIDED_IN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?i:beslutn
 /// "den" (or the date itself) after a committee's name and its election
 /// period.
 static DEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([^:;.]{3,100}?)\s(?:(?i:den|d\.)(?:\s|$)|\d)").unwrap());
-/// "<committee>s beslutning i mødet den <date>".
-static DECIDED_BY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\S.{2,100}?)\s+(?i:beslutning)\s+(?:i|på)\s+(?i:mødet)\s+(?i:den|d\.)\s+(.*)$").unwrap());
+/// "<committee>s beslutning i mødet den <date>", "<committee>s møde den
+/// <date>:" (over the decision, as Word exports of a meeting system print it).
+static DECIDED_BY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\S.{2,100}?)\s+(?:(?i:beslutning)\s+(?:i|på)\s+(?i:mødet)|møde)\s+(?i:den|d\.)\s+(.*)$").unwrap());
 /// An authority's name before its body's: "Egebjerg Kommune", "Region
 /// Syddanmark".
 static AUTHORITY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\p{Lu}[\p{L}-]+\s+(?i:kommune)|(?i:region)\s+\p{Lu}[\p{L}-]+)[.,]?\s+").unwrap());
@@ -138,7 +143,7 @@ pub fn from_items<'a>(lines: impl Iterator<Item = &'a str>) -> Option<(Named, Op
     for t in lines {
         // Most lines hold no cue's words: passed over without a regex.
         let decision_line = t.contains("pkt") || t.contains("Pkt") || t.contains("PKT");
-        let decided = t.contains("eslutning") || t.contains("ESLUTNING");
+        let decided = t.contains("eslutning") || t.contains("ESLUTNING") || t.contains("s møde ");
         let meeting = t.contains("agens møde") || t.starts_with("Mødet i ");
         if !decision_line && !decided && !meeting {
             continue;
@@ -156,7 +161,7 @@ pub fn from_items<'a>(lines: impl Iterator<Item = &'a str>) -> Option<(Named, Op
         }
         if decided {
             for (name, after) in decisions_in(t) {
-                let named = Named { name, kind: None, cue: "decision with its committee" };
+                let named = Named { name, kind: None, cue: DECISION_CUE };
                 match crate::dates::find_date(after).and_then(|d| d.full()) {
                     Some(d) => dated.push((d, named)),
                     None => undated.push(named),
@@ -469,6 +474,9 @@ mod tests {
         let lines = ["Godkendelse af dagsorden til dagens møde i Social- og Sundhedsudvalget."];
         assert_eq!(from_items(lines.into_iter()).map(|n| n.0.name), Some("Social- og Sundhedsudvalget".into()));
         // A case's earlier decisions come first; the latest is this meeting's.
+        let lines = ["Sagsnr.: 326-2010-57347", "Integrationsudvalgets møde den 12. december 2011:", "Udvalgsformanden oplyste ..."];
+        let (n, d) = from_items(lines.into_iter()).unwrap();
+        assert_eq!((n.name.as_str(), d.map(|d| d.iso())), ("Integrationsudvalget", Some("2011-12-12".into())));
         let lines = ["Til efterretning.", "Beslutning i Erhvervs- og Udviklingsudvalget 4. oktober 2021:", "Til efterretning."];
         let (n, d) = from_items(lines.into_iter()).unwrap();
         assert_eq!((n.name.as_str(), d.map(|d| d.iso())), ("Erhvervs- og Udviklingsudvalget", Some("2021-10-04".into())));

@@ -147,7 +147,7 @@ fn parse_header(lines: &[Line]) -> Header {
             h.fields.push(("-".into(), vec![]));
             continue;
         }
-        if lower.starts_with("dagsorden ") || lower.starts_with("referat ") || lower.starts_with("møde i ") {
+        if lower.starts_with("dagsorden ") || lower.starts_with("referat ") || lower.starts_with("referat: ") || lower.starts_with("dagsorden: ") || lower.starts_with("møde i ") {
             // "Dagsorden med referat": minutes printed with their agenda;
             // the last kind among the first words.
             if let Some(k) = lower.split_whitespace().take(3).filter_map(|w| Kind::parse(w.trim_end_matches(['.', ':']))).last() {
@@ -293,6 +293,8 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
     // The meeting's date as the items' decisions give it, where they name
     // the committee: used when the header prints none.
     let mut items_date: Option<Date> = None;
+    // The items record decisions with their committee and date: minutes.
+    let mut decided_in_items = false;
     let (group, group_source) = match (&ov.group, &text_group) {
         (Some((g, src)), tg) => {
             if let Some(tg) = tg {
@@ -312,6 +314,7 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
                 (Some(sg.clone()), Some(Source::Header))
             } else if let Some((n, d)) = crate::committee::from_items(lines) {
                 items_date = d;
+                decided_in_items = n.cue == crate::committee::DECISION_CUE;
                 let name = as_configured(cfg, n.name);
                 notes.push((Some(inp.line), "meta.group-from-items", format!("no group in the header; '{name}' from the items ({})", n.cue)));
                 (Some(name), Some(Source::Text))
@@ -395,7 +398,7 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
 
     // Kind: decisions written in make minutes; otherwise the header's word.
     let has_decisions = raw.items.iter().any(|it| it.sections.iter().any(|(n, v)| n == "beslutning" && v.iter().any(|l| !l.trim().is_empty())));
-    let text_kind = match (has_decisions || agenda_approved(&raw.header) || agenda_approved(&raw.preamble), h.kind_words.last().copied().or(named_kind)) {
+    let text_kind = match (has_decisions || decided_in_items || agenda_approved(&raw.header) || agenda_approved(&raw.preamble), header_kind(&h.kind_words).or(named_kind)) {
         // Decisions written in make minutes, whatever the template's heading.
         (true, _) => Some(Kind::Referat),
         (false, Some(k)) => Some(k),
@@ -539,6 +542,13 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
 
 /// The header records the agenda's approval ("Godkendelse af dagsorden:" /
 /// "Godkendt"): what minutes do.
+/// The kind a header's words name: minutes where one says so ("Referat
+/// fra organisationsbestyrelsesmøde" over "Dagsorden:", the heading of
+/// the items minuted), else the last named.
+fn header_kind(words: &[Kind]) -> Option<Kind> {
+    words.iter().find(|k| **k == Kind::Referat).or(words.last()).copied()
+}
+
 fn agenda_approved(header: &[Line]) -> bool {
     // The words are ASCII: compared without a lower-cased copy of each line.
     let starts = |t: &str, p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
