@@ -318,18 +318,7 @@ fn split_page(page: &str) -> Vec<&str> {
     static CUT_AFTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.{3,}\s*(?:\d{1,3}|[ivxlc]{1,6})\b\s").unwrap());
     let mut cuts: Vec<usize> = CUT_BEFORE.captures_iter(page).filter_map(|c| c.get(1).map(|m| m.start())).collect();
     cuts.extend(CUT_AFTER.find_iter(page).map(|m| m.end()));
-    cuts.sort_unstable();
-    cuts.dedup();
-    let mut out = vec![];
-    let mut from = 0;
-    for at in cuts {
-        if at > from {
-            out.push(&page[from..at]);
-            from = at;
-        }
-    }
-    out.push(&page[from..]);
-    split_page_numbers(out)
+    split_page_numbers(cut_at(page, cuts))
 }
 
 /// A table of contents run together: "Punkt 1: Godkendelse af dagsorden 2
@@ -385,17 +374,22 @@ fn unflatten(piece: &str) -> Vec<&str> {
     }
     let mut cuts: Vec<usize> = best;
     cuts.extend(LABEL.captures_iter(piece).filter_map(|c| c.get(1).map(|m| m.start())));
+    cut_at(piece, cuts)
+}
+
+/// `text` in pieces, cut at each of the byte offsets `cuts` (in any order).
+fn cut_at(text: &str, mut cuts: Vec<usize>) -> Vec<&str> {
     cuts.sort_unstable();
     cuts.dedup();
-    let mut out = vec![];
+    let mut out = Vec::with_capacity(cuts.len() + 1);
     let mut from = 0;
     for at in cuts {
         if at > from {
-            out.push(&piece[from..at]);
+            out.push(&text[from..at]);
             from = at;
         }
     }
-    out.push(&piece[from..]);
+    out.push(&text[from..]);
     out
 }
 

@@ -232,7 +232,7 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
             let text_end = if n + 1 < entries.len() || bodies.is_empty() { end } else { t.title_end + 1 };
             let (title, rest) = words.title(&t.title, t.number, &toc, t.idx, t.title_end);
             let (title, decided) = decided_in_title(&title);
-            let sections = with_decision(decided, with_first_line(rest, sections(&lines[t.title_end + 1..text_end.max(t.title_end + 1)])));
+            let sections = with_first("beslutning", decided, with_first("tekst", rest, sections(&lines[t.title_end + 1..text_end.max(t.title_end + 1)])));
             RawItem { number: t.number, title, line: lines[t.idx].no, pages: (lines[t.idx].page, lines[end - 1].page), lines: t.idx..end, sections }
         };
         for (n, c) in bodies.iter().enumerate() {
@@ -287,7 +287,7 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
                 line: lines[c.idx].no,
                 pages: (lines[c.idx].page, lines[body_end.max(c.idx + 1) - 1].page),
                 lines: c.idx..body_end,
-                sections: with_decision(decided, with_first_line(rest, sections_headed(&first_section, &lines[c.title_end + 1..body_end]))),
+                sections: with_first("beslutning", decided, with_first("tekst", rest, sections_headed(&first_section, &lines[c.title_end + 1..body_end]))),
             });
         }
         for (m, t) in pending {
@@ -354,12 +354,14 @@ impl<'a> MeetingWords<'a> {
     }
 }
 
-/// Sections with the text that stood on the title's line after it first.
-fn with_first_line(rest: Option<String>, mut sections: Vec<(String, Vec<String>)>) -> Vec<(String, Vec<String>)> {
-    if let Some(r) = rest {
+/// Sections with a line that stood on the title's line first, in the
+/// section `name`: the text after a run-together title ("tekst"), a
+/// decision written after the title ("beslutning").
+fn with_first(name: &str, line: Option<String>, mut sections: Vec<(String, Vec<String>)>) -> Vec<(String, Vec<String>)> {
+    if let Some(l) = line {
         match sections.first_mut() {
-            Some((name, v)) if name == "tekst" => v.insert(0, r),
-            _ => sections.insert(0, ("tekst".to_string(), vec![r])),
+            Some((n, v)) if n == name => v.insert(0, l),
+            _ => sections.insert(0, (name.to_string(), vec![l])),
         }
     }
     sections
@@ -377,17 +379,6 @@ fn decided_in_title(t: &str) -> (String, Option<String>) {
         }
     }
     (tidy_title(t), None)
-}
-
-/// Sections with a decision from the title's line before them.
-fn with_decision(decided: Option<String>, mut sections: Vec<(String, Vec<String>)>) -> Vec<(String, Vec<String>)> {
-    if let Some(d) = decided {
-        match sections.first_mut() {
-            Some((name, v)) if name == "beslutning" => v.insert(0, d),
-            _ => sections.insert(0, ("beslutning".to_string(), vec![d])),
-        }
-    }
-    sections
 }
 
 fn tidy_title(t: &str) -> String {
