@@ -283,19 +283,75 @@ fn header_group_named(cfg: &Config, raw: &RawMeeting, facts: &[&Fact], named: Op
 
 pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
     let raw = inp.raw;
-    let mut notes: Vec<(Option<usize>, &'static str, String)> = vec![];
+    let mut notes: Notes = vec![];
     let h = parse_header(&raw.header);
-
-    // Group.
     let named = crate::committee::from_header(&raw.header);
     let named_kind = named.as_ref().and_then(|n| n.kind);
     let text_group = header_group_named(cfg, raw, &inp.facts, named);
-    // The meeting's date as the items' decisions give it, where they name
-    // the committee: used when the header prints none.
+    let found = meeting_group(cfg, &inp, ov, &text_group, &mut notes);
+    let (date, date_source) = meeting_date(&inp, &h, ov, found.items_date, &mut notes);
+    let kind = meeting_kind(&inp, &h, named_kind, found.decided_in_items, ov, &mut notes);
+    let people = header_people(&inp, &h, ov);
+
+    let mut meeting_munis: BTreeSet<String> = raw.header.iter().flat_map(|l| municipalities(cfg, &l.text)).collect();
+    let items: Vec<Item> = raw.items.iter().map(|it| build_item(cfg, it, inp.paged)).collect();
+    for it in &items {
+        meeting_munis.extend(it.municipalities.iter().cloned());
+    }
+    if items.is_empty() {
+        notes.push((Some(inp.line), "segment.no-items", "no agenda items found in this meeting".into()));
+    }
+    let id = hash_id(&["meeting", inp.relpath, &inp.ordinal.to_string()]);
+    let mut munis: Vec<String> = cfg.municipalities.iter().map(|m| m.name.clone()).filter(|n| meeting_munis.contains(n)).collect();
+    munis.dedup();
+    Built {
+        meeting: Meeting {
+            head: MeetingHead {
+                id,
+                group: found.group,
+                group_source: found.source,
+                date: date.map(|d| d.0),
+                date_source,
+                kind,
+                place: people.place,
+                participants: people.participants,
+                absentees: people.absentees,
+                chair: people.chair,
+                secretary: people.secretary,
+                case_number: people.case_number,
+                municipalities: munis,
+                line: inp.line,
+            },
+            items,
+        },
+        notes,
+        header_group: text_group,
+    }
+}
+
+/// What building a meeting says of it, by line: `arkiv parse`'s notes.
+type Notes = Vec<(Option<usize>, &'static str, String)>;
+
+/// The meeting's group and where it came from; and what the items'
+/// decisions said, where they gave the group.
+struct GroupFound {
+    group: Option<String>,
+    source: Option<Source>,
+    /// The meeting's date as the items' decisions give it: used when the
+    /// header prints none.
+    items_date: Option<Date>,
+    /// The items record decisions with their committee and date: minutes.
+    decided_in_items: bool,
+}
+
+/// The group, best source first: metadata (a sidecar, the path), the
+/// header, the file's other meeting, the items' decisions, the configured
+/// group the text names most.
+fn meeting_group(cfg: &Config, inp: &MeetingInput, ov: &Overrides, text_group: &Option<String>, notes: &mut Notes) -> GroupFound {
+    let raw = inp.raw;
     let mut items_date: Option<Date> = None;
-    // The items record decisions with their committee and date: minutes.
     let mut decided_in_items = false;
-    let (group, group_source) = match (&ov.group, &text_group) {
+    let (group, source) = match (&ov.group, text_group) {
         (Some((g, src)), tg) => {
             if let Some(tg) = tg {
                 if tg != g {
@@ -334,7 +390,14 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
         }
     };
 
-    // Date.
+    GroupFound { group, source, items_date, decided_in_items }
+}
+
+/// The meeting's date: metadata, then the dates the header prints (time
+/// fields, title lines, running headers, any full date), the items'
+/// decisions, the document's own date.
+fn meeting_date(inp: &MeetingInput, h: &Header, ov: &Overrides, items_date: Option<Date>, notes: &mut Notes) -> (Option<Date>, Option<Source>) {
+    let raw = inp.raw;
     let doc_date = inp
         .facts
         .iter()
@@ -369,7 +432,7 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
             d
         })
     });
-    let (date, date_source) = match (&ov.date, text_date) {
+    match (&ov.date, text_date) {
         (Some((d, src)), td) => {
             if let Some(td) = td {
                 if td != *d {
@@ -394,9 +457,13 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
                 (None, None)
             }
         },
-    };
+    }
+}
 
-    // Kind: decisions written in make minutes; otherwise the header's word.
+/// The meeting's kind: decisions written in make minutes; otherwise the
+/// header's word; metadata wins, and a disagreement is noted.
+fn meeting_kind(inp: &MeetingInput, h: &Header, named_kind: Option<Kind>, decided_in_items: bool, ov: &Overrides, notes: &mut Notes) -> Option<Kind> {
+    let raw = inp.raw;
     let has_decisions = raw.items.iter().any(|it| it.sections.iter().any(|(n, v)| n == "beslutning" && v.iter().any(|l| !l.trim().is_empty())));
     let text_kind = match (has_decisions || decided_in_items || agenda_approved(&raw.header) || agenda_approved(&raw.preamble), header_kind(&h.kind_words).or(named_kind)) {
         // Decisions written in make minutes, whatever the template's heading.
@@ -411,7 +478,7 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
             (edition || !raw.items.is_empty()).then_some(Kind::Dagsorden)
         }
     };
-    let kind = match (&ov.kind, text_kind) {
+    match (&ov.kind, text_kind) {
         (Some((k, src)), tk) => {
             if tk.is_some_and(|tk| tk != *k) {
                 notes.push((Some(inp.line), "meta.kind-disagrees", format!("{} metadata says {}, the document reads as {}", source_name(*src), k.as_str(), tk.unwrap().as_str())));
@@ -419,11 +486,23 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
             Some(*k)
         }
         (None, tk) => tk,
-    };
+    }
+}
 
-    // Header fields.
+/// Who met, where, with which case: the header's fields.
+struct People {
+    place: Option<String>,
+    participants: Vec<String>,
+    absentees: Vec<String>,
+    chair: Option<String>,
+    secretary: Option<String>,
+    case_number: Option<String>,
+}
+
+fn header_people(inp: &MeetingInput, h: &Header, ov: &Overrides) -> People {
+    let raw = inp.raw;
     let place = ov.place.clone().or_else(|| {
-        field(&h, &["mødested", "sted"]).map(|v| v.join(" ")).or_else(|| {
+        field(h, &["mødested", "sted"]).map(|v| v.join(" ")).or_else(|| {
             h.fields
                 .iter()
                 .find(|(n, v)| (n.starts_with("tid ") || n.starts_with("tid&")) && !v.is_empty())
@@ -431,10 +510,10 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
                 .filter(|s| !s.is_empty())
         })
     });
-    let mut participants = people(field(&h, &["mødedeltagere", "deltagere", "til stede", "fremmødte"]));
-    let absentees = people(field(&h, &["afbud", "fraværende"]));
-    let chair = field(&h, &["mødeleder", "formand"]).map(|v| v.join(" "));
-    let mut secretary = field(&h, &["referent", "sekretær"]).map(|v| v.join(" "));
+    let mut participants = people(field(h, &["mødedeltagere", "deltagere", "til stede", "fremmødte"]));
+    let absentees = people(field(h, &["afbud", "fraværende"]));
+    let chair = field(h, &["mødeleder", "formand"]).map(|v| v.join(" "));
+    let mut secretary = field(h, &["referent", "sekretær"]).map(|v| v.join(" "));
     if secretary.is_none() {
         // "Navn, titel (sekretær)" in a list of participants.
         for l in &raw.header {
@@ -449,99 +528,63 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
             }
         }
     }
-    let case_number = field(&h, &["sagsnr", "sagsnummer", "journalnr", "j. nr", "j.nr"]).map(|v| v.join(" ")).or_else(|| {
+    let case_number = field(h, &["sagsnr", "sagsnummer", "journalnr", "j. nr", "j.nr"]).map(|v| v.join(" ")).or_else(|| {
         inp.facts.iter().find_map(|f| if let Fact::CaseNumber(c) = f { Some(c.clone()) } else { None })
     });
 
-    // Items.
-    let mut items = vec![];
-    let mut meeting_munis: BTreeSet<String> = BTreeSet::new();
-    for l in &raw.header {
-        for m in municipalities(cfg, &l.text) {
-            meeting_munis.insert(m);
+    People { place, participants, absentees, chair, secretary, case_number }
+}
+
+/// An item of the model from a segmented one: its sections by name in
+/// their order, its attachments, places and topics.
+fn build_item(cfg: &Config, it: &crate::segment::RawItem, paged: bool) -> Item {
+    // Ids are given per file, once all meetings are built (see assign_item_ids).
+    let id = String::new();
+    let mut sections = BTreeMap::new();
+    let mut order = vec![];
+    let mut attachments = vec![];
+    for (name, lines) in &it.sections {
+        if name == "bilag" {
+            attachments.extend(attachment_list(lines));
+        } else {
+            attachments.extend(lines.iter().filter(|l| is_attachment_line(l)).map(|l| l.trim_start_matches("- ").to_string()));
         }
-    }
-    for it in &raw.items {
-        // Ids are given per file, once all meetings are built (see assign_item_ids).
-        let id = String::new();
-        let mut sections = BTreeMap::new();
-        let mut order = vec![];
-        let mut attachments = vec![];
-        for (name, lines) in &it.sections {
-            if name == "bilag" {
-                attachments.extend(attachment_list(lines));
-            } else {
-                attachments.extend(lines.iter().filter(|l| is_attachment_line(l)).map(|l| l.trim_start_matches("- ").to_string()));
-            }
-            let text = lines.join("\n");
-            match sections.get_mut(name) {
-                Some(existing) => {
-                    let e: &mut String = existing;
-                    if !text.is_empty() {
-                        e.push('\n');
-                        e.push_str(&text);
-                    }
-                }
-                None => {
-                    sections.insert(name.clone(), text);
-                    order.push(name.clone());
+        let text = lines.join("\n");
+        match sections.get_mut(name) {
+            Some(existing) => {
+                let e: &mut String = existing;
+                if !text.is_empty() {
+                    e.push('\n');
+                    e.push_str(&text);
                 }
             }
-        }
-        // The title, then every line of the sections, one a line.
-        let body = it.sections.iter().flat_map(|s| s.1.iter());
-        let mut full = String::with_capacity(it.title.len() + 1 + body.clone().map(|l| l.len() + 1).sum::<usize>());
-        full.push_str(&it.title);
-        full.push('\n');
-        for (k, l) in body.enumerate() {
-            if k > 0 {
-                full.push('\n');
+            None => {
+                sections.insert(name.clone(), text);
+                order.push(name.clone());
             }
-            full.push_str(l);
         }
-        let (munis, regions) = places(cfg, &full);
-        meeting_munis.extend(munis.iter().cloned());
-        let topics = topics(cfg, &it.title, &full);
-        items.push(Item { id, number: it.number, title: it.title.clone(), municipalities: munis, regions, topics, sections, section_order: order, attachments,
-            line: it.line,
-            page: inp.paged.then_some(it.pages.0),
-            page_end: inp.paged.then_some(it.pages.1),
-            ocr: None,
-        });
     }
-    if items.is_empty() {
-        notes.push((Some(inp.line), "segment.no-items", "no agenda items found in this meeting".into()));
+    // The title, then every line of the sections, one a line.
+    let body = it.sections.iter().flat_map(|s| s.1.iter());
+    let mut full = String::with_capacity(it.title.len() + 1 + body.clone().map(|l| l.len() + 1).sum::<usize>());
+    full.push_str(&it.title);
+    full.push('\n');
+    for (k, l) in body.enumerate() {
+        if k > 0 {
+            full.push('\n');
+        }
+        full.push_str(l);
     }
-    let id = hash_id(&["meeting", inp.relpath, &inp.ordinal.to_string()]);
-    let mut munis: Vec<String> = cfg.municipalities.iter().map(|m| m.name.clone()).filter(|n| meeting_munis.contains(n)).collect();
-    munis.dedup();
-    Built {
-        meeting: Meeting {
-            head: MeetingHead {
-            id,
-            group,
-            group_source,
-            date: date.map(|d| d.0),
-            date_source,
-            kind,
-            place,
-            participants,
-            absentees,
-            chair,
-            secretary,
-            case_number,
-            municipalities: munis,
-            line: inp.line,
-            },
-            items,
-        },
-        notes,
-        header_group: text_group,
+    let (munis, regions) = places(cfg, &full);
+    let topics = topics(cfg, &it.title, &full);
+    Item { id, number: it.number, title: it.title.clone(), municipalities: munis, regions, topics, sections, section_order: order, attachments,
+        line: it.line,
+        page: paged.then_some(it.pages.0),
+        page_end: paged.then_some(it.pages.1),
+        ocr: None,
     }
 }
 
-/// The header records the agenda's approval ("Godkendelse af dagsorden:" /
-/// "Godkendt"): what minutes do.
 /// The kind a header's words name: minutes where one says so ("Referat
 /// fra organisationsbestyrelsesmøde" over "Dagsorden:", the heading of
 /// the items minuted), else the last named.
@@ -549,6 +592,8 @@ fn header_kind(words: &[Kind]) -> Option<Kind> {
     words.iter().find(|k| **k == Kind::Referat).or(words.last()).copied()
 }
 
+/// The header records the agenda's approval ("Godkendelse af dagsorden:" /
+/// "Godkendt"): what minutes do.
 fn agenda_approved(header: &[Line]) -> bool {
     // The words are ASCII: compared without a lower-cased copy of each line.
     let starts = |t: &str, p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
