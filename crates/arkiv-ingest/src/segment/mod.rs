@@ -158,47 +158,7 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
         let e = starts.get(k + 1).copied().unwrap_or(lines.len());
         note(s, if k == 0 { "a meeting starts (the document's first)".into() } else { "a meeting starts: a meeting header after items".into() });
         let cands = candidates(lines, s, e);
-        let plain: Vec<usize> = choose(&cands);
-        let mut entries: Vec<&Candidate> = vec![];
-        let mut bodies: Vec<&Candidate> = plain.iter().map(|&i| &cands[i]).collect();
-        if let Some(run) = contents_run(lines, &cands, plain.first().map(|&i| cands[i].idx)) {
-            let after = &cands[run.end..];
-            let listed = |b: &Candidate| cands[run.clone()].iter().any(|t| t.number == b.number && same_entry(&b.title, &t.title));
-            let mut picked: Vec<&Candidate> = choose(after).into_iter().map(|i| &after[i]).collect();
-            let mut taken_up = picked.iter().any(|b| listed(b));
-            // The best run after the table may be a list inside a body
-            // ("1. Kommunens samlede budget") while a body the table names
-            // is there ("89. Til efterretning ..."): the bodies are then
-            // chosen among the numbers the table lists.
-            if !taken_up && after.iter().any(listed) {
-                let (lo, hi) = (cands[run.start].number, cands[run.end - 1].number);
-                let within: Vec<usize> = (0..after.len()).filter(|&i| (lo..=hi).contains(&after[i].number)).collect();
-                let subset: Vec<Candidate> = within.iter().map(|&i| after[i].clone()).collect();
-                picked = choose(&subset).into_iter().map(|k| &after[within[k]]).collect();
-                taken_up = picked.iter().any(|b| listed(b));
-            }
-            // Items printed one after the other with their decisions on the
-            // same line ("1. Godkendelse af dagsorden. Godkendt."), whose
-            // numbering goes on after them, are no list of the items alone.
-            let last = cands[run.end - 1].number;
-            let goes_on = plain.iter().any(|&i| i >= run.end && cands[i].number == last + 1);
-            if picked.is_empty() && !goes_on || taken_up {
-                entries = cands[run].iter().collect();
-                bodies = picked;
-            }
-        }
-        // Closed items numbered from 1 again after the open ones ("1.
-        // Lukket punkt: ...", "2. Lukket punkt: ..."): a run of their own.
-        // The items' last list: the bodies, or a list of items alone.
-        let list = if bodies.is_empty() { &mut entries } else { &mut bodies };
-        if let Some(open) = list.iter().rposition(|c| c.cues & CUE_CLOSED == 0) {
-            let last = list[open];
-            let closed: Vec<&Candidate> = cands.iter().filter(|c| c.idx > last.title_end && c.cues & CUE_CLOSED != 0).collect();
-            if closed.first().is_some_and(|c| c.number == 1 && c.number <= last.number) && closed.windows(2).all(|w| w[1].number == w[0].number + 1) {
-                list.truncate(open + 1);
-                list.extend(closed);
-            }
-        }
+        let (entries, bodies) = entries_and_bodies(lines, &cands);
         let first_body = bodies.first().map(|c| c.idx).unwrap_or(e);
         if let (Some(a), Some(b)) = (entries.first(), entries.last()) {
             let how = if bodies.is_empty() { "the meeting's items, with no bodies after them" } else { "a table of contents, its entries taken up by the bodies after it" };
@@ -306,6 +266,57 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
         next.start = first.start;
     }
     meetings
+}
+
+/// The items a meeting's candidates make: the entries of a table of
+/// contents (items too, where no body takes one up) and the bodies. The
+/// bodies are the best run of rising numbers; where a table of contents
+/// comes first and the bodies after it take up its entries (or there are
+/// none), its entries are items. Closed items numbered from 1 again
+/// follow the open ones.
+fn entries_and_bodies<'c>(lines: &[Line], cands: &'c [Candidate]) -> (Vec<&'c Candidate>, Vec<&'c Candidate>) {
+    let plain: Vec<usize> = choose(cands);
+    let mut entries: Vec<&Candidate> = vec![];
+    let mut bodies: Vec<&Candidate> = plain.iter().map(|&i| &cands[i]).collect();
+    if let Some(run) = contents_run(lines, cands, plain.first().map(|&i| cands[i].idx)) {
+        let after = &cands[run.end..];
+        let listed = |b: &Candidate| cands[run.clone()].iter().any(|t| t.number == b.number && same_entry(&b.title, &t.title));
+        let mut picked: Vec<&Candidate> = choose(after).into_iter().map(|i| &after[i]).collect();
+        let mut taken_up = picked.iter().any(|b| listed(b));
+        // The best run after the table may be a list inside a body
+        // ("1. Kommunens samlede budget") while a body the table names
+        // is there ("89. Til efterretning ..."): the bodies are then
+        // chosen among the numbers the table lists.
+        if !taken_up && after.iter().any(listed) {
+            let (lo, hi) = (cands[run.start].number, cands[run.end - 1].number);
+            let within: Vec<usize> = (0..after.len()).filter(|&i| (lo..=hi).contains(&after[i].number)).collect();
+            let subset: Vec<Candidate> = within.iter().map(|&i| after[i].clone()).collect();
+            picked = choose(&subset).into_iter().map(|k| &after[within[k]]).collect();
+            taken_up = picked.iter().any(|b| listed(b));
+        }
+        // Items printed one after the other with their decisions on the
+        // same line ("1. Godkendelse af dagsorden. Godkendt."), whose
+        // numbering goes on after them, are no list of the items alone.
+        let last = cands[run.end - 1].number;
+        let goes_on = plain.iter().any(|&i| i >= run.end && cands[i].number == last + 1);
+        if picked.is_empty() && !goes_on || taken_up {
+            entries = cands[run].iter().collect();
+            bodies = picked;
+        }
+    }
+    // Closed items numbered from 1 again after the open ones ("1.
+    // Lukket punkt: ...", "2. Lukket punkt: ..."): a run of their own.
+    // The items' last list: the bodies, or a list of items alone.
+    let list = if bodies.is_empty() { &mut entries } else { &mut bodies };
+    if let Some(open) = list.iter().rposition(|c| c.cues & CUE_CLOSED == 0) {
+        let last = list[open];
+        let closed: Vec<&Candidate> = cands.iter().filter(|c| c.idx > last.title_end && c.cues & CUE_CLOSED != 0).collect();
+        if closed.first().is_some_and(|c| c.number == 1 && c.number <= last.number) && closed.windows(2).all(|w| w[1].number == w[0].number + 1) {
+            list.truncate(open + 1);
+            list.extend(closed);
+        }
+    }
+    (entries, bodies)
 }
 
 /// The words of a meeting's lines, made when a title asks for them: a
