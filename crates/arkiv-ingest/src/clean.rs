@@ -224,7 +224,7 @@ pub fn split_lines(text: &str) -> Vec<Line> {
         if let Some(n) = pages.get(&k) {
             // A transcript's page: its number is the page, its text the
             // page's lines run together.
-            let body = PAGE_NUMBER.find(piece).map_or(piece, |m| &piece[m.end()..]);
+            let body = page_number(piece).map_or(piece, |(_, rest)| rest);
             out.extend(split_page(body).into_iter().filter_map(|p| clean_line(p, no, *n)).map(Line::cut));
         } else if piece.len() >= FLAT_LINE {
             out.extend(unflatten(piece).into_iter().filter_map(|p| clean_line(p, no, page)).map(Line::cut));
@@ -253,9 +253,6 @@ fn heading_before_entry(piece: &str) -> Option<(&str, &str)> {
     Some((c.get(1)?.as_str(), c.get(2)?.as_str()))
 }
 
-/// The number that opens a transcript's page ("3 Kommunalbestyrelsen d ...").
-static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(\d{1,3})\s+").unwrap());
-
 /// A PDF as a web page shows it in text (a "transcript"): one line a page,
 /// each opening with its page's number, 1, 2, 3, ... The lines that are
 /// such pages, by their place in `pieces`, with their page numbers: a run
@@ -267,7 +264,7 @@ fn transcript_pages(pieces: &[(&str, usize, u32)]) -> FxHashMap<usize, u32> {
         .iter()
         .enumerate()
         .filter(|(_, p)| !p.0.trim().is_empty())
-        .map(|(k, p)| (k, page_number(p.0).unwrap_or(0), p.0.len()))
+        .map(|(k, p)| (k, page_number(p.0).map_or(0, |(n, _)| n), p.0.len()))
         .collect();
     let mut i = 0;
     while i < numbered.len() {
@@ -294,15 +291,16 @@ fn transcript_pages(pieces: &[(&str, usize, u32)]) -> FxHashMap<usize, u32> {
 }
 
 /// The number that opens a line, as a transcript's page opens with its
-/// page's number: up to three digits and a space. Read without a regex, as
-/// it is asked of every line.
-fn page_number(piece: &str) -> Option<u32> {
+/// page's number ("3 Kommunalbestyrelsen d ..."): up to three digits and
+/// white space; the number and the text after it. Read without a regex,
+/// as it is asked of every line.
+fn page_number(piece: &str) -> Option<(u32, &str)> {
     let t = piece.trim_start();
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    if !(1..=3).contains(&digits) || !t[digits..].starts_with([' ', '\t']) {
+    if !(1..=3).contains(&digits) || !t[digits..].starts_with(char::is_whitespace) {
         return None;
     }
-    t[..digits].parse().ok()
+    Some((t[..digits].parse().ok()?, t[digits..].trim_start()))
 }
 
 /// How long a transcript's page line is at least, mostly: a page's text.
@@ -314,19 +312,25 @@ const PAGE_LINE: usize = 200;
 /// each field ("Sagsfremstilling: ..."). The choice of which numbers are
 /// items is the segmentation's, as for any line.
 fn split_page(page: &str) -> Vec<&str> {
-    static CUT_BEFORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s((?:\d{1,3}\.|(?i:punkt|pkt\.)\s*\d{1,3}\p{Lu}?\s*[:.]?)\s+\p{Lu}|\p{Lu}\p{Ll}+\.?(?:\s\p{Ll}+\.?)?:(?:\s|\d)|(?i:indholdsfortegnelse|sagsoversigt)\b)").unwrap());
+    static CUT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(r"\s({ENTRY_NUMBER}\s+\p{{Lu}}|\p{{Lu}}\p{{Ll}}+\.?(?:\s\p{{Ll}}+\.?)?:(?:\s|\d)|(?i:indholdsfortegnelse|sagsoversigt)\b)")).unwrap()
+    });
     static CUT_AFTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.{3,}\s*(?:\d{1,3}|[ivxlc]{1,6})\b\s").unwrap());
     let mut cuts: Vec<usize> = CUT_BEFORE.captures_iter(page).filter_map(|c| c.get(1).map(|m| m.start())).collect();
     cuts.extend(CUT_AFTER.find_iter(page).map(|m| m.end()));
     split_page_numbers(cut_at(page, cuts))
 }
 
+/// The number of an item or a contents entry in a transcript's page: "12.",
+/// "Punkt 3:", "Pkt. 03A".
+const ENTRY_NUMBER: &str = r"(?:\d{1,3}\.|(?i:punkt|pkt\.)\s*\d{1,3}\p{Lu}?\s*[:.]?)";
+
 /// A table of contents run together: "Punkt 1: Godkendelse af dagsorden 2
 /// Punkt 2: Meddelelser 3 Punkt 3: Orienteringer 4". Where three or more
 /// entries end in a number and those numbers do not go down, they are the
 /// entries' pages, and are cut off their titles.
 fn split_page_numbers(pieces: Vec<&str>) -> Vec<&str> {
-    static ENTRY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:\d{1,3}\.|(?i:punkt|pkt\.)\s*\d{1,3}\p{Lu}?\s*[:.]?)\s").unwrap());
+    static ENTRY: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"^\s*{ENTRY_NUMBER}\s")).unwrap());
     static PAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s(\d{1,3})\s*$").unwrap());
     let ends: Vec<Option<(usize, u32)>> = pieces
         .iter()
@@ -363,8 +367,7 @@ const FLAT_LINE: usize = 600;
 fn unflatten(piece: &str) -> Vec<&str> {
     // A transcript's page starts with its number ("3 Kommunalbestyrelsen
     // d ..."): page furniture, not an item's.
-    static PAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*\d{1,3}\s+").unwrap());
-    let piece = PAGE.find(piece).map_or(piece, |m| &piece[m.end()..]);
+    let piece = page_number(piece).map_or(piece, |(_, rest)| rest);
     static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|\s)(\d{1,3})\.\s+\p{Lu}").unwrap());
     static LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s(\p{Lu}\p{Ll}+(?:\s\p{Ll}+\.?)?):\s").unwrap());
     let numbers: Vec<(usize, u32)> = NUMBER.captures_iter(piece).filter_map(|c| Some((c.get(1)?.start(), c[1].parse().ok()?))).collect();
@@ -534,7 +537,7 @@ fn listed_numbers(lines: &[Line]) -> std::collections::HashSet<usize> {
         .filter(|&i| LONE_NUMBER.is_match(&lines[i].text))
         // A title, not an entry with its own number ("Punkt 03A: ...",
         // after a page number cut off the entry before it).
-        .filter(|&i| lines.get(i + 1).is_some_and(|n| n.text.chars().next().is_some_and(char::is_uppercase) && n.text.chars().count() >= 3 && !crate::segment::looks_like_item(&n.text) && !n.text.starts_with("Punkt ")))
+        .filter(|&i| lines.get(i + 1).is_some_and(|n| n.text.chars().next().is_some_and(char::is_uppercase) && n.text.chars().count() >= 3 && !crate::segment::looks_like_entry(&n.text)))
         .filter_map(|i| lines[i].text.parse().ok().map(|v| (i, v)))
         .collect();
     let mut out = std::collections::HashSet::new();

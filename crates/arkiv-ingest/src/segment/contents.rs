@@ -17,7 +17,7 @@ pub(super) fn contents_run(lines: &[Line], cands: &[Candidate], first_item: Opti
     // 3", a sub-point "a) L 111 ..."), with no section label between.
     // Sub-entries between them ("Punkt 03A: ...", "2.1 ...") do not count.
     let next_entry = |a: &Candidate, b: &Candidate| {
-        let between = (a.title_end + 1..b.idx).filter(|&i| !SUB_ENTRY.is_match(&lines[i].text)).count();
+        let between = (a.title_end + 1..b.idx).filter(|&i| !is_sub_entry(&lines[i].text)).count();
         b.number == a.number + 1 && b.idx > a.title_end && between <= 2 && listed(b) && !(a.title_end + 1..b.idx).any(|i| label(&lines[i].text).is_some())
     };
     let mut k = 0;
@@ -38,7 +38,10 @@ pub(super) fn contents_run(lines: &[Line], cands: &[Candidate], first_item: Opti
 
 /// An entry under an item's in a table of contents: "Punkt 03A: Valg af
 /// ...", "2.1 Budget", "3a. Høring".
-static SUB_ENTRY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:(?i:punkt|pkt)\.?\s*)?\d{1,3}(?:\.\d{1,2}|\p{L})[.:)]?\s+\S").unwrap());
+pub(super) fn is_sub_entry(t: &str) -> bool {
+    static SUB_ENTRY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:(?i:punkt|pkt)\.?\s*)?\d{1,3}(?:\.\d{1,2}|\p{L})[.:)]?\s+\S").unwrap());
+    SUB_ENTRY.is_match(t)
+}
 
 /// A heading over a list of a meeting's items: "Indholdsfortegnelse",
 /// "Dagsordenpunkter", "Punkter på dagsordenen", "PUNKTER", "Åbne".

@@ -27,6 +27,12 @@ pub use headings::{label, section_name};
 pub use meetings::{is_header_field, is_kind_word, is_meeting_mark};
 pub use numbering::looks_like_item;
 
+/// A line with the form of an item's heading or of a sub-item's entry in
+/// a table of contents ("Punkt 03A: Valg af ...", "2.1 Budget").
+pub fn looks_like_entry(line: &str) -> bool {
+    looks_like_item(line) || contents::is_sub_entry(line)
+}
+
 use crate::clean::Line;
 use contents::{contents_run, glued_onto, norm, same_entry};
 use headings::{sections, sections_headed};
