@@ -94,10 +94,7 @@ pub struct Named {
 /// The kind a word names: dagsorden, referat (also beslutningsprotokol,
 /// mødereferat).
 pub fn kind_word(w: &str) -> Option<Kind> {
-    let w = w.trim().trim_end_matches(':');
-    // "Mødereferat", "Mødedagsorden".
-    let w = w.strip_prefix("Møde").or_else(|| w.strip_prefix("møde")).filter(|r| !r.is_empty()).unwrap_or(w);
-    Kind::parse(w)
+    Kind::parse(w.trim().trim_end_matches(':'))
 }
 
 /// A line that may name a body: it holds one of the words bodies are
@@ -140,6 +137,11 @@ fn todays_meeting(texts: &[&str]) -> Option<Named> {
 pub fn from_items<'a>(lines: impl Iterator<Item = &'a str>) -> Option<(Named, Option<Date>)> {
     let mut dated: Vec<(Date, Named)> = vec![];
     let mut undated: Vec<Named> = vec![];
+    // A cue's committee, with the full date that follows it where one does.
+    let mut file = |named: Named, after: &str| match crate::dates::find_date(after).and_then(|d| d.full()) {
+        Some(d) => dated.push((d, named)),
+        None => undated.push(named),
+    };
     for t in lines {
         // Most lines hold no cue's words: passed over without a regex.
         let decision_line = t.contains("pkt") || t.contains("Pkt") || t.contains("PKT");
@@ -151,26 +153,18 @@ pub fn from_items<'a>(lines: impl Iterator<Item = &'a str>) -> Option<(Named, Op
         if decision_line {
             if let Some(c) = DECISION_LINE.captures(t) {
                 if let Some(name) = clean(&c[1]).filter(|n| is_body(n)) {
-                    let named = Named { name, kind: None, cue: "decision line" };
-                    match crate::dates::find_date(&t[c.get(1).unwrap().end()..]).and_then(|d| d.full()) {
-                        Some(d) => dated.push((d, named)),
-                        None => undated.push(named),
-                    }
+                    file(Named { name, kind: None, cue: "decision line" }, &t[c.get(1).unwrap().end()..]);
                 }
             }
         }
         if decided {
             for (name, after) in decisions_in(t) {
-                let named = Named { name, kind: None, cue: DECISION_CUE };
-                match crate::dates::find_date(after).and_then(|d| d.full()) {
-                    Some(d) => dated.push((d, named)),
-                    None => undated.push(named),
-                }
+                file(Named { name, kind: None, cue: DECISION_CUE }, after);
             }
         }
         if meeting {
             if let Some(n) = todays_meeting(&[t]).or_else(|| t.strip_prefix("Mødet i ").and_then(body_prefix).map(|name| Named { name, kind: None, cue: "mødet i" })) {
-                undated.push(n);
+                file(n, "");
             }
         }
     }

@@ -201,7 +201,7 @@ pub struct MeetingInput<'a> {
 
 pub struct Built {
     pub meeting: Meeting,
-    pub notes: Vec<(Option<usize>, &'static str, String)>,
+    pub notes: Notes,
     /// The group came from this meeting's own header.
     pub header_group: Option<String>,
 }
@@ -330,7 +330,7 @@ pub fn build_meeting(cfg: &Config, inp: MeetingInput, ov: &Overrides) -> Built {
 }
 
 /// What building a meeting says of it, by line: `arkiv parse`'s notes.
-type Notes = Vec<(Option<usize>, &'static str, String)>;
+pub type Notes = Vec<(Option<usize>, &'static str, String)>;
 
 /// The meeting's group and where it came from; and what the items'
 /// decisions said, where they gave the group.

@@ -48,9 +48,11 @@ impl Kind {
 
     /// The kind a document's text, a sidecar or a path names.
     pub fn parse(s: &str) -> Option<Kind> {
-        match s.trim().to_lowercase().as_str() {
+        let s = s.trim().to_lowercase();
+        // "Mødereferat", "Mødedagsorden": the kind of a meeting's document.
+        match s.strip_prefix("møde").filter(|r| !r.is_empty()).unwrap_or(&s) {
             "dagsorden" | "agenda" => Some(Kind::Dagsorden),
-            "referat" | "minutes" | "beslutningsreferat" | "beslutningsprotokol" | "protokol" | "mødereferat" => Some(Kind::Referat),
+            "referat" | "minutes" | "beslutningsreferat" | "beslutningsprotokol" | "protokol" => Some(Kind::Referat),
             _ => None,
         }
     }

@@ -196,9 +196,8 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
         let entry_item = |n: usize, t: &Candidate| {
             let end = entries.get(n + 1).map_or(first_body, |x| x.idx);
             let text_end = if n + 1 < entries.len() || bodies.is_empty() { end } else { t.title_end + 1 };
-            let (title, rest) = words.title(&t.title, t.number, &toc, t.idx, t.title_end);
-            let (title, decided) = decided_in_title(&title);
-            let sections = with_first("beslutning", decided, with_first("tekst", rest, sections(&lines[t.title_end + 1..text_end.max(t.title_end + 1)])));
+            let cut = words.title(&t.title, t.number, &toc, t.idx, t.title_end);
+            let (title, sections) = titled(cut, sections(&lines[t.title_end + 1..text_end.max(t.title_end + 1)]));
             RawItem { number: t.number, title, line: lines[t.idx].no, pages: (lines[t.idx].page, lines[end - 1].page), lines: t.idx..end, sections }
         };
         for (n, c) in bodies.iter().enumerate() {
@@ -242,19 +241,12 @@ fn segment_noting(lines: &[Line], notes: &mut Option<Vec<(usize, String)>>) -> V
             if first_section == "tekst" && lines.get(c.title_end + 1).is_some_and(|l| c.title_end + 1 < body_end && DECIDED_LINE.is_match(&l.text)) {
                 first_section = "beslutning".to_string();
             }
-            let (title, rest) = words.title(&title, c.number, &toc, c.idx, c.title_end);
-            if let Some(r) = rest.as_deref().filter(|_| noting) {
-                note(c.idx, format!("item {}'s title ends before '{}': {}", c.number, r.chars().take(40).collect::<String>(), words.cue.get()));
+            let cut = words.title(&title, c.number, &toc, c.idx, c.title_end);
+            if let Some((r, cue)) = cut.rest.as_ref().filter(|_| noting) {
+                note(c.idx, format!("item {}'s title ends before '{}': {cue}", c.number, r.chars().take(40).collect::<String>()));
             }
-            let (title, decided) = decided_in_title(&title);
-            items.push(RawItem {
-                number: c.number,
-                title,
-                line: lines[c.idx].no,
-                pages: (lines[c.idx].page, lines[body_end.max(c.idx + 1) - 1].page),
-                lines: c.idx..body_end,
-                sections: with_first("beslutning", decided, with_first("tekst", rest, sections_headed(&first_section, &lines[c.title_end + 1..body_end]))),
-            });
+            let (title, sections) = titled(cut, sections_headed(&first_section, &lines[c.title_end + 1..body_end]));
+            items.push(RawItem { number: c.number, title, line: lines[c.idx].no, pages: (lines[c.idx].page, lines[body_end.max(c.idx + 1) - 1].page), lines: c.idx..body_end, sections });
         }
         for (m, t) in pending {
             items.push(entry_item(m, t));
@@ -334,21 +326,27 @@ struct MeetingWords<'a> {
     to: usize,
     /// The words, and where each line's begin among them (one more for the end).
     made: std::cell::OnceCell<(Vec<(String, bool)>, Vec<usize>)>,
-    /// The cue that ended the last title cut, for `--explain`.
-    cue: std::cell::Cell<&'static str>,
+}
+
+/// A title as its line gives it: where the text ran it together with what
+/// follows, the rest of the line and the cue that ended the title.
+struct Cut {
+    title: String,
+    rest: Option<(String, &'static str)>,
 }
 
 impl<'a> MeetingWords<'a> {
     fn new(lines: &'a [Line], from: usize, to: usize) -> Self {
-        MeetingWords { lines, from, to, made: std::cell::OnceCell::new(), cue: std::cell::Cell::new("") }
+        MeetingWords { lines, from, to, made: std::cell::OnceCell::new() }
     }
 
     /// The title of the item on lines `a..=b`, and what its line holds
     /// after it where the text ran the two together.
-    fn title(&self, title: &str, number: u32, toc: &[(u32, String)], a: usize, b: usize) -> (String, Option<String>) {
+    fn title(&self, title: &str, number: u32, toc: &[(u32, String)], a: usize, b: usize) -> Cut {
+        let whole = || Cut { title: title.to_string(), rest: None };
         // Only a line cut from text run together may hold more than its title.
         if !self.lines.get(a).is_some_and(|l| l.cut) {
-            return (title.to_string(), None);
+            return whole();
         }
         let (ws, at) = self.made.get_or_init(|| {
             let mut ws = vec![];
@@ -362,11 +360,8 @@ impl<'a> MeetingWords<'a> {
         });
         let (a, b) = (a.max(self.from) - self.from, (b + 1).min(self.to) - self.from);
         match titles::run_together_end(title, number, toc, [&ws[..at[a]], &ws[at[b]..]]) {
-            Some((end, cue)) => {
-                self.cue.set(cue);
-                (title[..end].trim().to_string(), Some(title[end..].trim().to_string()).filter(|r| !r.is_empty()))
-            }
-            None => (title.to_string(), None),
+            Some((end, cue)) => Cut { title: title[..end].trim().to_string(), rest: Some(title[end..].trim().to_string()).filter(|r| !r.is_empty()).map(|r| (r, cue)) },
+            None => whole(),
         }
     }
 }
@@ -382,6 +377,14 @@ fn with_first(name: &str, line: Option<String>, mut sections: Vec<(String, Vec<S
         }
     }
     sections
+}
+
+/// An item's title and sections from its title's line and its sections:
+/// the text that stood after a run-together title first in its text, a
+/// decision written after the title first in its decision.
+fn titled(cut: Cut, sections: Vec<(String, Vec<String>)>) -> (String, Vec<(String, Vec<String>)>) {
+    let (title, decided) = decided_in_title(&cut.title);
+    (title, with_first("beslutning", decided, with_first("tekst", cut.rest.map(|r| r.0), sections)))
 }
 
 /// A decision written on the title's line, as minutes of a short meeting

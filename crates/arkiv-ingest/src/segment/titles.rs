@@ -16,10 +16,14 @@ use super::headings::label;
 /// A title this long may be run together with its text.
 const RUN_TOGETHER_CHARS: usize = 90;
 
+/// The cues that end a title, for `arkiv parse --explain`.
+const BY_ENTRY: &str = "its entry in the table of contents";
+const BY_MARK: &str = "a case number, mark or heading after it";
+const BY_AGAIN: &str = "printed again elsewhere, with other words after it";
+
 /// The words of a text, lowercased, without the marks around them, for
-/// comparing one printing of a title with another.
-/// Each with whether it opens as a new title or sentence would (a capital,
-/// a digit).
+/// comparing one printing of a title with another; each with whether it
+/// opens as a new title or sentence would (a capital, a digit).
 pub(super) fn words(text: &str) -> Vec<(String, bool)> {
     text.split_whitespace().map(|w| (key(w), opens(w))).filter(|w| !w.0.is_empty()).collect()
 }
@@ -44,13 +48,13 @@ pub(super) fn run_together_end(title: &str, number: u32, toc: &[(u32, String)], 
     if let Some((_, e)) = toc.iter().filter(|(n, e)| *n == number && e.len() < title.len()).find(|(_, e)| !e.is_empty() && t.starts_with(&norm(e))) {
         let n = e.split_whitespace().count();
         if n < spans.len() {
-            return end_of(n).map(|e| (e, "its entry in the table of contents"));
+            return end_of(n).map(|e| (e, BY_ENTRY));
         }
     }
     // The first word after the title's first that ends it by its kind.
     let mark = (1..spans.len()).find(|&n| ends_title(&spans[n..]));
     if title.chars().count() <= RUN_TOGETHER_CHARS {
-        return mark.and_then(end_of).map(|e| (e, "a case number, mark or heading after it"));
+        return mark.and_then(end_of).map(|e| (e, BY_MARK));
     }
     let keys: Vec<String> = spans.iter().map(|(_, w)| key(w)).collect();
     // The longest run of the title's first words printed elsewhere, where
@@ -60,9 +64,8 @@ pub(super) fn run_together_end(title: &str, number: u32, toc: &[(u32, String)], 
     // "Fastlæggelse af mødeplan".
     let mut again = 0;
     if let Some(first) = keys.first() {
-        for (k, w) in elsewhere.iter().flat_map(|part| part.iter().enumerate().map(move |(k, w)| ((part, k), w))) {
-            let (part, k) = k;
-            if &w.0 == first {
+        for part in elsewhere {
+            for k in (0..part.len()).filter(|&k| &part[k].0 == first) {
                 let n = keys.iter().zip(&part[k..]).take_while(|(a, b)| **a == b.0).count();
                 let title_goes_on = spans.get(n).is_some_and(|(_, w)| opens(w));
                 let other_goes_on = part.get(k + n).is_none_or(|w| w.1);
@@ -73,12 +76,14 @@ pub(super) fn run_together_end(title: &str, number: u32, toc: &[(u32, String)], 
         }
     }
     let by_again = (again >= 2 && again < spans.len()).then_some(again);
-    match (by_again, mark) {
-        (Some(a), Some(m)) if m < a => end_of(m).map(|e| (e, "a case number, mark or heading after it")),
-        (Some(a), _) => end_of(a).map(|e| (e, "printed again elsewhere, with other words after it")),
-        (None, Some(m)) => end_of(m).map(|e| (e, "a case number, mark or heading after it")),
-        (None, None) => None,
-    }
+    // The earlier of the two ends.
+    let (n, cue) = match (by_again, mark) {
+        (Some(a), Some(m)) if m < a => (m, BY_MARK),
+        (Some(a), _) => (a, BY_AGAIN),
+        (None, Some(m)) => (m, BY_MARK),
+        (None, None) => return None,
+    };
+    end_of(n).map(|e| (e, cue))
 }
 
 /// Whether the words from here on begin with what ends a title: a case
@@ -89,7 +94,7 @@ fn ends_title(rest: &[(usize, &str)]) -> bool {
     let next = rest.get(1).map_or("", |x| x.1);
     let case = w.contains('/') && w.chars().any(|c| c.is_ascii_digit()) && w.chars().all(|c| c.is_ascii_digit() || c == '/' || c == '-' || c == '.');
     let open_closed = matches!(w, "Åben" | "ÅBEN" | "Lukket" | "LUKKET") && next.eq_ignore_ascii_case("sag");
-    let field = matches!(w.trim_end_matches(':').trim_end_matches('.'), "Sagsnr" | "Sags nr" | "J.nr" | "Sagsid" | "Journalnr");
+    let field = matches!(w.trim_end_matches(':').trim_end_matches('.'), "Sagsnr" | "J.nr" | "Sagsid" | "Journalnr");
     let heading = w.chars().next().is_some_and(char::is_uppercase) && w.chars().count() >= 6 && label(w.trim_end_matches(':')).is_some();
     case || open_closed || field || heading
 }
